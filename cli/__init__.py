@@ -1,0 +1,1 @@
+"""The `ledger` command: thin typer commands over `projections` and `ledger`."""

@@ -1,0 +1,49 @@
+"""The `ledger` command: global options, and the groups that follow the users' acts."""
+
+from typing import Annotated
+
+import typer
+
+from cli import integrity, log
+from cli.context import Settings
+from cli.errors import LedgerGroup
+from ledger.connect import DEFAULT_DB
+
+app = typer.Typer(
+    cls=LedgerGroup,
+    help="The performance ledger: an append-only, hash-chained record of the ciclo della "
+    "performance (D.Lgs. 150/2009).",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str,
+        typer.Option(
+            "--db",
+            envvar="LEDGER_DB",
+            help="SQLAlchemy URL (or SQLite file path) of the ledger.",
+            show_default=True,
+        ),
+    ] = DEFAULT_DB,
+    actor: Annotated[
+        str | None,
+        typer.Option("--actor", envvar="LEDGER_ACTOR", help="Who is acting (default: OS user)."),
+    ] = None,
+) -> None:
+    """Choose the ledger and the acting identity for every command."""
+    ctx.obj = Settings(db=db, actor=actor)
+
+
+integrity.register(app)
+log.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,94 @@
+"""`ledger log`: the events in order, as stored, filterable, in every format."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import typer
+
+from cli.context import settings
+from cli.options import FormatOption, OutputFormat, _date, _datetime
+from cli.render import to_csv, to_json, to_table
+from ledger.records import Entry
+from ledger.store import Query
+
+COLUMNS = (
+    "seq",
+    "recorded_at",
+    "effective_date",
+    "stream",
+    "version",
+    "type",
+    "actor",
+    "role",
+    "hash",
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log)
+
+
+def log(
+    ctx: typer.Context,
+    stream: Annotated[str | None, typer.Option(help="Only this cycle, e.g. cciaa-so/2020.")] = None,
+    event_type: Annotated[
+        list[str] | None, typer.Option("--type", help="Only this event type (repeatable).")
+    ] = None,
+    date_from: Annotated[
+        date | None,
+        typer.Option("--from", parser=_date, metavar="DATE", help="Effective on or after."),
+    ] = None,
+    date_to: Annotated[
+        date | None,
+        typer.Option("--to", parser=_date, metavar="DATE", help="Effective on or before."),
+    ] = None,
+    known_at: Annotated[
+        datetime | None,
+        typer.Option(parser=_datetime, metavar="TIME", help="Only what was recorded by then."),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """List events in seq order with their envelope; json and csv include the payload.
+
+    Example: ledger log --stream cciaa-so/2020 --type MeasurementRecorded --format csv
+    """
+    query = Query(
+        stream=stream,
+        types=tuple(event_type or ()),
+        effective_from=date_from,
+        as_of=date_to,
+        known_at=known_at,
+    )
+    store = settings(ctx).store()
+    try:
+        entries = store.read(query)
+        if output is OutputFormat.json:
+            typer.echo(to_json([_as_dict(entry) for entry in entries]))
+        elif output is OutputFormat.csv:
+            typer.echo(to_csv((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]), nl=False)
+        else:
+            rows = [[_as_dict(entry)[column] for column in COLUMNS] for entry in entries]
+            for row in rows:
+                row[-1] = str(row[-1])[:12]
+            typer.echo(to_table(rows, COLUMNS) if rows else "no events")
+    finally:
+        store.close()
+
+
+def _as_dict(entry: Entry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "recorded_at": entry.row.recorded_at,
+        "effective_date": entry.row.effective_date,
+        "stream": entry.stream,
+        "version": entry.version,
+        "type": entry.type,
+        "schema_version": entry.schema_version,
+        "actor": entry.actor,
+        "role": entry.role,
+        "event_id": entry.event_id,
+        "idempotency_key": entry.idempotency_key,
+        "payload": entry.payload,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }

@@ -1,0 +1,112 @@
+"""Canonical bytes: the same event gives the same bytes on every run, Python and backend.
+
+The form is RFC 8785 (JSON Canonicalization Scheme) restricted to what our models hold:
+objects with keys sorted by UTF-16 code units, no insignificant whitespace, UTF-8, and no
+numbers other than integers. Decimals and dates travel as strings, so no float ever reaches
+the hashed bytes: https://www.rfc-editor.org/rfc/rfc8785
+"""
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from events.errors import EncodingError
+
+# JCS requires integers to be exactly representable as IEEE 754 doubles.
+_MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def canonical_decimal(value: Decimal) -> str:
+    """Write a decimal without exponent and without trailing zeros: 97.20 and 97.2 are one value."""
+    if not value.is_finite():
+        raise EncodingError(f"{value} is not a finite number")
+    if value == 0:
+        return "0"
+    text = format(value.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def canonical_datetime(value: datetime) -> str:
+    """Write an aware datetime in UTC with microseconds and a Z: one form, sortable as text."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise EncodingError(f"datetime {value.isoformat()} has no time zone")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def to_canonical_value(value: Any) -> Any:
+    """Turn a model dump into plain JSON values (str, int, bool, None, list, dict)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        if abs(value) > _MAX_SAFE_INTEGER:
+            raise EncodingError(f"integer {value} is too large for canonical JSON; use a Decimal")
+        return value
+    if isinstance(value, float):
+        raise EncodingError(f"float {value!r} cannot be hashed reproducibly; use a Decimal")
+    if isinstance(value, Decimal):
+        return canonical_decimal(value)
+    if isinstance(value, datetime):
+        return canonical_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return to_canonical_value(value.value)
+    if isinstance(value, BaseModel):
+        return to_canonical_value(value.model_dump(mode="python"))
+    if isinstance(value, Mapping):
+        return {str(key): to_canonical_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_canonical_value(item) for item in value]
+    raise EncodingError(f"{type(value).__name__} value {value!r} has no canonical form")
+
+
+def _utf16_key(key: str) -> bytes:
+    return key.encode("utf-16-be", errors="surrogatepass")
+
+
+def _serialise(value: Any) -> str:
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda item: _utf16_key(item[0]))
+        return "{" + ",".join(f"{_serialise(k)}:{_serialise(v)}" for k, v in items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_serialise(item) for item in value) + "]"
+    # For strings, integers, booleans and null, Python's encoder with ensure_ascii=False writes
+    # exactly the JCS form (short escapes for \b \f \n \r \t, \u00xx for other controls).
+    return json.dumps(value, ensure_ascii=False)
+
+
+def canonical_json(value: Any) -> bytes:
+    """The canonical UTF-8 bytes of a JSON-able value."""
+    text = _serialise(to_canonical_value(value))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise EncodingError(f"text holds a character that is not valid Unicode: {error}") from None
+
+
+def encode_event(event: BaseModel) -> bytes:
+    """The canonical bytes of an event's payload.
+
+    Absent values (`None`) are left out, which keeps rows small; it is lossless because every
+    optional field of our models defaults to `None` (a test holds every event type to it).
+    """
+    return canonical_json(event.model_dump(mode="python", exclude_none=True))
+
+
+def decode_json(data: bytes | str) -> dict[str, Any]:
+    """Parse stored canonical JSON; refuses floats so that a hand-edited row cannot sneak one in."""
+
+    def no_float(text: str) -> Any:
+        raise EncodingError(f"stored payload holds a float {text}; canonical payloads hold none")
+
+    loaded = json.loads(data, parse_float=no_float)
+    if not isinstance(loaded, dict):
+        raise EncodingError("a stored payload must be a JSON object")
+    return loaded

@@ -1,0 +1,88 @@
+"""Event types by stable name, and upcasters from older schema versions.
+
+A stored row carries `type` and `schema_version`. Reading it looks the name up here (old names
+stay resolvable through aliases), upcasts the payload step by step to the current version, and
+validates it with the current model.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from events.base import LedgerEvent
+from events.encoding import decode_json
+from events.errors import InvalidPayload, UnknownEventType
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+E = TypeVar("E", bound=type[LedgerEvent])
+
+_classes: dict[str, type[LedgerEvent]] = {}
+_upcasters: dict[tuple[str, int], Upcaster] = {}
+
+
+def register(cls: E) -> E:
+    """Class decorator: make an event type known by its `type_name`."""
+    name = cls.type_name
+    if not name:
+        raise TypeError(f"{cls.__name__} has no type_name")
+    known = _classes.get(name)
+    if known is not None and known is not cls:
+        raise TypeError(f"event type name {name!r} is already taken by {known.__name__}")
+    _classes[name] = cls
+    return cls
+
+
+def register_alias(old_name: str, cls: type[LedgerEvent]) -> None:
+    """Keep a former type name readable after a rename; rows are never rewritten."""
+    _classes[old_name] = cls
+
+
+def upcaster(type_name: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+    """Decorator: register the step that turns a payload of `from_version` into the next one."""
+
+    def decorate(step: Upcaster) -> Upcaster:
+        _upcasters[(type_name, from_version)] = step
+        return step
+
+    return decorate
+
+
+def event_class(type_name: str) -> type[LedgerEvent]:
+    """The current class for a stored type name."""
+    try:
+        return _classes[type_name]
+    except KeyError:
+        raise UnknownEventType(type_name, 0) from None
+
+
+def known_types() -> list[str]:
+    """Every registered type name, sorted."""
+    return sorted(name for name, cls in _classes.items() if cls.type_name == name)
+
+
+def upcast(type_name: str, schema_version: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """Bring a stored payload up to the current schema version of its type."""
+    cls = event_class(type_name)
+    if schema_version > cls.schema_version or schema_version < 1:
+        raise UnknownEventType(type_name, schema_version)
+    version = schema_version
+    while version < cls.schema_version:
+        step = _upcasters.get((cls.type_name, version)) or _upcasters.get((type_name, version))
+        if step is None:
+            raise UnknownEventType(type_name, version)
+        payload = step(dict(payload))
+        version += 1
+    return payload
+
+
+def decode_event(type_name: str, schema_version: int, payload: bytes | str) -> LedgerEvent:
+    """Read a stored payload back into the current event model."""
+    cls = event_class(type_name)
+    data = upcast(type_name, schema_version, decode_json(payload))
+    try:
+        return cls.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "payload"
+        raise InvalidPayload(f"stored {type_name} payload: {where}: {first['msg']}") from None

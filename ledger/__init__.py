@@ -1,0 +1,1 @@
+"""The store: one append-only, hash-chained `events` table on SQLite or PostgreSQL."""

@@ -1,0 +1,62 @@
+"""Open a ledger from the URL a user gives (`--db` / `LEDGER_DB`), with one clear error if not."""
+
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ledger.errors import BadDatabaseUrl, LedgerNotInitialized
+from ledger.postgresql import PostgresEventStore
+from ledger.sqlite import SqliteEventStore
+from ledger.store import Clock, SqlEventStore, utc_now
+
+DEFAULT_DB = "sqlite:///ledger.db"
+
+
+def normalise_url(text: str) -> str:
+    """Accept an SQLAlchemy URL, or a plain path to a SQLite file."""
+    text = text.strip()
+    if not text:
+        raise BadDatabaseUrl("the database URL is empty (try sqlite:///ledger.db)")
+    if "://" not in text:
+        return f"sqlite:///{text}"
+    return text
+
+
+def open_store(url: str, *, create: bool = False, clock: Clock = utc_now) -> SqlEventStore:
+    """Open the ledger at `url`; with `create`, install it (safe to repeat), else require it."""
+    url = normalise_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BadDatabaseUrl(
+            f"{url!r} is not a database URL (try sqlite:///ledger.db or "
+            "postgresql+psycopg://user@host:5432/dbname)"
+        ) from None
+    backend = parsed.get_backend_name()
+    store: SqlEventStore
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:") or database.startswith("file:"):
+            raise BadDatabaseUrl(f"{url!r}: the ledger needs a SQLite file, not a memory database")
+        path = Path(database)
+        if not create and not path.exists():
+            raise LedgerNotInitialized(str(path))
+        if create and not path.parent.exists():
+            raise BadDatabaseUrl(f"{url!r}: folder {path.parent} does not exist")
+        store = SqliteEventStore(url, clock=clock)
+    elif backend == "postgresql":
+        if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
+            url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        store = PostgresEventStore(url, clock=clock)
+    else:
+        raise BadDatabaseUrl(f"{url!r}: unsupported database {backend!r} (use sqlite or postgresql)")
+    try:
+        if create:
+            store.install()
+        else:
+            store.require_installed()
+    except BaseException:
+        store.close()
+        raise
+    return store

@@ -1,0 +1,48 @@
+"""Refusals and failures of the store, each naming the value at fault."""
+
+from events.errors import LedgerError, UsageError
+
+
+class ConcurrencyConflict(LedgerError):
+    """Someone appended to the stream since the caller read it; nothing was written."""
+
+    def __init__(self, stream: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"stream {stream} is at version {actual}, not the expected {expected}: "
+            "someone else appended meanwhile; nothing was written (read again and retry)"
+        )
+        self.stream, self.expected, self.actual = stream, expected, actual
+
+
+class IdempotencyConflict(LedgerError):
+    """An idempotency key is already used by a different event."""
+
+    def __init__(self, key: str, seq: int) -> None:
+        super().__init__(
+            f"idempotency key {key!r} already recorded seq {seq} with different content; "
+            "nothing was written (record a correction instead of changing an import)"
+        )
+        self.key, self.seq = key, seq
+
+
+class InvalidAppend(LedgerError):
+    """An append request is malformed (empty stream name, missing actor, empty key...)."""
+
+
+class BadDatabaseUrl(UsageError):
+    """The --db / LEDGER_DB value is not a usable database URL."""
+
+
+class DatabaseUnavailable(LedgerError):
+    """The database could not be reached or opened."""
+
+
+class LedgerNotInitialized(LedgerError):
+    """The database has no ledger yet."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"no ledger at {where} (create it with: ledger init)")
+
+
+class InvalidDigest(UsageError):
+    """A published digest line does not have the form `ledger digest` prints."""

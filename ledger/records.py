@@ -1,0 +1,143 @@
+"""What goes into the store (`NewEvent`) and what comes out (`Entry`).
+
+The envelope lives here and never inside an event model: the caller chooses the event, its
+effective date and who records it; the ledger assigns seq, version, recorded_at and the hashes.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property
+
+from events.base import LedgerEvent
+from events.encoding import canonical_datetime
+from events.registry import decode_event
+
+Signer = Callable[[str], str]
+"""Given an event's hash (hex), return its signature as stored text."""
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append, with the facts about it that only the caller knows."""
+
+    event: LedgerEvent
+    effective_date: date
+    actor: str
+    role: str
+    idempotency_key: str | None = None
+    event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    signer: Signer | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """One row exactly as the database holds it: what the chain is verified against."""
+
+    seq: int
+    event_id: str
+    stream: str
+    version: int
+    type: str
+    schema_version: int
+    effective_date: str
+    recorded_at: str
+    actor: str
+    role: str
+    payload: str
+    prev_hash: bytes
+    hash: bytes
+    idempotency_key: str | None
+    signature: str | None
+
+
+@dataclass(frozen=True, eq=False)
+class Entry:
+    """An event as recorded: the envelope, the stored payload, and the decoded model on demand."""
+
+    row: StoredRow
+
+    @property
+    def seq(self) -> int:
+        return self.row.seq
+
+    @property
+    def event_id(self) -> str:
+        return self.row.event_id
+
+    @property
+    def stream(self) -> str:
+        return self.row.stream
+
+    @property
+    def version(self) -> int:
+        return self.row.version
+
+    @property
+    def type(self) -> str:
+        return self.row.type
+
+    @property
+    def schema_version(self) -> int:
+        return self.row.schema_version
+
+    @property
+    def actor(self) -> str:
+        return self.row.actor
+
+    @property
+    def role(self) -> str:
+        return self.row.role
+
+    @property
+    def payload(self) -> str:
+        return self.row.payload
+
+    @property
+    def idempotency_key(self) -> str | None:
+        return self.row.idempotency_key
+
+    @property
+    def signature(self) -> str | None:
+        return self.row.signature
+
+    @property
+    def hash(self) -> str:
+        return self.row.hash.hex()
+
+    @property
+    def prev_hash(self) -> str:
+        return self.row.prev_hash.hex()
+
+    @cached_property
+    def effective_date(self) -> date:
+        return date.fromisoformat(self.row.effective_date)
+
+    @cached_property
+    def recorded_at(self) -> datetime:
+        return parse_recorded_at(self.row.recorded_at)
+
+    @cached_property
+    def event(self) -> LedgerEvent:
+        """The payload decoded into the current model (older schema versions upcast)."""
+        return decode_event(self.row.type, self.row.schema_version, self.row.payload)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entry) and other.row == self.row
+
+    def __hash__(self) -> int:
+        return hash(self.row.seq)
+
+    def __repr__(self) -> str:
+        return f"Entry(seq={self.seq}, stream={self.stream!r}, type={self.type!r})"
+
+
+def format_recorded_at(moment: datetime) -> str:
+    """The stored text of a recorded time: UTC, microseconds, `Z`."""
+    return canonical_datetime(moment)
+
+
+def parse_recorded_at(text: str) -> datetime:
+    """Read a stored recorded time back into an aware UTC datetime."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)

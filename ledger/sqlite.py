@@ -1,0 +1,62 @@
+"""The SQLite adapter: one file per administration, WAL, durable commits, queued writers.
+
+Writers open their transaction with `BEGIN IMMEDIATE`, so the write lock is taken before the
+head is read and several processes queue on the busy timeout instead of failing with
+"database is locked". pysqlite's own transaction handling is switched off so that SQLAlchemy
+emits our BEGIN, as the SQLAlchemy SQLite dialect docs recommend:
+https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl
+`synchronous=FULL` because NORMAL may lose the last commits in WAL mode on power loss:
+https://www.sqlite.org/pragma.html#pragma_synchronous
+"""
+
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+
+from ledger.store import Clock, SqlEventStore, utc_now
+
+BUSY_TIMEOUT_SECONDS = 120
+
+_PROTECTION = (
+    "CREATE TRIGGER IF NOT EXISTS events_refuse_update BEFORE UPDATE ON events "
+    "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: UPDATE on events is refused'); END",
+    "CREATE TRIGGER IF NOT EXISTS events_refuse_delete BEFORE DELETE ON events "
+    "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: DELETE on events is refused'); END",
+)
+
+
+def sqlite_engine(url: str) -> Engine:
+    """An engine whose connections use WAL and durable commits, and whose writers queue."""
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("ledger_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class SqliteEventStore(SqlEventStore):
+    """The ledger in one SQLite file."""
+
+    backend = "sqlite"
+
+    def __init__(self, url: str, *, clock: Clock = utc_now) -> None:
+        super().__init__(sqlite_engine(url), url, clock=clock)
+
+    def _write_connection(self) -> Connection:
+        return self.engine.connect().execution_options(ledger_write=True)
+
+    def _install_protection(self, conn: Connection) -> None:
+        for statement in _PROTECTION:
+            conn.exec_driver_sql(statement)

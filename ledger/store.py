@@ -1,0 +1,441 @@
+"""The event store: append a batch atomically, read it back in order, without ever rewriting.
+
+`SqlEventStore` holds the portable SQLAlchemy Core code; the SQLite and PostgreSQL adapters
+only differ in how they open the database, take the write lock and install the protection.
+"""
+
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Engine, Select, func, inspect, select
+from sqlalchemy.exc import OperationalError
+
+from events.encoding import encode_event
+from ledger.chain import GENESIS, link_hash, row_fields
+from ledger.errors import (
+    ConcurrencyConflict,
+    DatabaseUnavailable,
+    IdempotencyConflict,
+    InvalidAppend,
+    LedgerNotInitialized,
+)
+from ledger.records import Entry, NewEvent, StoredRow, format_recorded_at
+from ledger.tables import SCHEMA_VERSION, events, ledger_info, metadata
+
+Clock = Callable[[], datetime]
+
+READ_BATCH = 2000
+"""Rows fetched per round trip by every read: memory stays flat however large the ledger."""
+
+MAX_STREAM_LENGTH = 200
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Query:
+    """Which entries to read; every bound is inclusive, and results come in `seq` order.
+
+    `as_of` keeps what was effective by that day, `known_at` what the ledger held at that time.
+    """
+
+    stream: str | None = None
+    types: tuple[str, ...] = ()
+    after_seq: int = 0
+    until_seq: int | None = None
+    effective_from: date | None = None
+    as_of: date | None = None
+    recorded_from: datetime | None = None
+    known_at: datetime | None = None
+    actor: str | None = None
+    role: str | None = None
+
+
+class EventStore(Protocol):
+    """The port every layer above uses; SQLite and PostgreSQL are its two adapters."""
+
+    url: str
+
+    def append(
+        self, stream: str, new_events: Sequence[NewEvent], *, expected_version: int
+    ) -> list[Entry]: ...
+
+    def read(self, query: Query = ...) -> Iterator[Entry]: ...
+
+    def read_stream(
+        self, stream: str, *, as_of: date | None = None, known_at: datetime | None = None
+    ) -> Iterator[Entry]: ...
+
+    def read_rows(self, *, after_seq: int = 0) -> Iterator[StoredRow]: ...
+
+    def head(self) -> Entry | None: ...
+
+    def stream_version(self, stream: str) -> int: ...
+
+    def streams(self) -> list[str]: ...
+
+    def entry(self, *, seq: int | None = None, event_id: str | None = None) -> Entry | None: ...
+
+    def close(self) -> None: ...
+
+
+def _check_request(stream: str, new_events: Sequence[NewEvent]) -> None:
+    if not stream or len(stream) > MAX_STREAM_LENGTH or any(c.isspace() for c in stream):
+        raise InvalidAppend(f"stream name {stream!r} must be 1-200 characters without spaces")
+    keys: set[str] = set()
+    for new in new_events:
+        if not new.actor.strip():
+            raise InvalidAppend(f"an event of type {new.event.type_name} has no actor")
+        if new.idempotency_key is not None:
+            if not new.idempotency_key:
+                raise InvalidAppend("an idempotency key may not be empty")
+            if new.idempotency_key in keys:
+                raise InvalidAppend(f"idempotency key {new.idempotency_key!r} repeats in one batch")
+            keys.add(new.idempotency_key)
+        uuid.UUID(new.event_id)
+
+
+class SqlEventStore:
+    """Portable append and read over SQLAlchemy Core; subclasses supply locking and DDL."""
+
+    backend = "sql"
+
+    def __init__(self, engine: Engine, url: str, *, clock: Clock = utc_now) -> None:
+        self.engine = engine
+        self.url = url
+        self.clock = clock
+
+    # -- set-up -------------------------------------------------------------------------------
+
+    def install(self) -> None:
+        """Create the table, its indexes and the append-only protection; safe to run twice."""
+        with self._write() as conn:
+            metadata.create_all(conn)
+            self._install_protection(conn)
+            known = conn.execute(
+                select(ledger_info.c.value).where(ledger_info.c.key == "schema_version")
+            ).scalar()
+            if known is None:
+                conn.execute(
+                    ledger_info.insert().values(key="schema_version", value=SCHEMA_VERSION)
+                )
+
+    def is_installed(self) -> bool:
+        with self._translated(), self.engine.connect() as conn:
+            return inspect(conn).has_table("events")
+
+    def require_installed(self) -> None:
+        if not self.is_installed():
+            raise LedgerNotInitialized(self.display_url)
+
+    @property
+    def display_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- backend hooks --------------------------------------------------------------------------
+
+    def _install_protection(self, conn: Connection) -> None:
+        raise NotImplementedError  # pragma: no cover - every adapter defines it
+
+    def _lock(self, conn: Connection) -> None:
+        """Serialise writers so that seq order is commit order (see the adapters)."""
+
+    def _write_connection(self) -> Connection:
+        return self.engine.connect()
+
+    def _write(self) -> "_WriteTransaction":
+        return _WriteTransaction(self)
+
+    def _translated(self) -> "_DriverErrors":
+        return _DriverErrors(self)
+
+    # -- append -------------------------------------------------------------------------------
+
+    def append(
+        self, stream: str, new_events: Sequence[NewEvent], *, expected_version: int
+    ) -> list[Entry]:
+        """Append a batch to one stream in one transaction, or refuse it whole.
+
+        A batch whose every idempotency key is already recorded answers with the recorded
+        entries and writes nothing; otherwise the stream must be at `expected_version`.
+        """
+        return self.append_batches([(stream, new_events, expected_version)])[0]
+
+    def append_batches(
+        self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]
+    ) -> list[list[Entry]]:
+        """Append several streams' batches in one transaction: all of them or none."""
+        for stream, new_events, _ in batches:
+            _check_request(stream, new_events)
+        encoded = [[(new, encode_event(new.event).decode("utf-8")) for new in b[1]] for b in batches]
+        with self._write() as conn:
+            self._lock(conn)
+            head = conn.execute(
+                select(events.c.seq, events.c.hash, events.c.recorded_at)
+                .order_by(events.c.seq.desc())
+                .limit(1)
+            ).first()
+            seq = head.seq if head else 0
+            prev = head.hash.hex() if head else GENESIS.hex()
+            now = format_recorded_at(self.clock())
+            if head and head.recorded_at > now:
+                now = head.recorded_at  # recorded_at never goes backwards, whatever the clocks do
+            results: list[list[Entry]] = []
+            rows: list[dict[str, Any]] = []
+            for (stream, new_events, expected), payloads in zip(batches, encoded, strict=True):
+                existing = self._already_recorded(conn, stream, payloads)
+                fresh = [(new, payload) for new, payload in payloads if new.event_id not in existing]
+                if not fresh:
+                    results.append([existing[new.event_id] for new, _ in payloads])
+                    continue
+                version = self._stream_version(conn, stream) + sum(
+                    1 for row in rows if row["stream"] == stream
+                )
+                if version != expected:
+                    raise ConcurrencyConflict(stream, expected, version)
+                batch_entries: list[Entry] = []
+                for new, payload in payloads:
+                    if new.event_id in existing:
+                        batch_entries.append(existing[new.event_id])
+                        continue
+                    seq += 1
+                    version += 1
+                    row = self._row(seq, version, stream, new, payload, now, prev)
+                    prev = row.hash.hex()
+                    rows.append(row.__dict__)
+                    batch_entries.append(Entry(row))
+                results.append(batch_entries)
+            if rows:
+                conn.execute(events.insert(), rows)
+        return results
+
+    def _row(
+        self, seq: int, version: int, stream: str, new: NewEvent, payload: str, now: str, prev: str
+    ) -> StoredRow:
+        effective = new.effective_date.isoformat()
+        fields = row_fields(
+            seq=seq,
+            event_id=new.event_id,
+            stream=stream,
+            version=version,
+            type_name=new.event.type_name,
+            schema_version=new.event.schema_version,
+            effective_date=effective,
+            recorded_at=now,
+            actor=new.actor,
+            role=new.role,
+            idempotency_key=new.idempotency_key,
+            payload=payload,
+        )
+        digest = link_hash(prev, fields)
+        return StoredRow(
+            seq=seq,
+            event_id=new.event_id,
+            stream=stream,
+            version=version,
+            type=new.event.type_name,
+            schema_version=new.event.schema_version,
+            effective_date=effective,
+            recorded_at=now,
+            actor=new.actor,
+            role=new.role,
+            payload=payload,
+            prev_hash=bytes.fromhex(prev),
+            hash=digest,
+            idempotency_key=new.idempotency_key,
+            signature=new.signer(digest.hex()) if new.signer else None,
+        )
+
+    def _already_recorded(
+        self, conn: Connection, stream: str, payloads: list[tuple[NewEvent, str]]
+    ) -> dict[str, Entry]:
+        """Entries already recorded under the batch's idempotency keys, by the new event's id."""
+        keyed = {new.idempotency_key: (new, payload) for new, payload in payloads if new.idempotency_key}
+        if not keyed:
+            return {}
+        found: dict[str, Entry] = {}
+        keys = list(keyed)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            for mapping in conn.execute(
+                select(events).where(events.c.idempotency_key.in_(chunk))
+            ).mappings():
+                entry = Entry(_stored_row(mapping))
+                new, payload = keyed[entry.idempotency_key or ""]
+                same = (
+                    entry.stream == stream
+                    and entry.type == new.event.type_name
+                    and entry.payload == payload
+                    and entry.row.effective_date == new.effective_date.isoformat()
+                )
+                if not same:
+                    raise IdempotencyConflict(entry.idempotency_key or "", entry.seq)
+                found[new.event_id] = entry
+        return found
+
+    @staticmethod
+    def _stream_version(conn: Connection, stream: str) -> int:
+        version = conn.execute(
+            select(func.max(events.c.version)).where(events.c.stream == stream)
+        ).scalar()
+        return int(version or 0)
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def read(self, query: Query = Query()) -> Iterator[Entry]:  # noqa: B008 - frozen, safe default
+        """Entries matching `query`, in seq order, fetched in batches."""
+        for mapping in self._stream_mappings(_select(query)):
+            yield Entry(_stored_row(mapping))
+
+    def read_stream(
+        self, stream: str, *, as_of: date | None = None, known_at: datetime | None = None
+    ) -> Iterator[Entry]:
+        """One cycle's entries in order, optionally as of a date and as known at a time."""
+        return self.read(Query(stream=stream, as_of=as_of, known_at=known_at))
+
+    def read_rows(self, *, after_seq: int = 0) -> Iterator[StoredRow]:
+        """Raw stored rows in seq order: what `verify` recomputes the chain from."""
+        statement = select(events).where(events.c.seq > after_seq).order_by(events.c.seq)
+        for mapping in self._stream_mappings(statement):
+            yield _stored_row(mapping)
+
+    def _stream_mappings(self, statement: Select[Any]) -> Iterator[Any]:
+        with self._translated(), self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=READ_BATCH).execute(statement)
+            yield from result.mappings()
+
+    def head(self) -> Entry | None:
+        """The last entry of the ledger, or None when it is empty."""
+        with self._translated(), self.engine.connect() as conn:
+            mapping = conn.execute(
+                select(events).order_by(events.c.seq.desc()).limit(1)
+            ).mappings().first()
+        return Entry(_stored_row(mapping)) if mapping else None
+
+    def stream_version(self, stream: str) -> int:
+        """How many events the stream holds (its last version), 0 when none."""
+        with self._translated(), self.engine.connect() as conn:
+            return self._stream_version(conn, stream)
+
+    def streams(self) -> list[str]:
+        """Every stream in the ledger, sorted."""
+        with self._translated(), self.engine.connect() as conn:
+            return list(conn.execute(select(events.c.stream).distinct().order_by(events.c.stream)).scalars())
+
+    def entry(self, *, seq: int | None = None, event_id: str | None = None) -> Entry | None:
+        """One entry by seq or by event id."""
+        statement = select(events)
+        if seq is not None:
+            statement = statement.where(events.c.seq == seq)
+        if event_id is not None:
+            statement = statement.where(events.c.event_id == event_id)
+        with self._translated(), self.engine.connect() as conn:
+            mapping = conn.execute(statement.limit(1)).mappings().first()
+        return Entry(_stored_row(mapping)) if mapping else None
+
+    def count(self) -> int:
+        with self._translated(), self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(events)).scalar() or 0)
+
+
+def _select(query: Query) -> Select[Any]:
+    statement = select(events).where(events.c.seq > query.after_seq)
+    if query.until_seq is not None:
+        statement = statement.where(events.c.seq <= query.until_seq)
+    if query.stream is not None:
+        statement = statement.where(events.c.stream == query.stream)
+    if query.types:
+        statement = statement.where(events.c.type.in_(query.types))
+    if query.effective_from is not None:
+        statement = statement.where(events.c.effective_date >= query.effective_from.isoformat())
+    if query.as_of is not None:
+        statement = statement.where(events.c.effective_date <= query.as_of.isoformat())
+    if query.recorded_from is not None:
+        statement = statement.where(
+            events.c.recorded_at >= format_recorded_at(query.recorded_from)
+        )
+    if query.known_at is not None:
+        statement = statement.where(events.c.recorded_at <= format_recorded_at(query.known_at))
+    if query.actor is not None:
+        statement = statement.where(events.c.actor == query.actor)
+    if query.role is not None:
+        statement = statement.where(events.c.role == query.role)
+    return statement.order_by(events.c.seq)
+
+
+def _stored_row(mapping: Any) -> StoredRow:
+    return StoredRow(
+        seq=int(mapping["seq"]),
+        event_id=str(mapping["event_id"]),
+        stream=mapping["stream"],
+        version=int(mapping["version"]),
+        type=mapping["type"],
+        schema_version=int(mapping["schema_version"]),
+        effective_date=mapping["effective_date"],
+        recorded_at=mapping["recorded_at"],
+        actor=mapping["actor"],
+        role=mapping["role"],
+        payload=mapping["payload"],
+        prev_hash=bytes(mapping["prev_hash"]),
+        hash=bytes(mapping["hash"]),
+        idempotency_key=mapping["idempotency_key"],
+        signature=mapping["signature"],
+    )
+
+
+class _DriverErrors:
+    """Translate driver failures into one clear `DatabaseUnavailable`, exactly once."""
+
+    def __init__(self, store: SqlEventStore) -> None:
+        self.store = store
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> bool:
+        if isinstance(error, OperationalError) and "append-only" not in str(error.orig):
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise DatabaseUnavailable(
+                f"cannot use the database {self.store.display_url}: {reason}"
+            ) from error
+        return False
+
+
+class _WriteTransaction:
+    """A connection in one write transaction: commit on success, roll back on any error."""
+
+    def __init__(self, store: SqlEventStore) -> None:
+        self.store = store
+        self.conn: Connection | None = None
+        self.errors = _DriverErrors(store)
+
+    def __enter__(self) -> Connection:
+        self.errors.__enter__()
+        try:
+            self.conn = self.store._write_connection()
+            self.conn.begin()
+        except BaseException as error:
+            self.errors.__exit__(type(error), error, None)
+            raise
+        return self.conn
+
+    def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> bool:
+        assert self.conn is not None
+        try:
+            if error is None:
+                self.conn.commit()
+            else:
+                self.conn.rollback()
+        finally:
+            self.conn.close()
+        if error is not None:
+            return self.errors.__exit__(kind, error, trace)
+        return False

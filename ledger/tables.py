@@ -1,0 +1,55 @@
+"""The one table of the ledger, as SQLAlchemy Core, portable between SQLite and PostgreSQL.
+
+Dates and times are stored as fixed-format text (`2021-04-30`, `2021-04-30T09:15:02.123456Z`):
+they are hashed exactly as stored, sort as text in time order, and read the same from either
+backend. Hashes are stored as their 32 raw bytes and shown in hex.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+SeqType = BigInteger().with_variant(Integer(), "sqlite")  # INTEGER PRIMARY KEY is SQLite's rowid
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=False),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("stream", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("effective_date", String(10), nullable=False),
+    Column("recorded_at", String(27), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("role", String(100), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", LargeBinary(32), nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
+    Column("idempotency_key", String(300), nullable=True),
+    Column("signature", Text, nullable=True),
+    Index("ux_events_stream_version", "stream", "version", unique=True),
+    Index("ux_events_idempotency_key", "idempotency_key", unique=True),
+    Index("ix_events_stream_effective", "stream", "effective_date"),
+    Index("ix_events_recorded_at", "recorded_at"),
+)
+
+ledger_info = Table(
+    "ledger_info",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", String(400), nullable=False),
+)
+
+SCHEMA_VERSION = "1"
