@@ -50,6 +50,8 @@ def upcaster(type_name: str, from_version: int) -> Callable[[Upcaster], Upcaster
 
 def event_class(type_name: str) -> type[LedgerEvent]:
     """The current class for a stored type name."""
+    if type_name not in _classes:
+        import events.catalogue  # noqa: F401 - registers the whole vocabulary on first need
     try:
         return _classes[type_name]
     except KeyError:
@@ -58,6 +60,8 @@ def event_class(type_name: str) -> type[LedgerEvent]:
 
 def known_types() -> list[str]:
     """Every registered type name, sorted."""
+    import events.catalogue  # noqa: F401 - registers the whole vocabulary
+
     return sorted(name for name, cls in _classes.items() if cls.type_name == name)
 
 
