@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cli import integrity, log
+from cli import example, integrity, log, plan, record, replay
 from cli.context import Settings
 from cli.errors import LedgerGroup
 from ledger.connect import DEFAULT_DB
@@ -15,6 +15,7 @@ app = typer.Typer(
     "performance (D.Lgs. 150/2009).",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
     add_completion=False,
 )
 
@@ -35,13 +36,21 @@ def root(
         str | None,
         typer.Option("--actor", envvar="LEDGER_ACTOR", help="Who is acting (default: OS user)."),
     ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", envvar="LEDGER_ROLE", help="The role acted in (default: the act's own)."),
+    ] = None,
 ) -> None:
     """Choose the ledger and the acting identity for every command."""
-    ctx.obj = Settings(db=db, actor=actor)
+    ctx.obj = Settings(db=db, actor=actor, role=role)
 
 
 integrity.register(app)
+app.add_typer(plan.app, name="plan")
+app.add_typer(record.app, name="record")
+replay.register(app)
 log.register(app)
+example.register(app)
 
 
 def main() -> None:

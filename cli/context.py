@@ -3,11 +3,14 @@
 import getpass
 import os
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import typer
 
 from ledger.connect import DEFAULT_DB, open_store
 from ledger.store import SqlEventStore
+from projections.acts import Actor
 
 
 @dataclass
@@ -16,6 +19,7 @@ class Settings:
 
     db: str = DEFAULT_DB
     actor: str | None = None
+    role: str | None = None
 
     def store(self, *, create: bool = False) -> SqlEventStore:
         return open_store(self.db, create=create)
@@ -25,6 +29,10 @@ class Settings:
             return self.actor
         return os.environ.get("LEDGER_ACTOR") or getpass.getuser()
 
+    def acting(self, default_role: str) -> Actor:
+        """The acting identity; the role defaults to the one the act is normally done in."""
+        return Actor(self.actor_name(), self.role or default_role)
+
 
 def settings(ctx: typer.Context) -> Settings:
     """The settings of the root command, wherever in the tree `ctx` is."""
@@ -32,3 +40,8 @@ def settings(ctx: typer.Context) -> Settings:
     if not isinstance(root.obj, Settings):
         root.obj = Settings()
     return root.obj
+
+
+def today() -> date:
+    """The default effective date: today, in Italy (where the acts happen)."""
+    return datetime.now(ZoneInfo("Europe/Rome")).date()

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -21,7 +20,7 @@ def fail(message: str, code: int = EXIT_REFUSED) -> typer.Exit:
 class LedgerGroup(TyperGroup):
     """The root command group: translates every `LedgerError` exactly once, at the boundary."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UsageError as error:

@@ -14,24 +14,6 @@ from tabulate import tabulate
 FORMATS = ("table", "json", "csv")
 
 
-def italian_number(value: Decimal | int | None, decimals: int = 2) -> str:
-    """`97.2` -> `97,20`, `1100` -> `1.100` (thousands dot, decimal comma)."""
-    if value is None:
-        return ""
-    quantised = Decimal(value).quantize(Decimal(1).scaleb(-decimals)) if decimals else Decimal(
-        value
-    ).quantize(Decimal(1))
-    text = f"{quantised:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def italian_percent(value: Decimal | int | None, decimals: int = 2) -> str:
-    """`97.2` -> `97,20 %`; missing values print as an em dash."""
-    if value is None:
-        return "—"
-    return f"{italian_number(value, decimals)} %"
-
-
 def json_default(value: Any) -> Any:
     """Numbers stay numbers in the JSON contract; dates are ISO text."""
     if isinstance(value, Decimal):

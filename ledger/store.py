@@ -6,7 +6,7 @@ only differ in how they open the database, take the write lock and install the p
 
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -31,6 +31,26 @@ READ_BATCH = 2000
 """Rows fetched per round trip by every read: memory stays flat however large the ledger."""
 
 MAX_STREAM_LENGTH = 200
+
+COLUMNS = tuple(column.name for column in events.columns)
+"""The stored columns in table order, which is also `StoredRow`'s field order."""
+
+if tuple(f.name for f in fields(StoredRow)) != COLUMNS:  # pragma: no cover - guards an edit
+    raise RuntimeError("ledger.tables.events and ledger.records.StoredRow must list one order")
+
+_HASH = COLUMNS.index("hash")
+_PREV_HASH = COLUMNS.index("prev_hash")
+_IN_CHUNK = 500
+"""Values per IN (...) list: far below SQLite's and PostgreSQL's limits on bound parameters."""
+
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _insert_sql(placeholder: str) -> str:
+    """The plain INSERT of one row, for the DBAPI's executemany (column names are ours)."""
+    columns = ", ".join(COLUMNS)
+    markers = ", ".join([placeholder] * len(COLUMNS))
+    return f"INSERT INTO events ({columns}) VALUES ({markers})"  # noqa: S608
 
 
 def utc_now() -> datetime:
@@ -172,10 +192,19 @@ class SqlEventStore:
     def append_batches(
         self, batches: Sequence[tuple[str, Sequence[NewEvent], int]]
     ) -> list[list[Entry]]:
-        """Append several streams' batches in one transaction: all of them or none."""
+        """Append several streams' batches in one transaction: all of them or none.
+
+        The cost is a fixed handful of statements per transaction (head, stream versions,
+        idempotency keys, one bulk insert), never one round trip per event: the payloads are
+        encoded before the write lock is taken, and the rows go in with one executemany (or
+        COPY on PostgreSQL).
+        """
         for stream, new_events, _ in batches:
             _check_request(stream, new_events)
-        encoded = [[(new, encode_event(new.event).decode("utf-8")) for new in b[1]] for b in batches]
+        encoded = [
+            [(new, encode_event(new.event).decode("utf-8")) for new in new_events]
+            for _, new_events, _ in batches
+        ]
         with self._write() as conn:
             self._lock(conn)
             head = conn.execute(
@@ -188,17 +217,18 @@ class SqlEventStore:
             now = format_recorded_at(self.clock())
             if head and head.recorded_at > now:
                 now = head.recorded_at  # recorded_at never goes backwards, whatever the clocks do
+            recorded = self._recorded_by_key(
+                conn, [new.idempotency_key for b in batches for new in b[1] if new.idempotency_key]
+            )
+            versions = self._stream_versions(conn, {stream for stream, _, _ in batches})
             results: list[list[Entry]] = []
-            rows: list[dict[str, Any]] = []
-            for (stream, new_events, expected), payloads in zip(batches, encoded, strict=True):
-                existing = self._already_recorded(conn, stream, payloads)
-                fresh = [(new, payload) for new, payload in payloads if new.event_id not in existing]
-                if not fresh:
+            rows: list[tuple[Any, ...]] = []
+            for (stream, _, expected), payloads in zip(batches, encoded, strict=True):
+                existing = _already_recorded(recorded, stream, payloads)
+                if all(new.event_id in existing for new, _ in payloads):
                     results.append([existing[new.event_id] for new, _ in payloads])
                     continue
-                version = self._stream_version(conn, stream) + sum(
-                    1 for row in rows if row["stream"] == stream
-                )
+                version = versions.get(stream, 0)
                 if version != expected:
                     raise ConcurrencyConflict(stream, expected, version)
                 batch_entries: list[Entry] = []
@@ -208,26 +238,42 @@ class SqlEventStore:
                         continue
                     seq += 1
                     version += 1
-                    row = self._row(seq, version, stream, new, payload, now, prev)
-                    prev = row.hash.hex()
-                    rows.append(row.__dict__)
-                    batch_entries.append(Entry(row))
+                    values = self._row(seq, version, stream, new, payload, now, prev)
+                    prev = values[_HASH].hex()
+                    rows.append(values)
+                    batch_entries.append(Entry(StoredRow(*values)))
+                versions[stream] = version
                 results.append(batch_entries)
             if rows:
-                conn.execute(events.insert(), rows)
+                self._insert_rows(conn, rows)
         return results
 
+    def _insert_rows(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        """Insert the new rows (in `events` column order) with one executemany.
+
+        The DBAPI cursor's executemany is used directly: SQLAlchemy's per-row parameter
+        processing of `events.insert()` cost more than the database's own work here.
+        """
+        paramstyle = conn.dialect.paramstyle
+        if paramstyle not in _PLACEHOLDERS:  # pragma: no cover - both our drivers are known
+            conn.execute(events.insert(), [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+            return
+        conn.exec_driver_sql(_insert_sql(_PLACEHOLDERS[paramstyle]), rows)
+
+    @staticmethod
     def _row(
-        self, seq: int, version: int, stream: str, new: NewEvent, payload: str, now: str, prev: str
-    ) -> StoredRow:
+        seq: int, version: int, stream: str, new: NewEvent, payload: str, now: str, prev: str
+    ) -> tuple[Any, ...]:
+        """The stored values of one new row, in `events` column order (that of `StoredRow`)."""
+        event = new.event
         effective = new.effective_date.isoformat()
         fields = row_fields(
             seq=seq,
             event_id=new.event_id,
             stream=stream,
             version=version,
-            type_name=new.event.type_name,
-            schema_version=new.event.schema_version,
+            type_name=event.type_name,
+            schema_version=event.schema_version,
             effective_date=effective,
             recorded_at=now,
             actor=new.actor,
@@ -236,49 +282,49 @@ class SqlEventStore:
             payload=payload,
         )
         digest = link_hash(prev, fields)
-        return StoredRow(
-            seq=seq,
-            event_id=new.event_id,
-            stream=stream,
-            version=version,
-            type=new.event.type_name,
-            schema_version=new.event.schema_version,
-            effective_date=effective,
-            recorded_at=now,
-            actor=new.actor,
-            role=new.role,
-            payload=payload,
-            prev_hash=bytes.fromhex(prev),
-            hash=digest,
-            idempotency_key=new.idempotency_key,
-            signature=new.signer(digest.hex()) if new.signer else None,
+        return (
+            seq,
+            new.event_id,
+            stream,
+            version,
+            event.type_name,
+            event.schema_version,
+            effective,
+            now,
+            new.actor,
+            new.role,
+            payload,
+            bytes.fromhex(prev),
+            digest,
+            new.idempotency_key,
+            new.signer(digest.hex()) if new.signer else None,
         )
 
-    def _already_recorded(
-        self, conn: Connection, stream: str, payloads: list[tuple[NewEvent, str]]
-    ) -> dict[str, Entry]:
-        """Entries already recorded under the batch's idempotency keys, by the new event's id."""
-        keyed = {new.idempotency_key: (new, payload) for new, payload in payloads if new.idempotency_key}
-        if not keyed:
-            return {}
+    @staticmethod
+    def _recorded_by_key(conn: Connection, keys: list[str]) -> dict[str, Entry]:
+        """Entries already recorded under any of `keys`: a few IN queries, not one per event."""
         found: dict[str, Entry] = {}
-        keys = list(keyed)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            for mapping in conn.execute(
-                select(events).where(events.c.idempotency_key.in_(chunk))
-            ).mappings():
-                entry = Entry(_stored_row(mapping))
-                new, payload = keyed[entry.idempotency_key or ""]
-                same = (
-                    entry.stream == stream
-                    and entry.type == new.event.type_name
-                    and entry.payload == payload
-                    and entry.row.effective_date == new.effective_date.isoformat()
-                )
-                if not same:
-                    raise IdempotencyConflict(entry.idempotency_key or "", entry.seq)
-                found[new.event_id] = entry
+        for start in range(0, len(keys), _IN_CHUNK):
+            chunk = keys[start : start + _IN_CHUNK]
+            for values in conn.execute(select(events).where(events.c.idempotency_key.in_(chunk))):
+                entry = Entry(_stored_row(values))
+                found[entry.idempotency_key or ""] = entry
+        return found
+
+    @staticmethod
+    def _stream_versions(conn: Connection, streams: set[str]) -> dict[str, int]:
+        """The current version of each stream that has one (absent streams are at 0)."""
+        found: dict[str, int] = {}
+        ordered = sorted(streams)
+        for start in range(0, len(ordered), _IN_CHUNK):
+            chunk = ordered[start : start + _IN_CHUNK]
+            statement = (
+                select(events.c.stream, func.max(events.c.version))
+                .where(events.c.stream.in_(chunk))
+                .group_by(events.c.stream)
+            )
+            for stream, version in conn.execute(statement):
+                found[stream] = int(version)
         return found
 
     @staticmethod
@@ -290,10 +336,10 @@ class SqlEventStore:
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def read(self, query: Query = Query()) -> Iterator[Entry]:  # noqa: B008 - frozen, safe default
+    def read(self, query: Query = Query()) -> Iterator[Entry]:
         """Entries matching `query`, in seq order, fetched in batches."""
-        for mapping in self._stream_mappings(_select(query)):
-            yield Entry(_stored_row(mapping))
+        for values in self._stream_values(_select(query)):
+            yield Entry(_stored_row(values))
 
     def read_stream(
         self, stream: str, *, as_of: date | None = None, known_at: datetime | None = None
@@ -304,21 +350,21 @@ class SqlEventStore:
     def read_rows(self, *, after_seq: int = 0) -> Iterator[StoredRow]:
         """Raw stored rows in seq order: what `verify` recomputes the chain from."""
         statement = select(events).where(events.c.seq > after_seq).order_by(events.c.seq)
-        for mapping in self._stream_mappings(statement):
-            yield _stored_row(mapping)
+        for values in self._stream_values(statement):
+            yield _stored_row(values)
 
-    def _stream_mappings(self, statement: Select[Any]) -> Iterator[Any]:
+    def _stream_values(self, statement: Select[Any]) -> Iterator[Sequence[Any]]:
+        """Rows as plain tuples, READ_BATCH at a time (a server-side cursor on PostgreSQL)."""
         with self._translated(), self.engine.connect() as conn:
             result = conn.execution_options(yield_per=READ_BATCH).execute(statement)
-            yield from result.mappings()
+            for partition in result.partitions():
+                yield from partition
 
     def head(self) -> Entry | None:
         """The last entry of the ledger, or None when it is empty."""
         with self._translated(), self.engine.connect() as conn:
-            mapping = conn.execute(
-                select(events).order_by(events.c.seq.desc()).limit(1)
-            ).mappings().first()
-        return Entry(_stored_row(mapping)) if mapping else None
+            values = conn.execute(select(events).order_by(events.c.seq.desc()).limit(1)).first()
+        return Entry(_stored_row(values)) if values else None
 
     def stream_version(self, stream: str) -> int:
         """How many events the stream holds (its last version), 0 when none."""
@@ -328,7 +374,8 @@ class SqlEventStore:
     def streams(self) -> list[str]:
         """Every stream in the ledger, sorted."""
         with self._translated(), self.engine.connect() as conn:
-            return list(conn.execute(select(events.c.stream).distinct().order_by(events.c.stream)).scalars())
+            statement = select(events.c.stream).distinct().order_by(events.c.stream)
+            return list(conn.execute(statement).scalars())
 
     def entry(self, *, seq: int | None = None, event_id: str | None = None) -> Entry | None:
         """One entry by seq or by event id."""
@@ -338,8 +385,8 @@ class SqlEventStore:
         if event_id is not None:
             statement = statement.where(events.c.event_id == event_id)
         with self._translated(), self.engine.connect() as conn:
-            mapping = conn.execute(statement.limit(1)).mappings().first()
-        return Entry(_stored_row(mapping)) if mapping else None
+            values = conn.execute(statement.limit(1)).first()
+        return Entry(_stored_row(values)) if values else None
 
     def count(self) -> int:
         with self._translated(), self.engine.connect() as conn:
@@ -371,24 +418,43 @@ def _select(query: Query) -> Select[Any]:
     return statement.order_by(events.c.seq)
 
 
-def _stored_row(mapping: Any) -> StoredRow:
-    return StoredRow(
-        seq=int(mapping["seq"]),
-        event_id=str(mapping["event_id"]),
-        stream=mapping["stream"],
-        version=int(mapping["version"]),
-        type=mapping["type"],
-        schema_version=int(mapping["schema_version"]),
-        effective_date=mapping["effective_date"],
-        recorded_at=mapping["recorded_at"],
-        actor=mapping["actor"],
-        role=mapping["role"],
-        payload=mapping["payload"],
-        prev_hash=bytes(mapping["prev_hash"]),
-        hash=bytes(mapping["hash"]),
-        idempotency_key=mapping["idempotency_key"],
-        signature=mapping["signature"],
-    )
+def _stored_row(values: Sequence[Any]) -> StoredRow:
+    """A selected row (all columns, table order) as a `StoredRow`.
+
+    Built positionally, without a per-column mapping lookup: reads and `verify` spend most of
+    their time here. Hashes are copied into `bytes` only when the driver hands out another
+    buffer type (psycopg2 gives memoryview).
+    """
+    if type(values[_PREV_HASH]) is bytes and type(values[_HASH]) is bytes:
+        return StoredRow(*values)
+    converted = list(values)
+    converted[_PREV_HASH] = bytes(converted[_PREV_HASH])
+    converted[_HASH] = bytes(converted[_HASH])
+    return StoredRow(*converted)
+
+
+def _already_recorded(
+    recorded: dict[str, Entry], stream: str, payloads: list[tuple[NewEvent, str]]
+) -> dict[str, Entry]:
+    """The batch's events already in the ledger under their idempotency key, by new event id.
+
+    A key recorded with other content (stream, type, payload or effective date) is refused.
+    """
+    found: dict[str, Entry] = {}
+    for new, payload in payloads:
+        entry = recorded.get(new.idempotency_key) if new.idempotency_key else None
+        if entry is None:
+            continue
+        same = (
+            entry.stream == stream
+            and entry.type == new.event.type_name
+            and entry.payload == payload
+            and entry.row.effective_date == new.effective_date.isoformat()
+        )
+        if not same:
+            raise IdempotencyConflict(entry.idempotency_key or "", entry.seq)
+        found[new.event_id] = entry
+    return found
 
 
 class _DriverErrors:
@@ -428,7 +494,8 @@ class _WriteTransaction:
         return self.conn
 
     def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> bool:
-        assert self.conn is not None
+        if self.conn is None:  # pragma: no cover - __enter__ raised, so no __exit__ is due
+            return False
         try:
             if error is None:
                 self.conn.commit()

@@ -1,0 +1,135 @@
+"""`ledger plan import` and `ledger plan show`: the Piano della Performance."""
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.context import settings, today
+from cli.files import load_document
+from cli.options import CycleOption, EffectiveOption, FormatOption, OutputFormat, _date
+from cli.render import to_csv, to_json, to_table
+from projections import acts
+from projections.numbers import italian_number
+from projections.plan_document import plan_document
+from projections.plan_state import CycleState, Node, fold
+
+app = typer.Typer(help="Import and show the Piano della Performance.", no_args_is_help=True)
+
+
+def import_file(
+    store: acts.EventStore, path: Path, on: date, actor: acts.Actor
+) -> tuple[str, int]:
+    """Record a plan file as pending changes; the same file again records nothing."""
+    document = plan_document(load_document(path), str(path))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    entries = acts.import_plan(store, document, on, actor, key_prefix=f"plan-file:{digest}")
+    return document.cycle.id, len(entries)
+
+
+@app.command("import")
+def import_plan(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The plan file, YAML or JSON (see README).")],
+    on: EffectiveOption = None,
+) -> None:
+    """Record a plan file; its changes stay pending until an approval puts them in force.
+
+    Example: ledger plan import piano-2020.yaml --date 20/01/2020
+    """
+    chosen = settings(ctx)
+    store = chosen.store()
+    try:
+        stream, count = import_file(store, file, on or today(), chosen.acting("controller"))
+    finally:
+        store.close()
+    if count == 0:
+        typer.echo(f"{file}: already recorded in {stream}; nothing to do")
+    else:
+        typer.echo(
+            f"recorded {count} events in {stream}: the plan is pending until approved "
+            "(ledger record approval plan --act ...)"
+        )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    cycle: CycleOption = None,
+    as_of: Annotated[
+        date | None,
+        typer.Option("--as-of", parser=_date, metavar="DATE", help="Default: today."),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Show the plan in force (and the changes pending approval).
+
+    Example: ledger plan show --as-of 31/12/2020
+    """
+    store = settings(ctx).store()
+    try:
+        stream = acts.resolve_cycle(store, cycle)
+        state = fold(store.read_stream(stream), stream, as_of=as_of or today())
+    finally:
+        store.close()
+    rows = [_node_row(node) for node in _in_tree_order(state)]
+    if output is OutputFormat.json:
+        typer.echo(to_json({"cycle": stream, "nodes": rows, "pending": len(state.pending)}))
+        return
+    if output is OutputFormat.csv:
+        typer.echo(to_csv(rows, list(rows[0]) if rows else ["key"]), nl=False)
+        return
+    if not rows:
+        typer.echo(f"{stream}: no plan in force yet")
+    else:
+        typer.echo(to_table(
+            [[_indent(r), r["title"], _pct(r["weight"]), r["kpi"] or "", r["target"] or ""]
+             for r in rows],
+            ["Nodo", "Titolo", "Peso", "KPI", "Target"],
+        ))
+    if state.pending:
+        typer.echo(f"{len(state.pending)} plan changes pending approval")
+
+
+def _in_tree_order(state: CycleState) -> list[Node]:
+    ordered: list[Node] = []
+
+    def visit(parent: str | None) -> None:
+        for child in state.children(parent):
+            ordered.append(child)
+            visit(child.key)
+
+    visit(None)
+    return ordered
+
+
+def _node_row(node: Node) -> dict[str, Any]:
+    kpi = node.kpi
+    target = None
+    if kpi is not None:
+        target = kpi.target_label or (italian_number(kpi.target) if kpi.target is not None else None)
+    elif node.target is not None:
+        target = italian_number(node.target)
+    return {
+        "key": node.key,
+        "level": node.level,
+        "code": node.code,
+        "parent": node.parent,
+        "title": node.title,
+        "weight": node.weight,
+        "kpi": kpi.description if kpi else None,
+        "kind": kpi.kind if kpi else None,
+        "target": target,
+        "in_force_from": node.in_force_from,
+    }
+
+
+def _indent(row: dict[str, Any]) -> str:
+    depth = ("perspective", "strategic", "operational", "action").index(row["level"])
+    return "  " * depth + (row["code"] or row["key"])
+
+
+def _pct(value: Any) -> str:
+    return "" if value is None else f"{italian_number(value)} %"

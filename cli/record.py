@@ -1,0 +1,373 @@
+"""`ledger record ...`: every act of the cycle, checked and appended all-or-nothing."""
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from cli.context import Settings, settings, today
+from cli.italian import number_unit
+from cli.options import (
+    CycleOption,
+    EffectiveOption,
+    NoteOption,
+    _date,
+    _number,
+    as_parameter,
+    parse_period,
+    parse_when,
+)
+from events.acts import Subject
+from events.errors import UsageError
+from events.measurement import AssessmentKind, Period
+from events.plan import ObjectiveAmended, ObjectiveWithdrawn
+from ledger.records import Entry
+from ledger.store import SqlEventStore
+from projections import acts
+
+app = typer.Typer(help="Record an act or a fact in the ledger.", no_args_is_help=True)
+
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(help="Period measured: 2020, 2020-01..2020-06 (default: the cycle's year)."),
+]
+EvidenceOption = Annotated[
+    str | None, typer.Option(help="Where the figure comes from (document, file, cell).")
+]
+ActOption = Annotated[
+    str | None, typer.Option("--act", help="The act's number, e.g. 'delibera n. 5/GC'.")
+]
+
+
+def _report(entries: list[Entry]) -> None:
+    for entry in entries:
+        typer.echo(f"recorded seq {entry.seq} {entry.type} in {entry.stream}  hash {entry.hash[:12]}")
+
+
+def _open(ctx: typer.Context, cycle: str | None) -> tuple[Settings, SqlEventStore, str]:
+    chosen = settings(ctx)
+    store = chosen.store()
+    try:
+        return chosen, store, acts.resolve_cycle(store, cycle)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _period(store: SqlEventStore, stream: str, text: str | None) -> Period:
+    state = acts.read_state(store, stream)
+    year = state.opened.year if state.opened else None
+    if text is None:
+        if year is None:
+            raise UsageError("give --period (the cycle has no year)")
+        return parse_period(str(year))
+    return parse_period(text, year)
+
+
+@app.command("measurement")
+def measurement(
+    ctx: typer.Context,
+    action: Annotated[str, typer.Argument(help="Action code as printed in the Piano, e.g. 1.1.2.")],
+    value: Annotated[str, typer.Argument(help="35,87 or 1.100 or 97,20% or '€ 165,80'.")],
+    unit: Annotated[str | None, typer.Option(help="Unit, if not written with the value.")] = None,
+    period: PeriodOption = None,
+    on: EffectiveOption = None,
+    evidence: EvidenceOption = None,
+    note: NoteOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Record the measured value of an action's KPI.
+
+    Example: ledger record measurement 3.3.1 "35,87 gg" --period 2020 --date 30/04/2021
+    """
+    number = _number(value)
+    written_unit = as_parameter(number_unit)(value)
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        _report(acts.record_measurement(
+            store, stream, action, number, unit or written_unit, _period(store, stream, period),
+            on or today(), chosen.acting("controller"), evidence=evidence, note=note,
+        ))
+    finally:
+        store.close()
+
+
+@app.command("assessment")
+def assessment(
+    ctx: typer.Context,
+    action: Annotated[str, typer.Argument(help="Action code, e.g. 1.3.2.")],
+    level: Annotated[str | None, typer.Option(help="Qualitative level, e.g. eccellente.")] = None,
+    done: Annotated[
+        str | None, typer.Option(help="When a deadline action was done: 14/12/2020 or 'ottobre 2020'.")
+    ] = None,
+    met: Annotated[bool | None, typer.Option("--met/--not-met", help="A yes/no KPI.")] = None,
+    achievement: Annotated[
+        str | None,
+        typer.Option(help="A % raggiungimento stated directly (no measured value); 100 or 80%."),
+    ] = None,
+    period: PeriodOption = None,
+    on: EffectiveOption = None,
+    evidence: EvidenceOption = None,
+    note: NoteOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Record a qualitative, deadline or yes/no assessment (or a stated % raggiungimento).
+
+    Example: ledger record assessment 3.3.5 --done 14/12/2020 --date 30/04/2021
+    """
+    given = [name for name, v in (("level", level), ("done", done), ("met", met)) if v is not None]
+    if len(given) > 1:
+        raise typer.BadParameter(f"give one of --level, --done, --met, not {' and '.join(given)}")
+    if not given and achievement is None:
+        raise typer.BadParameter("give --level, --done, --met or --achievement")
+    kind: AssessmentKind = {"level": "qualitative", "done": "deadline", "met": "boolean"}.get(
+        given[0] if given else "", "achievement"
+    )  # type: ignore[assignment]
+    stated = _number(achievement) if achievement is not None else None
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        year = acts.read_state(store, stream).opened
+        completed, precision = (
+            as_parameter(lambda t: parse_when(t, year.year if year else None))(done)
+            if done is not None else (None, None)
+        )
+        _report(acts.record_assessment(
+            store, stream, action, kind, _period(store, stream, period), on or today(),
+            chosen.acting("controller"), level=level, completed_on=completed,
+            precision=precision, met=met, achievement=stated, evidence=evidence, note=note,
+        ))
+    finally:
+        store.close()
+
+
+@app.command("correction")
+def correction(
+    ctx: typer.Context,
+    corrects: Annotated[str, typer.Argument(help="The seq or event id of the wrong measurement.")],
+    reason: Annotated[str, typer.Option(help="Why the recorded value was wrong.")],
+    value: Annotated[str | None, typer.Option(help="The right value (a measurement).")] = None,
+    level: Annotated[str | None, typer.Option(help="The right level (qualitative).")] = None,
+    done: Annotated[str | None, typer.Option(help="The right completion date (deadline).")] = None,
+    met: Annotated[bool | None, typer.Option("--met/--not-met")] = None,
+    achievement: Annotated[str | None, typer.Option(help="The right stated %.")] = None,
+    on: EffectiveOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Correct a measurement or assessment; the wrong one stays in the ledger.
+
+    Example: ledger record correction 57 --value "36,10" --reason "recount of the files"
+    """
+    number = _number(value) if value is not None else None
+    stated = _number(achievement) if achievement is not None else None
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        completed, precision = (
+            as_parameter(parse_when)(done) if done is not None else (None, None)
+        )
+        _report(acts.record_correction(
+            store, stream, corrects, reason, on or today(), chosen.acting("controller"),
+            value=number, level=level, completed_on=completed, precision=precision, met=met,
+            achievement=stated,
+        ))
+    finally:
+        store.close()
+
+
+@app.command("override")
+def override(
+    ctx: typer.Context,
+    node: Annotated[str, typer.Argument(help="Node code or key, e.g. 3.3.1.")],
+    achievement: Annotated[str, typer.Argument(help="The % raggiungimento decided, e.g. 60.")],
+    rationale: Annotated[str, typer.Option(help="The written reasons (required).")] = "",
+    oiv_heard: Annotated[
+        date | None,
+        typer.Option("--oiv-heard", parser=_date, metavar="DATE", help="When the OIV was heard."),
+    ] = None,
+    on: EffectiveOption = None,
+    note: NoteOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Override a node's achievement, sentito l'OIV; the computed score stays visible.
+
+    Example: ledger record override 3.3.1 60 --oiv-heard 07/06/2021 --rationale "..."
+    """
+    value = _number(achievement)
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        _report(acts.record_override(
+            store, stream, node, value, rationale, oiv_heard, on or today(),
+            chosen.acting("direzione"), note=note,
+        ))
+    finally:
+        store.close()
+
+
+@app.command("override-withdrawal")
+def override_withdrawal(
+    ctx: typer.Context,
+    node: Annotated[str, typer.Argument(help="Node whose override is withdrawn.")],
+    reason: Annotated[str, typer.Option(help="Why.")],
+    on: EffectiveOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Withdraw an override; the node returns to its computed score.
+
+    Example: ledger record override-withdrawal 3.3.1 --reason "decided in error"
+    """
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        _report(acts.withdraw_override(
+            store, stream, node, reason, on or today(), chosen.acting("direzione")
+        ))
+    finally:
+        store.close()
+
+
+@app.command("approval")
+def approval(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Argument(help="smvp, plan, plan_update or relazione.")],
+    act: ActOption = None,
+    on: EffectiveOption = None,
+    note: NoteOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Record the Giunta's approval; a plan approval puts pending changes in force.
+
+    Example: ledger record approval plan --act "delibera n. 5/GC" --date 27/01/2020
+    """
+    if subject not in ("smvp", "plan", "plan_update", "relazione"):
+        raise typer.BadParameter(
+            f"{subject!r} is not smvp, plan, plan_update or relazione", param_hint="SUBJECT"
+        )
+    chosen, store, stream = _open(ctx, cycle)
+    checked: Subject = subject  # type: ignore[assignment]
+    try:
+        _report(acts.record_approval(
+            store, stream, checked, act, on or today(), chosen.acting("giunta-secretariat"),
+            note=note,
+        ))
+    finally:
+        store.close()
+
+
+@app.command("validation")
+def validation(
+    ctx: typer.Context,
+    act: ActOption = None,
+    opinion: Annotated[str | None, typer.Option(help="The OIV's opinion, in brief.")] = None,
+    on: EffectiveOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Record the OIV's validation of the Relazione (art. 14 c. 4 lett. c).
+
+    Example: ledger record validation --date 21/06/2021
+    """
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        _report(acts.record_validation(
+            store, stream, on or today(), chosen.acting("oiv"), act=act, opinion=opinion
+        ))
+    finally:
+        store.close()
+
+
+@app.command("publication")
+def publication(
+    ctx: typer.Context,
+    where: Annotated[str, typer.Option(help="Where it was published (URL or section).")],
+    on: EffectiveOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Record the publication of the Relazione in Amministrazione Trasparente.
+
+    Example: ledger record publication --where https://www.example.it/at/performance
+    """
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        _report(acts.record_publication(store, stream, where, on or today(), chosen.acting("publisher")))
+    finally:
+        store.close()
+
+
+@app.command("amendment")
+def amendment(
+    ctx: typer.Context,
+    node: Annotated[str, typer.Argument(help="Node to amend, e.g. 2.4.2.")],
+    reason: Annotated[str, typer.Option(help="Why the plan changes.")],
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    weight: Annotated[str | None, typer.Option(help="New weight, e.g. 40.")] = None,
+    target: Annotated[str | None, typer.Option(help="New target of a strategic objective.")] = None,
+    on: EffectiveOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Amend a node of the plan; pending until an approval (plan_update) puts it in force.
+
+    Example: ledger record amendment 2.4.2 --weight 70 --reason "delibera 54/GC"
+    """
+    change = ObjectiveAmended(
+        key=node, title=title, reason=reason,
+        weight=_number(weight) if weight is not None else None,
+        target=_number(target) if target is not None else None,
+    )
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        _report(acts.change_plan(store, stream, [change], on or today(), chosen.acting("controller")))
+    finally:
+        store.close()
+
+
+@app.command("withdrawal")
+def withdrawal(
+    ctx: typer.Context,
+    node: Annotated[str, typer.Argument(help="Node to take out of the plan.")],
+    reason: Annotated[str, typer.Option(help="Why.")],
+    on: EffectiveOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Withdraw a node (and what is under it); pending until an approval.
+
+    Example: ledger record withdrawal 1.3.1 --reason "Covid: meetings cancelled"
+    """
+    change = ObjectiveWithdrawn(key=node, reason=reason)
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        _report(acts.change_plan(store, stream, [change], on or today(), chosen.acting("controller")))
+    finally:
+        store.close()
+
+
+@app.command("closing")
+def closing(
+    ctx: typer.Context,
+    on: EffectiveOption = None,
+    note: NoteOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Close the cycle: later acts are refused until it is reopened.
+
+    Example: ledger record closing --date 30/06/2021
+    """
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        _report(acts.close_cycle(store, stream, on or today(), chosen.acting("administrator"), note=note))
+    finally:
+        store.close()
+
+
+@app.command("reopening")
+def reopening(
+    ctx: typer.Context,
+    reason: Annotated[str, typer.Option(help="Why the closed cycle is reopened.")],
+    on: EffectiveOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Reopen a closed cycle, for a stated reason.
+
+    Example: ledger record reopening --reason "OIV asked for a correction of 3.3.1"
+    """
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        _report(acts.reopen_cycle(store, stream, reason, on or today(), chosen.acting("administrator")))
+    finally:
+        store.close()

@@ -1,0 +1,459 @@
+"""The use cases: each act reads the cycle, checks it against the rules, and appends.
+
+Called identically by the CLI, the example loader and the tests. A refusal raises before
+anything is written; a concurrent append to the same cycle is detected by the expected
+version and the act is checked again on the new state.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+from events.acts import ApprovalRecorded, PublicationRecorded, ValidationRecorded, Subject
+from events.base import LedgerEvent
+from events.cycle import CycleClosed, CycleOpened, CycleReopened
+from events.measurement import (
+    AssessmentKind,
+    AssessmentRecorded,
+    MeasurementCorrected,
+    MeasurementRecorded,
+    Period,
+    Precision,
+)
+from events.oversight import OverrideRecorded, OverrideWithdrawn
+from events.plan import (
+    ManagerialObjectiveAssigned,
+    ObjectiveAmended,
+    ObjectiveDefined,
+    ObjectiveWithdrawn,
+    PerspectiveDefined,
+)
+from ledger.errors import ConcurrencyConflict
+from ledger.records import Entry, NewEvent
+from ledger.store import EventStore
+from projections.errors import ActRefused, CycleClosed as CycleIsClosed
+from projections.errors import UnknownCycle, UnknownNode, ValueKindMismatch
+from projections.plan_document import PlanDocument
+from projections.plan_state import LEVEL_ORDER, CycleState, Node, fold, projected
+from projections.scoring import Observation, check_fits
+from projections.weights import check_weights
+
+T = TypeVar("T")
+RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who records an act, and in which role."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event ready to append, with its envelope facts."""
+
+    event: LedgerEvent
+    effective_date: date
+    idempotency_key: str | None = None
+
+
+def read_state(store: EventStore, stream: str, *, as_of: date | None = None) -> CycleState:
+    """The cycle as everything the ledger holds now makes it, as of `as_of`."""
+    return fold(store.read_stream(stream), stream, as_of=as_of)
+
+
+def resolve_cycle(store: EventStore, stream: str | None) -> str:
+    """The cycle the user means: the one named, or the only one in the ledger."""
+    known = store.streams()
+    if stream is not None:
+        if stream not in known:
+            raise UnknownCycle(stream, known)
+        return stream
+    if len(known) == 1:
+        return known[0]
+    if not known:
+        raise UnknownCycle("(none)", known)
+    raise ActRefused(f"the ledger holds several cycles ({', '.join(known)}): choose one with --cycle")
+
+
+def _append(
+    store: EventStore,
+    stream: str,
+    actor: Actor,
+    build: Callable[[CycleState], Sequence[Draft]],
+    *,
+    as_of: date | None = None,
+    must_exist: bool = True,
+    allow_closed: bool = False,
+) -> list[Entry]:
+    """Read, check (inside `build`), append; on a concurrent append, check again."""
+    for attempt in range(RETRIES):
+        state = read_state(store, stream, as_of=as_of)
+        if must_exist and state.opened is None:
+            raise UnknownCycle(stream, store.streams())
+        if state.opened is not None and not allow_closed and _closed_now(store, stream, state):
+            raise CycleIsClosed(stream)
+        drafts = build(state)
+        new = [
+            NewEvent(d.event, d.effective_date, actor.name, actor.role, d.idempotency_key)
+            for d in drafts
+        ]
+        if not new:
+            return []
+        try:
+            return store.append(stream, new, expected_version=state.version)
+        except ConcurrencyConflict:
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _closed_now(store: EventStore, stream: str, state: CycleState) -> bool:
+    """Closed by what the ledger holds now, whatever date the act claims."""
+    return fold(store.read_stream(stream, known_at=None), stream).closed if not state.closed else True
+
+
+# -- the cycle and its plan ------------------------------------------------------------------
+
+
+def open_cycle(
+    store: EventStore, stream: str, opened: CycleOpened, on: date, actor: Actor,
+    key: str | None = None,
+) -> list[Entry]:
+    """Open a cycle; refused if it exists already."""
+
+    def build(state: CycleState) -> list[Draft]:
+        if state.opened is not None:
+            raise ActRefused(f"cycle {stream} is already open")
+        return [Draft(opened, on, key)]
+
+    return _append(store, stream, actor, build, must_exist=False)
+
+
+def import_plan(
+    store: EventStore, document: PlanDocument, on: date, actor: Actor, *, key_prefix: str | None
+) -> list[Entry]:
+    """Record a plan file: open its cycle if needed, then its tree as pending changes.
+
+    With `key_prefix`, every event carries an idempotency key, so importing the same file
+    again records nothing.
+    """
+    stream = document.cycle.id
+
+    def build(state: CycleState) -> list[Draft]:
+        drafts: list[Draft] = []
+        events = document.plan_events()
+        if key_prefix and _key(key_prefix, "plan-complete") in state.keys:
+            return []  # the same file again: nothing to record
+        if state.opened is None:
+            drafts.append(Draft(document.cycle_event(), on, _key(key_prefix, "cycle")))
+        elif state.opened.policy != document.cycle.policy:
+            raise ActRefused(f"cycle {stream} is open with another scoring policy than the file's")
+        check_plan_changes(state, events, stream)
+        drafts += [Draft(e, on, _key(key_prefix, _plan_key(e))) for e in events]
+        if drafts and key_prefix:
+            drafts[-1] = replace(drafts[-1], idempotency_key=_key(key_prefix, "plan-complete"))
+        return drafts
+
+    return _append(store, stream, actor, build, must_exist=False)
+
+
+def _key(prefix: str | None, suffix: str) -> str | None:
+    return f"{prefix}:{suffix}" if prefix else None
+
+
+def _plan_key(event: LedgerEvent) -> str:
+    key = getattr(event, "key", "")
+    return f"{event.type_name}:{key}"
+
+
+def check_plan_changes(state: CycleState, events: Sequence[LedgerEvent], stream: str) -> None:
+    """Refuse plan changes whose keys clash or whose parents are missing or of the wrong level."""
+    known: dict[str, str] = {key: node.level for key, node in projected(state, date.max).nodes.items()}
+    for event in events:
+        match event:
+            case PerspectiveDefined():
+                _new_key(known, event.key, stream)
+                known[event.key] = "perspective"
+            case ObjectiveDefined():
+                _new_key(known, event.key, stream)
+                parent_level = LEVEL_ORDER[LEVEL_ORDER.index(event.level) - 1]
+                if event.parent not in known:
+                    raise UnknownNode(event.parent, stream)
+                if known[event.parent] != parent_level:
+                    raise ActRefused(
+                        f"{event.level} {event.key} must sit under a {parent_level}, "
+                        f"but {event.parent} is a {known[event.parent]}"
+                    )
+                known[event.key] = event.level
+            case ObjectiveAmended() | ObjectiveWithdrawn():
+                if event.key not in known:
+                    raise UnknownNode(event.key, stream)
+            case ManagerialObjectiveAssigned():
+                for item in event.items:
+                    if known.get(item.action) != "action":
+                        raise UnknownNode(item.action, stream)
+            case _:
+                raise ActRefused(f"{event.type_name} is not a plan change")
+
+
+def _new_key(known: dict[str, str], key: str, stream: str) -> None:
+    if key in known:
+        raise ActRefused(f"{key} is already in the plan of {stream} (amend it instead)")
+
+
+def change_plan(
+    store: EventStore, stream: str, events: Sequence[LedgerEvent], on: date, actor: Actor
+) -> list[Entry]:
+    """Record amendments or withdrawals; pending until an approval puts them in force."""
+
+    def build(state: CycleState) -> list[Draft]:
+        check_plan_changes(state, events, stream)
+        return [Draft(event, on) for event in events]
+
+    return _append(store, stream, actor, build)
+
+
+def record_approval(
+    store: EventStore, stream: str, subject: Subject, act: str | None, on: date, actor: Actor,
+    *, note: str | None = None, source: str | None = None, key: str | None = None,
+) -> list[Entry]:
+    """Record an approval; a plan approval puts the pending changes in force from `on`."""
+
+    def build(state: CycleState) -> list[Draft]:
+        if subject == "plan" and not state.pending and not state.nodes:
+            raise ActRefused(f"no plan to approve in {stream} (import one: ledger plan import FILE)")
+        if subject in ("plan", "plan_update"):
+            check_weights(projected(state, on), stream)
+        event = ApprovalRecorded(subject=subject, act=act, note=note, source=source)
+        return [Draft(event, on, key)]
+
+    return _append(store, stream, actor, build, as_of=on)
+
+
+def record_validation(
+    store: EventStore, stream: str, on: date, actor: Actor, *, act: str | None = None,
+    opinion: str | None = None, note: str | None = None, source: str | None = None,
+    key: str | None = None,
+) -> list[Entry]:
+    """The OIV validates the Relazione; refused before the Giunta approved it."""
+
+    def build(state: CycleState) -> list[Draft]:
+        if state.relazione_approval is None:
+            raise ActRefused(
+                f"the Relazione of {stream} has no approval by {on.isoformat()}: "
+                "record the Giunta's approval first"
+            )
+        event = ValidationRecorded(act=act, opinion=opinion, note=note, source=source)
+        return [Draft(event, on, key)]
+
+    return _append(store, stream, actor, build, as_of=on)
+
+
+def record_publication(
+    store: EventStore, stream: str, where: str, on: date, actor: Actor, *,
+    note: str | None = None, source: str | None = None, key: str | None = None,
+) -> list[Entry]:
+    """The Relazione is published; refused before the OIV validated it."""
+
+    def build(state: CycleState) -> list[Draft]:
+        if state.validation is None:
+            raise ActRefused(
+                f"the Relazione of {stream} has no OIV validation by {on.isoformat()}: "
+                "record the validation first"
+            )
+        return [Draft(PublicationRecorded(where=where, note=note, source=source), on, key)]
+
+    return _append(store, stream, actor, build, as_of=on)
+
+
+def close_cycle(
+    store: EventStore, stream: str, on: date, actor: Actor, *, note: str | None = None,
+    key: str | None = None,
+) -> list[Entry]:
+    """Close the cycle: every later act is refused until it is reopened."""
+    return _append(store, stream, actor, lambda _: [Draft(CycleClosed(note=note), on, key)])
+
+
+def reopen_cycle(
+    store: EventStore, stream: str, reason: str, on: date, actor: Actor
+) -> list[Entry]:
+    """Reopen a closed cycle, for a stated reason."""
+
+    def build(state: CycleState) -> list[Draft]:
+        if not fold(store.read_stream(stream), stream).closed:
+            raise ActRefused(f"cycle {stream} is not closed")
+        return [Draft(CycleReopened(reason=reason), on)]
+
+    return _append(store, stream, actor, build, allow_closed=True)
+
+
+# -- measurements ----------------------------------------------------------------------------
+
+
+def _action_in_force(state: CycleState, action: str, stream: str, on: date) -> Node:
+    node = state.nodes.get(action)
+    if node is None or node.level != "action":
+        pending = any(getattr(e.event, "key", None) == action for e in state.pending)
+        if pending:
+            raise ActRefused(
+                f"action {action} of {stream} is pending approval on {on.isoformat()} "
+                "(record the Giunta's approval first)"
+            )
+        raise UnknownNode(action, stream, on)
+    return node
+
+
+def record_measurement(
+    store: EventStore, stream: str, action: str, value: Decimal, unit: str | None,
+    period: Period, on: date, actor: Actor, *, evidence: str | None = None,
+    note: str | None = None, source: str | None = None, key: str | None = None,
+) -> list[Entry]:
+    """Record the measured value of an action's numeric KPI."""
+
+    def build(state: CycleState) -> list[Draft]:
+        node = _action_in_force(state, action, stream, on)
+        assert node.kpi is not None
+        check_fits(action, node.kpi, Observation("measurement", value=value, unit=unit), state.policy)
+        event = MeasurementRecorded(
+            action=action, value=value, unit=unit or node.kpi.unit, period=period,
+            evidence=evidence, note=note, source=source,
+        )
+        return [Draft(event, on, key)]
+
+    return _append(store, stream, actor, build, as_of=on)
+
+
+def record_assessment(
+    store: EventStore, stream: str, action: str, kind: AssessmentKind, period: Period,
+    on: date, actor: Actor, *, level: str | None = None, completed_on: date | None = None,
+    precision: Precision | None = None, met: bool | None = None,
+    achievement: Decimal | None = None, evidence: str | None = None, note: str | None = None,
+    source: str | None = None, key: str | None = None,
+) -> list[Entry]:
+    """Record a qualitative, deadline, yes/no or stated-achievement assessment of an action."""
+
+    def build(state: CycleState) -> list[Draft]:
+        node = _action_in_force(state, action, stream, on)
+        assert node.kpi is not None
+        observation = Observation(
+            kind, level=level, completed_on=completed_on, precision=precision, met=met,
+            achievement=achievement,
+        )
+        check_fits(action, node.kpi, observation, state.policy)
+        event = AssessmentRecorded(
+            action=action, kind=kind, level=level, completed_on=completed_on,
+            precision=precision if completed_on else None, met=met, achievement=achievement,
+            period=period, evidence=evidence, note=note, source=source,
+        )
+        return [Draft(event, on, key)]
+
+    return _append(store, stream, actor, build, as_of=on)
+
+
+def record_correction(
+    store: EventStore, stream: str, corrects: str, reason: str, on: date, actor: Actor, *,
+    value: Decimal | None = None, unit: str | None = None, level: str | None = None,
+    completed_on: date | None = None, precision: Precision | None = None,
+    met: bool | None = None, achievement: Decimal | None = None,
+) -> list[Entry]:
+    """Correct a recorded measurement or assessment, named by its event id or seq."""
+
+    def build(state: CycleState) -> list[Draft]:
+        target = _corrected_entry(store, stream, corrects)
+        event = MeasurementCorrected(
+            corrects=target.event_id, value=value, unit=unit, level=level,
+            completed_on=completed_on, precision=precision, met=met, achievement=achievement,
+            reason=reason,
+        )
+        _check_correction_fits(state, target, event, stream)
+        return [Draft(event, on)]
+
+    return _append(store, stream, actor, build)
+
+
+def _corrected_entry(store: EventStore, stream: str, corrects: str) -> Entry:
+    entry = store.entry(seq=int(corrects)) if corrects.isdigit() else store.entry(event_id=corrects)
+    if entry is None or entry.stream != stream:
+        raise ActRefused(f"there is no event {corrects} in {stream} to correct (see: ledger log)")
+    if entry.type not in (MeasurementRecorded.type_name, AssessmentRecorded.type_name):
+        raise ActRefused(
+            f"event {corrects} is a {entry.type}: only a measurement or an assessment is corrected"
+        )
+    return entry
+
+
+def _check_correction_fits(
+    state: CycleState, target: Entry, event: MeasurementCorrected, stream: str
+) -> None:
+    original = target.event
+    assert isinstance(original, MeasurementRecorded | AssessmentRecorded)
+    if isinstance(original, MeasurementRecorded):
+        if event.value is None or any(
+            v is not None for v in (event.level, event.completed_on, event.met, event.achievement)
+        ):
+            raise ValueKindMismatch(f"a correction of measurement {target.seq} gives a new value only")
+        observation = Observation("measurement", value=event.value, unit=event.unit)
+    else:
+        given = {
+            "qualitative": event.level, "deadline": event.completed_on, "boolean": event.met,
+            "achievement": event.achievement,
+        }
+        if given[original.kind] is None and event.achievement is None:
+            raise ValueKindMismatch(
+                f"a correction of a {original.kind} assessment ({target.seq}) gives its new value"
+            )
+        observation = Observation(original.kind, level=event.level, completed_on=event.completed_on)
+    node = state.nodes.get(original.action)
+    if node is not None and node.kpi is not None and observation.kind == "measurement":
+        check_fits(original.action, node.kpi, observation, state.policy)
+    elif node is not None and node.kpi is not None and event.level is not None:
+        check_fits(original.action, node.kpi, observation, state.policy)
+
+
+# -- oversight -------------------------------------------------------------------------------
+
+
+def record_override(
+    store: EventStore, stream: str, node: str, achievement: Decimal, rationale: str,
+    oiv_heard_on: date | None, on: date, actor: Actor, *, note: str | None = None,
+    source: str | None = None, key: str | None = None,
+) -> list[Entry]:
+    """Override a node's achievement, sentito l'OIV, with a written rationale."""
+
+    def build(state: CycleState) -> list[Draft]:
+        if node not in state.nodes:
+            raise UnknownNode(node, stream, on)
+        if not rationale.strip():
+            raise ActRefused(f"the override of {node} needs a written rationale")
+        if oiv_heard_on is None:
+            raise ActRefused(f"the override of {node} needs the date the OIV was heard")
+        if oiv_heard_on > on:
+            raise ActRefused(
+                f"the OIV was heard on {oiv_heard_on.isoformat()}, after the override's date "
+                f"{on.isoformat()}"
+            )
+        event = OverrideRecorded(
+            node=node, achievement=achievement, rationale=rationale, oiv_heard_on=oiv_heard_on,
+            note=note, source=source,
+        )
+        return [Draft(event, on, key)]
+
+    return _append(store, stream, actor, build, as_of=on)
+
+
+def withdraw_override(
+    store: EventStore, stream: str, node: str, reason: str, on: date, actor: Actor
+) -> list[Entry]:
+    """Withdraw the override standing on a node."""
+
+    def build(state: CycleState) -> list[Draft]:
+        if node not in state.overrides:
+            raise ActRefused(f"no override stands on {node} in {stream} on {on.isoformat()}")
+        return [Draft(OverrideWithdrawn(node=node, reason=reason), on)]
+
+    return _append(store, stream, actor, build, as_of=on)

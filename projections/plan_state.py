@@ -1,0 +1,252 @@
+"""The state of one cycle as of a date (and as known at a time): a pure fold over its entries.
+
+Plan changes are pending until an approval puts them in force, from the approval's date.
+Facts (measurements, assessments, corrections, overrides, acts) count from their effective date.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from events.acts import ApprovalRecorded, PublicationRecorded, ValidationRecorded
+from events.cycle import CycleClosed, CycleOpened, CycleReopened
+from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
+from events.oversight import OverrideRecorded, OverrideWithdrawn
+from events.plan import (
+    Kpi,
+    ManagerialObjectiveAssigned,
+    ObjectiveAmended,
+    ObjectiveDefined,
+    ObjectiveWithdrawn,
+    PerspectiveDefined,
+)
+from events.policy import ScoringPolicy
+from ledger.records import Entry
+from projections.scoring import Observation
+
+PLAN_TYPES = frozenset(
+    cls.type_name
+    for cls in (
+        PerspectiveDefined,
+        ObjectiveDefined,
+        ObjectiveAmended,
+        ObjectiveWithdrawn,
+        ManagerialObjectiveAssigned,
+    )
+)
+PLAN_APPROVALS = ("plan", "plan_update")
+LEVEL_ORDER = ("perspective", "strategic", "operational", "action")
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node of the plan in force: perspective, strategic or operational objective, or action."""
+
+    key: str
+    level: str
+    title: str
+    parent: str | None = None
+    code: str | None = None
+    weight: Decimal | None = None
+    target: Decimal | None = None
+    kpi: Kpi | None = None
+    in_force_from: date | None = None
+
+
+@dataclass(frozen=True)
+class OverrideInfo:
+    """An override standing on a node, with the entry that recorded it."""
+
+    achievement: Decimal
+    rationale: str
+    oiv_heard_on: date
+    entry: Entry
+
+
+@dataclass
+class CycleState:
+    """Everything the cruscotto and the checks of acts need to know about one cycle."""
+
+    stream: str
+    opened: CycleOpened | None = None
+    closed: bool = False
+    nodes: dict[str, Node] = field(default_factory=dict)
+    pending: list[Entry] = field(default_factory=list)
+    approvals: list[Entry] = field(default_factory=list)
+    observations: dict[str, list[Observation]] = field(default_factory=dict)
+    observed_by_id: dict[str, str] = field(default_factory=dict)
+    overrides: dict[str, OverrideInfo] = field(default_factory=dict)
+    managers: dict[str, ManagerialObjectiveAssigned] = field(default_factory=dict)
+    relazione_approval: Entry | None = None
+    validation: Entry | None = None
+    publication: Entry | None = None
+    keys: set[str] = field(default_factory=set)
+    last_seq: int = 0
+    version: int = 0
+
+    @property
+    def policy(self) -> ScoringPolicy:
+        return self.opened.policy if self.opened else ScoringPolicy()
+
+    @property
+    def plan_in_force(self) -> bool:
+        return bool(self.nodes)
+
+    def children(self, key: str | None) -> list[Node]:
+        return [node for node in self.nodes.values() if node.parent == key]
+
+    def of_level(self, level: str) -> list[Node]:
+        return [node for node in self.nodes.values() if node.level == level]
+
+    def observation(self, action: str) -> Observation | None:
+        history = self.observations.get(action)
+        return history[-1] if history else None
+
+
+def fold(
+    entries: Iterable[Entry], stream: str, *, as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> CycleState:
+    """Replay a cycle's entries into its state as of `as_of` and as known at `known_at`."""
+    state = CycleState(stream)
+    for entry in entries:
+        if entry.stream != stream or (known_at is not None and entry.recorded_at > known_at):
+            continue
+        state.last_seq, state.version = entry.seq, entry.version
+        if entry.idempotency_key:
+            state.keys.add(entry.idempotency_key)
+        if entry.type in PLAN_TYPES:
+            state.pending.append(entry)
+        elif as_of is None or entry.effective_date <= as_of:
+            apply(state, entry)
+    return state
+
+
+def apply(state: CycleState, entry: Entry) -> None:
+    """Apply one effective, known entry to the state."""
+    event = entry.event
+    match event:
+        case CycleOpened():
+            state.opened = event
+        case CycleClosed():
+            state.closed = True
+        case CycleReopened():
+            state.closed = False
+        case ApprovalRecorded(subject=subject) if subject in PLAN_APPROVALS:
+            state.approvals.append(entry)
+            put_in_force(state, entry.effective_date)
+        case ApprovalRecorded(subject="relazione"):
+            state.approvals.append(entry)
+            state.relazione_approval = entry
+        case ApprovalRecorded():
+            state.approvals.append(entry)
+        case ValidationRecorded():
+            state.validation = entry
+        case PublicationRecorded():
+            state.publication = entry
+        case MeasurementRecorded():
+            _observe(state, event.action, entry.event_id, Observation(
+                kind="measurement", value=event.value, unit=event.unit, event_id=entry.event_id
+            ))
+        case AssessmentRecorded():
+            _observe(state, event.action, entry.event_id, Observation(
+                kind=event.kind, level=event.level, completed_on=event.completed_on,
+                precision=event.precision, met=event.met, achievement=event.achievement,
+                event_id=entry.event_id,
+            ))
+        case MeasurementCorrected():
+            _correct(state, event)
+        case OverrideRecorded():
+            state.overrides[event.node] = OverrideInfo(
+                event.achievement, event.rationale, event.oiv_heard_on, entry
+            )
+        case OverrideWithdrawn():
+            state.overrides.pop(event.node, None)
+        case _:
+            pass
+
+
+def _observe(state: CycleState, action: str, event_id: str, observation: Observation) -> None:
+    state.observations.setdefault(action, []).append(observation)
+    state.observed_by_id[event_id] = action
+
+
+def _correct(state: CycleState, event: MeasurementCorrected) -> None:
+    action = state.observed_by_id.get(event.corrects)
+    if action is None:
+        return
+    history = state.observations[action]
+    for index, observation in enumerate(history):
+        if observation.event_id == event.corrects:
+            history[index] = corrected(observation, event)
+
+
+def corrected(observation: Observation, event: MeasurementCorrected) -> Observation:
+    """The observation with the correction's values in place of the wrong ones."""
+    changes = {
+        name: getattr(event, name)
+        for name in ("value", "unit", "level", "completed_on", "precision", "met", "achievement")
+        if getattr(event, name) is not None
+    }
+    return replace(observation, **changes)
+
+
+def put_in_force(state: CycleState, on: date) -> None:
+    """Apply every pending plan change, in the order recorded, from the approval's date."""
+    for entry in state.pending:
+        apply_plan_change(state, entry.event, on)
+    state.pending.clear()
+
+
+def apply_plan_change(state: CycleState, event: object, on: date) -> None:
+    """Change the plan tree by one plan event (already checked when it was recorded)."""
+    match event:
+        case PerspectiveDefined():
+            state.nodes[event.key] = Node(
+                key=event.key, level="perspective", title=event.title, weight=event.weight,
+                in_force_from=on,
+            )
+        case ObjectiveDefined():
+            state.nodes[event.key] = Node(
+                key=event.key, level=event.level, title=event.title, parent=event.parent,
+                code=event.code, weight=event.weight, target=event.target, kpi=event.kpi,
+                in_force_from=on,
+            )
+        case ObjectiveAmended():
+            node = state.nodes.get(event.key)
+            if node is not None:
+                changes = {
+                    name: getattr(event, name)
+                    for name in ("title", "weight", "target", "kpi")
+                    if getattr(event, name) is not None
+                }
+                state.nodes[event.key] = replace(node, **changes)
+        case ObjectiveWithdrawn():
+            for key in [event.key, *descendants(state.nodes, event.key)]:
+                state.nodes.pop(key, None)
+        case ManagerialObjectiveAssigned():
+            state.managers[event.key] = event
+        case _:
+            pass
+
+
+def descendants(nodes: dict[str, Node], key: str) -> list[str]:
+    """Every key below `key` in the tree."""
+    found: list[str] = []
+    frontier = [key]
+    while frontier:
+        parent = frontier.pop()
+        for node in nodes.values():
+            if node.parent == parent:
+                found.append(node.key)
+                frontier.append(node.key)
+    return found
+
+
+def projected(state: CycleState, on: date) -> CycleState:
+    """The state as it would be if the pending plan changes were approved on `on`."""
+    copy = replace(state, nodes=dict(state.nodes), managers=dict(state.managers), pending=[])
+    for entry in state.pending:
+        apply_plan_change(copy, entry.event, on)
+    return copy
