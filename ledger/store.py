@@ -221,6 +221,7 @@ class SqlEventStore:
                 conn, [new.idempotency_key for b in batches for new in b[1] if new.idempotency_key]
             )
             versions = self._stream_versions(conn, {stream for stream, _, _ in batches})
+            versions = {stream: versions.get(stream, 0) for stream, _, _ in batches}
             results: list[list[Entry]] = []
             rows: list[tuple[Any, ...]] = []
             for (stream, _, expected), payloads in zip(batches, encoded, strict=True):
@@ -311,21 +312,13 @@ class SqlEventStore:
                 found[entry.idempotency_key or ""] = entry
         return found
 
-    @staticmethod
-    def _stream_versions(conn: Connection, streams: set[str]) -> dict[str, int]:
-        """The current version of each stream that has one (absent streams are at 0)."""
-        found: dict[str, int] = {}
-        ordered = sorted(streams)
-        for start in range(0, len(ordered), _IN_CHUNK):
-            chunk = ordered[start : start + _IN_CHUNK]
-            statement = (
-                select(events.c.stream, func.max(events.c.version))
-                .where(events.c.stream.in_(chunk))
-                .group_by(events.c.stream)
-            )
-            for stream, version in conn.execute(statement):
-                found[stream] = int(version)
-        return found
+    def _stream_versions(self, conn: Connection, streams: set[str]) -> dict[str, int]:
+        """The current version of each of `streams` (0 for a new one).
+
+        Portable form, one indexed max() per stream; the adapters replace it with one
+        statement. (A `GROUP BY stream` would read every row of every stream, not the last.)
+        """
+        return {stream: self._stream_version(conn, stream) for stream in streams}
 
     @staticmethod
     def _stream_version(conn: Connection, stream: str) -> int:

@@ -1,0 +1,105 @@
+"""Many measurements and assessments at once (an import): all checked, then all or nothing.
+
+Every row is checked against the plan in force on its date; every problem is collected, so
+the user sees all of them in one pass; if there is any, nothing is written. Rows carry an
+idempotency key, so a file imported again records nothing twice.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from events.base import LedgerEvent
+from events.errors import LedgerError
+from events.measurement import AssessmentRecorded, MeasurementRecorded, Period
+from ledger.errors import ConcurrencyConflict
+from ledger.records import Entry, NewEvent
+from ledger.store import EventStore
+from projections.acts import RETRIES, Actor, read_state
+from projections.errors import ActRefused
+from projections.errors import CycleClosed as CycleIsClosed
+from projections.plan_state import CycleState, fold
+from projections.scoring import Observation, check_fits
+
+
+@dataclass(frozen=True)
+class ObservationItem:
+    """One row of an import: where it comes from, and what it says."""
+
+    ref: str
+    action: str
+    observation: Observation
+    period: Period
+    on: date
+    evidence: str | None = None
+    note: str | None = None
+    key: str | None = None
+
+
+class BatchRefused(LedgerError):
+    """Some rows of a batch were refused; nothing was written. `problems` lists all of them."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems = list(problems)
+        first_ref, first_reason = self.problems[0]
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(f"{first_ref}: {first_reason}{more}; nothing was written")
+
+
+def record_observations(
+    store: EventStore, stream: str, items: Sequence[ObservationItem], actor: Actor
+) -> list[Entry]:
+    """Check every row, then append them all in one transaction; refuse all if any is wrong."""
+    for attempt in range(RETRIES):
+        state = read_state(store, stream)
+        if state.opened is None:
+            raise ActRefused(f"cycle {stream} does not exist")
+        if state.closed:
+            raise CycleIsClosed(stream)
+        entries_by_day: dict[date, CycleState] = {}
+        problems: list[tuple[str, str]] = []
+        new: list[NewEvent] = []
+        for item in items:
+            if item.key is not None and item.key in state.keys:
+                continue
+            on_day = entries_by_day.get(item.on)
+            if on_day is None:
+                on_day = fold(store.read_stream(stream), stream, as_of=item.on)
+                entries_by_day[item.on] = on_day
+            try:
+                event = _event(on_day, item, stream)
+            except LedgerError as refusal:
+                problems.append((item.ref, str(refusal)))
+                continue
+            new.append(NewEvent(event, item.on, actor.name, actor.role, item.key))
+        if problems:
+            raise BatchRefused(problems)
+        if not new:
+            return []
+        try:
+            return store.append(stream, new, expected_version=state.version)
+        except ConcurrencyConflict:
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _event(state: CycleState, item: ObservationItem, stream: str) -> LedgerEvent:
+    node = state.nodes.get(item.action)
+    if node is None or node.kpi is None:
+        raise ActRefused(
+            f"action {item.action} is not in the plan of {stream} in force on {item.on.isoformat()}"
+        )
+    check_fits(item.action, node.kpi, item.observation, state.policy)
+    seen = item.observation
+    if seen.kind == "measurement":
+        assert seen.value is not None
+        return MeasurementRecorded(
+            action=item.action, value=seen.value, unit=seen.unit or node.kpi.unit,
+            period=item.period, evidence=item.evidence, note=item.note,
+        )
+    return AssessmentRecorded(
+        action=item.action, kind=seen.kind, level=seen.level, completed_on=seen.completed_on,
+        precision=seen.precision if seen.completed_on else None, met=seen.met,
+        achievement=seen.achievement, period=item.period, evidence=item.evidence, note=item.note,
+    )
