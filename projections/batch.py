@@ -15,7 +15,7 @@ from events.measurement import AssessmentRecorded, MeasurementRecorded, Period
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
 from ledger.store import EventStore
-from projections.acts import RETRIES, Actor, read_state
+from projections.acts import RETRIES, Actor
 from projections.errors import ActRefused
 from projections.errors import CycleClosed as CycleIsClosed
 from projections.plan_state import CycleState, fold
@@ -51,7 +51,8 @@ def record_observations(
 ) -> list[Entry]:
     """Check every row, then append them all in one transaction; refuse all if any is wrong."""
     for attempt in range(RETRIES):
-        state = read_state(store, stream)
+        recorded = list(store.read_stream(stream))
+        state = fold(recorded, stream)
         if state.opened is None:
             raise ActRefused(f"cycle {stream} does not exist")
         if state.closed:
@@ -64,7 +65,7 @@ def record_observations(
                 continue
             on_day = entries_by_day.get(item.on)
             if on_day is None:
-                on_day = fold(store.read_stream(stream), stream, as_of=item.on)
+                on_day = fold(recorded, stream, as_of=item.on)
                 entries_by_day[item.on] = on_day
             try:
                 event = _event(on_day, item, stream)
