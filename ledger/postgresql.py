@@ -8,12 +8,13 @@ https://github.com/pyeventsourcing/eventsourcing). Triggers refuse UPDATE, DELET
 on `events` for every role, the table's owner included.
 """
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from ledger.store import COLUMNS, Clock, SqlEventStore, utc_now
+from ledger.store import COLUMNS, Clock, SqlEventStore, select_all_sql, utc_now
 
 APPEND_LOCK_KEY = 0x1ED6E4
 """The advisory lock that serialises appends in one database."""
@@ -42,6 +43,8 @@ _STREAM_VERSIONS = (
     "FROM unnest(CAST(%s AS text[])) AS s(stream)"
 )
 
+_BY_KEYS = select_all_sql("idempotency_key = ANY(CAST(%s AS text[]))")
+
 
 class PostgresEventStore(SqlEventStore):
     """The ledger in a PostgreSQL database (the schema first on the connection's search_path)."""
@@ -58,6 +61,12 @@ class PostgresEventStore(SqlEventStore):
         """Every stream's version in one round trip, one index probe per stream."""
         rows = conn.exec_driver_sql(_STREAM_VERSIONS, (sorted(streams),))
         return {stream: int(version or 0) for stream, version in rows}
+
+    def _rows_by_idempotency_key(
+        self, conn: Connection, keys: list[str]
+    ) -> Iterator[Sequence[Any]]:
+        """Rows under any of `keys`, with the keys as one array parameter (one plan, any size)."""
+        yield from conn.exec_driver_sql(_BY_KEYS, (keys,))
 
     def _insert_rows(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
         """Large batches go in with COPY, PostgreSQL's fast loading, in the same transaction.

@@ -10,11 +10,12 @@ https://www.sqlite.org/pragma.html#pragma_synchronous
 """
 
 import json
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
-from ledger.store import Clock, SqlEventStore, utc_now
+from ledger.store import Clock, SqlEventStore, select_all_sql, utc_now
 
 BUSY_TIMEOUT_SECONDS = 120
 
@@ -29,6 +30,7 @@ _STREAM_VERSIONS = (
     "SELECT j.value, (SELECT max(version) FROM events WHERE stream = j.value) "
     "FROM json_each(?) AS j"
 )
+_BY_KEYS = select_all_sql("idempotency_key IN (SELECT value FROM json_each(?))")
 
 
 def sqlite_engine(url: str) -> Engine:
@@ -67,6 +69,12 @@ class SqliteEventStore(SqlEventStore):
         """Every stream's version in one statement, one index probe per stream (json_each)."""
         rows = conn.exec_driver_sql(_STREAM_VERSIONS, (json.dumps(sorted(streams)),))
         return {stream: int(version or 0) for stream, version in rows}
+
+    def _rows_by_idempotency_key(
+        self, conn: Connection, keys: list[str]
+    ) -> Iterator[Sequence[Any]]:
+        """Rows under any of `keys`, in one statement: one index probe per key."""
+        yield from conn.exec_driver_sql(_BY_KEYS, (json.dumps(keys),))
 
     def _install_protection(self, conn: Connection) -> None:
         for statement in _PROTECTION:

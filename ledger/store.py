@@ -46,6 +46,11 @@ _IN_CHUNK = 500
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
+def select_all_sql(where: str) -> str:
+    """`SELECT <every column> FROM events WHERE <where>` for the adapters' driver-level reads."""
+    return f"SELECT {', '.join(COLUMNS)} FROM events WHERE {where}"  # noqa: S608
+
+
 def _insert_sql(placeholder: str) -> str:
     """The plain INSERT of one row, for the DBAPI's executemany (column names are ours)."""
     columns = ", ".join(COLUMNS)
@@ -301,16 +306,23 @@ class SqlEventStore:
             new.signer(digest.hex()) if new.signer else None,
         )
 
-    @staticmethod
-    def _recorded_by_key(conn: Connection, keys: list[str]) -> dict[str, Entry]:
-        """Entries already recorded under any of `keys`: a few IN queries, not one per event."""
+    def _recorded_by_key(self, conn: Connection, keys: list[str]) -> dict[str, Entry]:
+        """Entries already recorded under any of `keys`, by key."""
         found: dict[str, Entry] = {}
-        for start in range(0, len(keys), _IN_CHUNK):
-            chunk = keys[start : start + _IN_CHUNK]
-            for values in conn.execute(select(events).where(events.c.idempotency_key.in_(chunk))):
+        if keys:
+            for values in self._rows_by_idempotency_key(conn, keys):
                 entry = Entry(_stored_row(values))
                 found[entry.idempotency_key or ""] = entry
         return found
+
+    def _rows_by_idempotency_key(
+        self, conn: Connection, keys: list[str]
+    ) -> Iterator[Sequence[Any]]:
+        """Stored rows whose key is among `keys`: portable IN lists; the adapters use one
+        statement with the keys as one parameter, which the server plans once."""
+        for start in range(0, len(keys), _IN_CHUNK):
+            chunk = keys[start : start + _IN_CHUNK]
+            yield from conn.execute(select(events).where(events.c.idempotency_key.in_(chunk)))
 
     def _stream_versions(self, conn: Connection, streams: set[str]) -> dict[str, int]:
         """The current version of each of `streams` (0 for a new one).
@@ -348,8 +360,13 @@ class SqlEventStore:
 
     def _stream_values(self, statement: Select[Any]) -> Iterator[Sequence[Any]]:
         """Rows as plain tuples, READ_BATCH at a time (a server-side cursor on PostgreSQL)."""
-        with self._translated(), self.engine.connect() as conn:
-            result = conn.execution_options(yield_per=READ_BATCH).execute(statement)
+        with (
+            self._translated(),
+            self.engine.connect() as conn,
+            # Closing the result closes PostgreSQL's server-side cursor even when the caller
+            # stops early (verify stops at the first break).
+            conn.execution_options(yield_per=READ_BATCH).execute(statement) as result,
+        ):
             for partition in result.partitions():
                 yield from partition
 

@@ -186,8 +186,8 @@ def check_plan_changes(state: CycleState, events: Sequence[LedgerEvent], stream:
                     raise UnknownNode(event.parent, stream)
                 if known[event.parent] != parent_level:
                     raise ActRefused(
-                        f"{event.level} {event.key} must sit under a {parent_level}, "
-                        f"but {event.parent} is a {known[event.parent]}"
+                        f"{event.level} {event.key} must sit under {_a(parent_level)}, "
+                        f"but {event.parent} is {_a(known[event.parent])}"
                     )
                 known[event.key] = event.level
             case ObjectiveAmended() | ObjectiveWithdrawn():
@@ -199,6 +199,10 @@ def check_plan_changes(state: CycleState, events: Sequence[LedgerEvent], stream:
                         raise UnknownNode(item.action, stream)
             case _:
                 raise ActRefused(f"{event.type_name} is not a plan change")
+
+
+def _a(level: str) -> str:
+    return f"an {level}" if level[0] in "aeiou" else f"a {level}"
 
 
 def _new_key(known: dict[str, str], key: str, stream: str) -> None:

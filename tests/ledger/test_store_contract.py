@@ -3,7 +3,9 @@
 Each test appends through the public API and asserts on what the database then holds.
 """
 
+import gc
 import tracemalloc
+import warnings
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import pairwise
@@ -539,3 +541,20 @@ def test_every_entry_decodes_back_into_the_event_appended(store: SqlEventStore) 
     store.append(STREAM, [recorded(event) for event in events], expected_version=0)
 
     assert [entry.event for entry in store.read_stream(STREAM)] == events
+
+
+def test_a_read_abandoned_part_way_closes_what_it_opened(store: SqlEventStore) -> None:
+    # `for entry in store.read(): ... break` is ordinary caller code (verify stops at the
+    # first broken seq); it must not leave a cursor or a connection behind.
+    store.append(STREAM, [reopened(str(number)) for number in range(5)], expected_version=0)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _row in store.read_rows():
+            break
+        for _entry in store.read(Query(stream=STREAM)):
+            break
+        gc.collect()
+
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert leaks == []
