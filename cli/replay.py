@@ -117,7 +117,7 @@ def _tree(cruscotto: Cruscotto) -> str:
         indent = {"strategic": "", "operational": "  ", "action": "    "}[node.level]
         override = italian_percent(node.override.achievement) if node.override else ""
         rows.append([
-            indent + (node.code or ""), node.title, _pct(node.weight), node.kpi or "",
+            indent + (node.code or ""), _short(node.title), _pct(node.weight), _short(node.kpi or ""),
             node.target_label if node.level == "action" else _pct(node.target),
             node.measured or "", italian_percent(node.computed), override,
             italian_percent(node.result),
@@ -162,6 +162,11 @@ def _ente(cruscotto: Cruscotto) -> str:
     if cruscotto.coverage < 100:
         line += f" - copertura delle misure {italian_percent(cruscotto.coverage)}"
     return line
+
+
+def _short(text: str, width: int = 48) -> str:
+    """Long KPI texts are cut in the table; JSON and CSV carry them whole."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _pct(value: Any) -> str:

@@ -37,7 +37,8 @@ class Observation:
     def shown(self) -> str:
         """The measured value as the cruscotto prints it (`35,87`, `eccellente`, `10/2020`)."""
         if self.value is not None:
-            return italian_number(self.value)
+            whole = self.value == self.value.to_integral_value()
+            return italian_number(self.value, None if whole else max(2, _decimals(self.value)))
         if self.level is not None:
             return self.level
         if self.completed_on is not None:
@@ -47,6 +48,11 @@ class Observation:
         if self.met is not None:
             return "sì" if self.met else "no"
         return ""
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 @dataclass(frozen=True)
