@@ -124,7 +124,9 @@ class Chunk:
 class NationalLedger:
     """Generates the chunks of a national ledger in time order, up to `total` events."""
 
-    def __init__(self, total: int, *, years: int = 10, first_year: int = 2016, seed: int = 150) -> None:
+    def __init__(
+        self, total: int, *, years: int = 10, first_year: int = 2016, seed: int = 150
+    ) -> None:
         self.total = total
         self.years = years
         self.first_year = first_year
@@ -176,7 +178,9 @@ class NationalLedger:
         out = [
             self._new(
                 cycle,
-                CycleOpened(entity=cycle.entity, entity_name=f"Ente {cycle.entity}", year=cycle.year),
+                CycleOpened(
+                    entity=cycle.entity, entity_name=f"Ente {cycle.entity}", year=cycle.year
+                ),
                 date(cycle.year, 1, 2),
                 "controller",
                 "open",
@@ -184,7 +188,13 @@ class NationalLedger:
         ]
         for (key, title), weight in zip(PERSPECTIVES, _weights(4), strict=True):
             out.append(
-                self._new(cycle, PerspectiveDefined(key=key, title=title, weight=weight), day, "controller", key)
+                self._new(
+                    cycle,
+                    PerspectiveDefined(key=key, title=title, weight=weight),
+                    day,
+                    "controller",
+                    key,
+                )
             )
         shape = self.shape
         for level, nodes in (("strategic", shape.strategic), ("operational", shape.operational)):
@@ -208,11 +218,17 @@ class NationalLedger:
             actions_by_parent.setdefault(parent, []).append(action)
         for parent, actions in actions_by_parent.items():
             for action, weight in zip(actions, _weights(len(actions)), strict=True):
-                out.append(self._new(cycle, self._action(action, parent, weight), day, "controller", action.key))
+                out.append(
+                    self._new(
+                        cycle, self._action(action, parent, weight), day, "controller", action.key
+                    )
+                )
         out.append(
             self._new(
                 cycle,
-                ApprovalRecorded(subject="plan", act=f"delibera n. {self.random.randint(1, 30)}/GC"),
+                ApprovalRecorded(
+                    subject="plan", act=f"delibera n. {self.random.randint(1, 30)}/GC"
+                ),
                 date(cycle.year, 1, 31),
                 "segreteria",
                 "plan",
@@ -241,8 +257,13 @@ class NationalLedger:
             thresholds=thresholds,
         )
         return ObjectiveDefined(
-            level="action", key=action.key, code=action.key, parent=parent,
-            title=f"Azione {action.key}", weight=weight, kpi=kpi,
+            level="action",
+            key=action.key,
+            code=action.key,
+            parent=parent,
+            title=f"Azione {action.key}",
+            weight=weight,
+            kpi=kpi,
         )
 
     def _month(self, cycle: _Cycle, month: int) -> list[NewEvent]:
@@ -256,7 +277,9 @@ class NationalLedger:
             value = spread.quantize(Decimal("0.01"))
             new = self._new(
                 cycle,
-                MeasurementRecorded(action=action.key, value=value, unit=action.unit, period=period),
+                MeasurementRecorded(
+                    action=action.key, value=value, unit=action.unit, period=period
+                ),
                 taken,
                 "controller",
                 f"m{month}:{action.key}",
@@ -285,11 +308,25 @@ class NationalLedger:
         (first, _), (second, _) = self.shape.actions[0], self.shape.actions[3]
         reason = "aggiornamento del Piano a metà anno"
         return [
-            self._new(cycle, ObjectiveAmended(key=first.key, target=Decimal(85), reason=reason), when, "controller", "a1"),
-            self._new(cycle, ObjectiveAmended(key=second.key, target=Decimal(95), reason=reason), when, "controller", "a2"),
             self._new(
                 cycle,
-                ApprovalRecorded(subject="plan_update", act=f"delibera n. {self.random.randint(31, 90)}/GC"),
+                ObjectiveAmended(key=first.key, target=Decimal(85), reason=reason),
+                when,
+                "controller",
+                "a1",
+            ),
+            self._new(
+                cycle,
+                ObjectiveAmended(key=second.key, target=Decimal(95), reason=reason),
+                when,
+                "controller",
+                "a2",
+            ),
+            self._new(
+                cycle,
+                ApprovalRecorded(
+                    subject="plan_update", act=f"delibera n. {self.random.randint(31, 90)}/GC"
+                ),
                 when + timedelta(days=10),
                 "segreteria",
                 "plan_update",
@@ -315,8 +352,20 @@ class NationalLedger:
             for action, _ in (self.shape.actions[7], self.shape.actions[21])
         ]
         out += [
-            self._new(cycle, ApprovalRecorded(subject="relazione", act="delibera n. 40/GC"), date(year, 6, 10), "segreteria", "relazione"),
-            self._new(cycle, ValidationRecorded(act="verbale OIV n. 3"), date(year, 6, 25), "oiv", "validation"),
+            self._new(
+                cycle,
+                ApprovalRecorded(subject="relazione", act="delibera n. 40/GC"),
+                date(year, 6, 10),
+                "segreteria",
+                "relazione",
+            ),
+            self._new(
+                cycle,
+                ValidationRecorded(act="verbale OIV n. 3"),
+                date(year, 6, 25),
+                "oiv",
+                "validation",
+            ),
             self._new(
                 cycle,
                 PublicationRecorded(where="Amministrazione Trasparente > Performance > Relazione"),
@@ -326,4 +375,3 @@ class NationalLedger:
             ),
         ]
         return out
-

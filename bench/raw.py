@@ -127,7 +127,7 @@ def sqlite_reads(ledger_path: Path) -> tuple[Step, Step]:
     for name, consume in (("raw read", _plain_read), ("raw chained read", _chained_read)):
         connection = sqlite3.connect(ledger_path)
         with measured(name) as (step, watch), watch.timing():
-            cursor = connection.execute(f"SELECT {_COLUMNS} FROM events ORDER BY seq")  # noqa: S608
+            cursor = connection.execute(f"SELECT {_COLUMNS} FROM events ORDER BY seq")
             step.events = consume(_fetch(cursor))
         connection.close()
         results.append(step)
@@ -137,11 +137,14 @@ def sqlite_reads(ledger_path: Path) -> tuple[Step, Step]:
 # -- PostgreSQL -----------------------------------------------------------------------------------
 
 
-def postgres_append(conninfo: str, raw_schema: str) -> Step:
+def postgres_append(source_conninfo: str, server_conninfo: str, raw_schema: str) -> Step:
     """Raw chained append with psycopg's executemany (pipelined) in one transaction."""
     import psycopg
 
-    with psycopg.connect(conninfo) as source, psycopg.connect(conninfo) as target:
+    with (
+        psycopg.connect(source_conninfo) as source,
+        psycopg.connect(server_conninfo) as target,
+    ):
         target.execute(f'CREATE SCHEMA "{raw_schema}"')
         target.execute(f'SET search_path = "{raw_schema}"')
         target.execute(_PG_TABLE)
@@ -174,11 +177,14 @@ def postgres_reads(conninfo: str) -> tuple[Step, Step]:
 
     results = []
     for name, consume in (("raw read", _plain_read), ("raw chained read", _chained_read)):
-        with psycopg.connect(conninfo) as connection:
-            with measured(name) as (step, watch), watch.timing():
-                with connection.cursor(name="raw_read") as cursor:
-                    cursor.itersize = FETCH
-                    cursor.execute(f"SELECT {_COLUMNS} FROM events ORDER BY seq")  # noqa: S608
-                    step.events = consume(_fetch(cursor))
-            results.append(step)
+        with (
+            psycopg.connect(conninfo) as connection,
+            measured(name) as (step, watch),
+            watch.timing(),
+            connection.cursor(name="raw_read") as cursor,
+        ):
+            cursor.itersize = FETCH
+            cursor.execute(f"SELECT {_COLUMNS} FROM events ORDER BY seq")
+            step.events = consume(_fetch(cursor))
+        results.append(step)
     return results[0], results[1]

@@ -100,14 +100,14 @@ def verify_all(store: SqlEventStore, result: BackendResult) -> None:
     result.add("verify", step)
 
 
-def replay_all(store: SqlEventStore, result: BackendResult, last_year: int) -> None:
+def replay_all(store: SqlEventStore, result: BackendResult) -> None:
     """Rebuild the cruscotto of every cycle (one indexed read per cycle), then time one cycle."""
     try:
         from projections.cruscotto import replay
     except ImportError as missing:  # pragma: no cover - projections are another engineer's
         result.facts["replay"] = f"skipped: {missing}"
         return
-    as_of = date(last_year + 1, 12, 31)
+    as_of = date(9999, 12, 31)
     streams = store.streams()
     with measured("full replay into the cruscotto") as (step, watch), watch.timing():
         for stream in streams:
@@ -150,8 +150,17 @@ def _as_of_latency(store: SqlEventStore, result: BackendResult, stream: str, as_
         result.facts["cli_replay"] = f"skipped: {missing}"
         return
     runner = CliRunner()
-    args = ["--db", store.url, "replay", "--as-of", as_of.isoformat(), "--cycle", stream,
-            "--format", "json"]
+    args = [
+        "--db",
+        store.url,
+        "replay",
+        "--as-of",
+        as_of.isoformat(),
+        "--cycle",
+        stream,
+        "--format",
+        "json",
+    ]
     timings = []
     _evict(store)
     for _ in range(4):
@@ -203,7 +212,7 @@ def run_sqlite(options: Options) -> BackendResult:
         result.add("raw_chained_read", chained)
         result.add("raw_append", raw.sqlite_append(path, options.workdir / "raw.sqlite"))
         if options.replay:
-            replay_all(store, result, NationalLedger(options.events).first_year + 9)
+            replay_all(store, result)
     finally:
         store.close()
         if not options.keep:
@@ -229,7 +238,9 @@ def _sqlite_sizes(path: Path, events: int) -> dict[str, Any]:
     return {
         "bytes_per_event": round(size / events, 1),
         "file_bytes": size,
-        "bytes_per_event_by_object": {k: round(v / events, 1) for k, v in sorted(by_object.items())},
+        "bytes_per_event_by_object": {
+            k: round(v / events, 1) for k, v in sorted(by_object.items())
+        },
         "measurement_payload_bytes": round(measurement or 0, 1),
     }
 
@@ -243,14 +254,17 @@ def run_postgresql(options: Options) -> BackendResult:
     separator = "&" if "?" in options.pg_url else "?"
     url = f"{options.pg_url}{separator}options={quote(f'-csearch_path={schema}')}"
     plain = make_url(options.pg_url).set(drivername="postgresql")
-    conninfo = plain.render_as_string(hide_password=False)
+    server_conninfo = plain.render_as_string(hide_password=False)
+    conninfo = server_conninfo
     conninfo += f"{separator}options={quote(f'-csearch_path={schema}')}"
     store = open_store(url, create=True)
     try:
         append_all(store, options, result)
         with admin.connect() as conn:
             conn.execute(text(f'VACUUM ANALYZE "{schema}".events'))
-            total = conn.execute(text(f"SELECT pg_total_relation_size('\"{schema}\".events')")).scalar()
+            total = conn.execute(
+                text(f"SELECT pg_total_relation_size('\"{schema}\".events')")
+            ).scalar()
             parts = conn.execute(
                 text(
                     "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c "
@@ -261,7 +275,7 @@ def run_postgresql(options: Options) -> BackendResult:
             ).all()
             measurement = conn.execute(
                 text(
-                    f"SELECT avg(octet_length(payload)) FROM \"{schema}\".events "  # noqa: S608
+                    f'SELECT avg(octet_length(payload)) FROM "{schema}".events '
                     "WHERE type = 'MeasurementRecorded'"
                 )
             ).scalar()
@@ -274,9 +288,9 @@ def run_postgresql(options: Options) -> BackendResult:
         plain_read, chained = raw.postgres_reads(conninfo)
         result.add("raw_read", plain_read)
         result.add("raw_chained_read", chained)
-        result.add("raw_append", raw.postgres_append(conninfo.split("?")[0], f"{schema}_raw"))
+        result.add("raw_append", raw.postgres_append(conninfo, server_conninfo, f"{schema}_raw"))
         if options.replay:
-            replay_all(store, result, NationalLedger(options.events).first_year + 9)
+            replay_all(store, result)
     finally:
         store.close()
         if not options.keep:

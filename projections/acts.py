@@ -147,7 +147,7 @@ def import_plan(
     def build(state: CycleState) -> list[Draft]:
         drafts: list[Draft] = []
         events = document.plan_events()
-        if key_prefix and _key(key_prefix, "plan-complete") in state.keys:
+        if key_prefix and key_prefix in state.keys:
             return []  # the same file again: nothing to record
         if state.opened is None:
             drafts.append(Draft(document.cycle_event(), on, _key(key_prefix, "cycle")))
@@ -156,7 +156,8 @@ def import_plan(
         check_plan_changes(state, events, stream)
         drafts += [Draft(e, on, _key(key_prefix, _plan_key(e))) for e in events]
         if drafts and key_prefix:
-            drafts[-1] = replace(drafts[-1], idempotency_key=_key(key_prefix, "plan-complete"))
+            # The last event carries the bare prefix: its presence says the whole file is in.
+            drafts[-1] = replace(drafts[-1], idempotency_key=key_prefix)
         return drafts
 
     return _append(store, stream, actor, build, must_exist=False)

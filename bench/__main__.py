@@ -1,0 +1,197 @@
+"""`python -m bench --events 100000 --backend sqlite,postgresql`: the national-size benchmark.
+
+Prints, for each backend, every step's events/s and peak memory, each figure as a ratio to
+its raw limit measured in the same run, and whether it meets the target of issue 6 (or by
+how much it misses); saves the same as JSON under bench/results/.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.run import BackendResult, Options, run_postgresql, run_sqlite
+
+RESULTS = Path(__file__).resolve().parent / "results"
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+APPEND_TARGET = 0.50
+VERIFY_TARGET = 0.70
+REPLAY_TARGET = 0.50
+BYTES_TARGET = 300.0
+AS_OF_WARM_TARGET_MS = 50.0
+
+
+def ratio_verdict(value: float, limit: float, target: float) -> str:
+    """'met' or by how much the ratio misses its target."""
+    if limit <= 0:
+        return "no limit measured"
+    ratio = value / limit
+    if ratio >= target:
+        return f"met ({ratio:.0%} of raw, target {target:.0%})"
+    return f"MISSED by {1 - ratio / target:.0%} ({ratio:.0%} of raw, target {target:.0%})"
+
+
+def at_most_verdict(value: float, target: float, unit: str) -> str:
+    if value <= target:
+        return f"met ({value:.1f} {unit} <= {target:.0f})"
+    return f"MISSED by {value - target:.1f} {unit} ({value / target - 1:.0%} over {target:.0f})"
+
+
+def verdicts(result: BackendResult) -> dict[str, str]:
+    """Every target of the issue against this backend's figures."""
+    steps, facts = result.steps, result.facts
+    found: dict[str, str] = {}
+    if "append" in steps and "raw_append" in steps:
+        found["append >= 50% of raw chained append"] = ratio_verdict(
+            steps["append"].rate, steps["raw_append"].rate, APPEND_TARGET
+        )
+    if "verify" in steps and "raw_chained_read" in steps:
+        found["verify >= 70% of raw chained read"] = ratio_verdict(
+            steps["verify"].rate, steps["raw_chained_read"].rate, VERIFY_TARGET
+        )
+    if "replay" in steps and "raw_read" in steps:
+        found["full replay >= 50% of raw read"] = ratio_verdict(
+            steps["replay"].rate, steps["raw_read"].rate, REPLAY_TARGET
+        )
+    if "bytes_per_event" in facts:
+        found["<= 300 bytes per event"] = at_most_verdict(
+            facts["bytes_per_event"], BYTES_TARGET, "bytes"
+        )
+    if "as_of_warm_ms" in facts:
+        found["replay --as-of warm < 50 ms (store + projection)"] = at_most_verdict(
+            facts["as_of_warm_ms"], AS_OF_WARM_TARGET_MS, "ms"
+        )
+    if "cli_replay_warm_ms" in facts:
+        found["ledger replay --as-of warm < 50 ms (whole command)"] = at_most_verdict(
+            facts["cli_replay_warm_ms"], AS_OF_WARM_TARGET_MS, "ms"
+        )
+    return found
+
+
+LIMITS = {
+    "append": "raw_append",
+    "verify": "raw_chained_read",
+    "replay": "raw_read",
+}
+
+
+def report(result: BackendResult) -> str:
+    """The human table of one backend."""
+    lines = [f"== {result.backend}: {result.events:,} events =="]
+    lines.append(f"{'step':<36}{'events/s':>12}{'ratio':>8}{'seconds':>10}{'peak RSS MiB':>14}")
+    for key, step in result.steps.items():
+        limit = result.steps.get(LIMITS.get(key, ""))
+        ratio = f"{step.rate / limit.rate:.2f}" if limit and limit.rate else ""
+        lines.append(
+            f"{step.name:<36}{step.rate:>12,.0f}{ratio:>8}{step.seconds:>10.2f}"
+            f"{step.peak_rss_mb:>14.1f}"
+        )
+    facts = result.facts
+    for key in (
+        "bytes_per_event",
+        "measurement_payload_bytes",
+        "as_of_cycle",
+        "as_of_cycle_events",
+        "as_of_cold_ms",
+        "as_of_warm_ms",
+        "cli_replay_cold_ms",
+        "cli_replay_warm_ms",
+        "replay",
+        "cli_replay",
+    ):
+        if key in facts:
+            lines.append(f"  {key}: {facts[key]}")
+    if "bytes_per_event_by_object" in facts:
+        parts = ", ".join(f"{k} {v}" for k, v in facts["bytes_per_event_by_object"].items())
+        lines.append(f"  bytes per event by table/index: {parts}")
+    if "append" in result.steps:
+        extra = result.steps["append"].extra
+        lines.append(
+            f"  import incl. building the events (pydantic): {extra['import_events_per_s']:,.0f}"
+            f" events/s; transactions of {extra['transactions_of']} events"
+        )
+    if "raw_append" in result.steps:
+        raw_bytes = result.steps["raw_append"].extra["bytes_per_event"]
+        lines.append(f"  raw table bytes/event: {raw_bytes}")
+    lines.append("  targets:")
+    lines += [f"    {name}: {verdict}" for name, verdict in verdicts(result).items()]
+    return "\n".join(lines)
+
+
+def as_json(result: BackendResult) -> dict[str, Any]:
+    return {
+        "backend": result.backend,
+        "events": result.events,
+        "steps": {key: step.as_dict() for key, step in result.steps.items()},
+        "facts": result.facts,
+        "targets": verdicts(result),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--events", type=int, default=100_000, help="ledger size (default 100000)")
+    parser.add_argument(
+        "--backend", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
+    )
+    parser.add_argument(
+        "--batch-events",
+        type=int,
+        default=5000,
+        help="events per append transaction (many streams each; default 5000)",
+    )
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ledger-bench"
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("LEDGER_TEST_PG_URL", DEFAULT_PG_URL),
+        help="PostgreSQL server; a fresh schema is created and dropped",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the ledgers afterwards")
+    parser.add_argument("--no-replay", action="store_true", help="skip the projection steps")
+    args = parser.parse_args(argv)
+    options = Options(
+        events=args.events,
+        batch_events=args.batch_events,
+        workdir=args.workdir,
+        pg_url=args.pg_url,
+        keep=args.keep,
+        replay=not args.no_replay,
+    )
+    runners = {"sqlite": run_sqlite, "postgresql": run_postgresql}
+    chosen = [name.strip() for name in args.backend.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in runners]
+    if unknown:
+        parser.error(f"unknown backend(s) {', '.join(unknown)} (choose sqlite, postgresql)")
+    started = datetime.now(UTC)
+    results = []
+    for name in chosen:
+        result = runners[name](options)
+        print(report(result), flush=True)
+        results.append(result)
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{started:%Y%m%dT%H%M%SZ}-{options.events}-{'-'.join(chosen)}.json"
+    document = {
+        "command": "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv),
+        "started": started.isoformat(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "results": [as_json(result) for result in results],
+    }
+    out.write_text(json.dumps(document, indent=2, default=str))
+    print(f"saved {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
