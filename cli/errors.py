@@ -20,7 +20,7 @@ def fail(message: str, code: int = EXIT_REFUSED) -> typer.Exit:
 class LedgerGroup(TyperGroup):
     """The root command group: translates every `LedgerError` exactly once, at the boundary."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except UsageError as error:

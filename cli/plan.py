@@ -11,6 +11,7 @@ from cli.context import settings, today
 from cli.files import load_document
 from cli.options import CycleOption, EffectiveOption, FormatOption, OutputFormat, _date
 from cli.render import to_csv, to_json, to_table
+from ledger.store import EventStore
 from projections import acts
 from projections.numbers import italian_number
 from projections.plan_document import plan_document
@@ -20,7 +21,7 @@ app = typer.Typer(help="Import and show the Piano della Performance.", no_args_i
 
 
 def import_file(
-    store: acts.EventStore, path: Path, on: date, actor: acts.Actor
+    store: EventStore, path: Path, on: date, actor: acts.Actor
 ) -> tuple[str, int]:
     """Record a plan file as pending changes; the same file again records nothing."""
     document = plan_document(load_document(path), str(path))
@@ -128,7 +129,7 @@ def _node_row(node: Node) -> dict[str, Any]:
 
 def _indent(row: dict[str, Any]) -> str:
     depth = ("perspective", "strategic", "operational", "action").index(row["level"])
-    return "  " * depth + (row["code"] or row["key"])
+    return "  " * depth + str(row["code"] or row["key"])
 
 
 def _pct(value: Any) -> str:

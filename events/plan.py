@@ -6,6 +6,7 @@ strategic objectives, which the seed prints without codes. Plan events are *pend
 an approval puts them in force.
 """
 
+import itertools
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -66,9 +67,8 @@ class Kpi(PlanModel):
             raise ValueError("only a threshold KPI has thresholds")
         if self.kind == "threshold" and self.target is not None:
             ordered = [self.target, *(t.value for t in sorted(self.thresholds, key=_level_rank))]
-            worse = (lambda a, b: a > b) if self.direction == "higher" else (lambda a, b: a < b)
-            for better, lower in zip(ordered, ordered[1:], strict=False):
-                if not worse(better, lower):
+            for better, lower in itertools.pairwise(ordered):
+                if not (better > lower if self.direction == "higher" else better < lower):
                     raise ValueError(
                         f"thresholds must get worse from target to minimo ({self.direction} is "
                         f"better): {better} then {lower}"

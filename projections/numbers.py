@@ -17,7 +17,7 @@ def italian_number(value: Decimal, decimals: int | None = None) -> str:
     sign = "-" if value < 0 else ""
     text = format(abs(value), "f")
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
