@@ -1,5 +1,6 @@
 """`ledger log`: the events in order, as stored, filterable, in every format."""
 
+import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -63,7 +64,8 @@ def log(
     try:
         entries = store.read(query)
         if output is OutputFormat.json:
-            typer.echo(to_json([_as_dict(entry) for entry in entries]))
+            typer.echo(to_json([{**_as_dict(entry), "payload": json.loads(entry.payload)}
+                                for entry in entries]))
         elif output is OutputFormat.csv:
             typer.echo(to_csv((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]), nl=False)
         else:

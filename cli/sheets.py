@@ -1,0 +1,260 @@
+"""The users' spreadsheets and CSV files, read the way Italian offices write them.
+
+Shared by the plan and the measurements importers, so that both open files, find their
+headers, read cells and name places (`file:sheet:cell`, `file:row`) in one way. Nothing here
+writes to the ledger: a problem with the whole file is a `UsageError` of one line, a problem
+with a cell is a `Problem`, collected so that the user sees every one of them in one pass.
+"""
+
+import csv
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cli.italian import parse_number
+from events.errors import LedgerError, UsageError
+from projections.numbers import italian_number
+
+SPREADSHEETS = (".xlsx", ".xlsm")
+TEXT_TABLES = (".csv", ".txt", ".tsv")
+HEADER_SEARCH_ROWS = 15
+"""How far down a header row is looked for: titles and blank lines often come first."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One refused cell or row: where it is, and why (the reason quotes the value)."""
+
+    ref: str
+    reason: str
+    order: int = 0
+
+    def line(self) -> str:
+        return f"{self.ref}: {self.reason}"
+
+
+class RowsRefused(LedgerError):
+    """Rows of a file were refused; nothing was written. `problems` lists every one."""
+
+    def __init__(self, label: str, problems: Sequence[Problem], rows: int) -> None:
+        self.problems = sorted(problems, key=lambda problem: problem.order)
+        refused = len({problem.order for problem in self.problems})
+        super().__init__(f"{refused} of {rows} rows refused in {label}; nothing was written")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value as the file holds it, with its number format and its place, for messages."""
+
+    value: Any
+    ref: str
+    number_format: str = "General"
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+    def text(self) -> str:
+        """The cell as text: what the user typed, or the number as an Italian would write it."""
+        if self.value is None:
+            return ""
+        if isinstance(self.value, str):
+            return " ".join(self.value.split())
+        if isinstance(self.value, datetime | date):
+            return self.value.strftime("%d/%m/%Y")
+        if isinstance(self.value, bool):
+            return "sì" if self.value else "no"
+        number = self.number()
+        assert number is not None
+        shown = italian_number(number)
+        return f"{shown}%" if self.is_percent else shown
+
+    @property
+    def is_percent(self) -> bool:
+        return "%" in (self.number_format or "") and isinstance(self.value, int | float)
+
+    def number(self) -> Decimal | None:
+        """A numeric cell as an exact Decimal (a %-formatted 0,2778 is 27.78); None if not numeric."""
+        if isinstance(self.value, bool) or not isinstance(self.value, int | float):
+            return None
+        # repr gives the shortest text that reads back as the same double: 35.87, never
+        # 35.869999999999997, which is the figure the user typed into Excel.
+        exact = Decimal(repr(self.value)) if isinstance(self.value, float) else Decimal(self.value)
+        return tidy(exact * 100 if self.is_percent else exact)
+
+    def decimal(self) -> Decimal:
+        """The cell as a number, numeric or Italian text; raises UsageError quoting the value."""
+        number = self.number()
+        if number is not None:
+            return number
+        if isinstance(self.value, datetime | date):
+            raise UsageError(f"{self.text()!r} is a date, not a number")
+        return parse_number(self.text())
+
+
+def tidy(value: Decimal) -> Decimal:
+    """`10.000` -> `10`, `97.20` kept as typed elsewhere: drops float noise, never an exponent."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def norm(text: object) -> str:
+    """A header as compared: lower case, no accents, single spaces, no trailing dot or colon."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(plain.split()).strip(" .:")
+
+
+def slug(text: str) -> str:
+    """`Competitività del territorio` -> `competitivita-del-territorio`: a key from a title."""
+    words = "".join(c if c.isalnum() else " " for c in norm(text)).split()
+    return "-".join(words)
+
+
+# --- opening files ---------------------------------------------------------------------------
+
+
+def read_bytes(path: Path, expected: str) -> bytes:
+    """The file's bytes; a missing, unreadable or empty file is one line naming it."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not {expected}") from None
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror}") from None
+    if not data.strip():
+        raise UsageError(f"{path}: the file is empty ({expected} was expected)")
+    return data
+
+
+def open_workbook(path: Path, *, read_only: bool) -> Workbook:
+    """Open an .xlsx with cached formula values; anything else is refused in one line."""
+    data = read_bytes(path, "an Excel workbook (.xlsx)")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UsageError(
+            f"{path}: an old Excel 97-2003 (.xls) workbook: save it as .xlsx (Excel Workbook)"
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise UsageError(f"{path}: not an Excel workbook (.xlsx): the file is not a spreadsheet")
+    try:
+        return openpyxl.load_workbook(
+            io.BytesIO(data), read_only=read_only, data_only=True, keep_links=False
+        )
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UsageError(f"{path}: not a readable Excel workbook (.xlsx): {reason}") from None
+
+
+def find_sheet(workbook: Workbook, path: Path, names: Sequence[str], *, only_one: bool) -> Worksheet:
+    """The sheet called one of `names` (any case); with `only_one`, a lone sheet whatever its name."""
+    wanted = {norm(name) for name in names}
+    for sheet in workbook.worksheets:
+        if norm(sheet.title) in wanted:
+            return sheet
+    if only_one and len(workbook.worksheets) == 1:
+        return workbook.worksheets[0]
+    present = ", ".join(repr(sheet.title) for sheet in workbook.worksheets)
+    raise UsageError(
+        f"{path}: no sheet named {names[0]!r} (the workbook has {present}): "
+        f"rename the sheet, or choose one with --sheet"
+    )
+
+
+def sheet_rows(sheet: Worksheet, label: str) -> Iterator[tuple[int, list[Cell]]]:
+    """Every row as (row number, cells), with `file:sheet:A1` places, merged cells unfilled."""
+    first = sheet.min_row or 1
+    for offset, row in enumerate(sheet.iter_rows()):
+        number = first + offset
+        cells = [
+            Cell(
+                getattr(cell, "value", None),
+                f"{label}:{sheet.title}:{get_column_letter(index)}{number}",
+                getattr(cell, "number_format", None) or "General",
+            )
+            for index, cell in enumerate(row, start=1)
+        ]
+        yield number, cells
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """Decode a CSV as Italian Excel writes it: UTF-8 (BOM or not), UTF-16, or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decoded(path, data, "utf-8-sig")
+    if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":
+        raise UsageError(f"{path}: not a CSV text file (is it a spreadsheet? save it as .csv)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Italian Excel's "CSV (delimitato dal separatore di elenco)" writes the Windows code page.
+        return _decoded(path, data, "cp1252")
+
+
+def _decoded(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{path}: byte {error.start} is neither UTF-8 nor Windows-1252 text: "
+            "save the file again as CSV UTF-8"
+        ) from None
+
+
+def delimiter_of(header_line: str) -> str:
+    """`;` as Italian Excel writes, `,` as elsewhere, or a tab: the one the header uses most."""
+    counts = {mark: header_line.count(mark) for mark in (";", "\t", ",")}
+    best = max(counts, key=lambda mark: counts[mark])
+    return best if counts[best] else ";"
+
+
+def csv_rows(path: Path, label: str) -> Iterator[tuple[int, list[Cell]]]:
+    """Every record as (line number, cells), each cell's place being `file:line`."""
+    text = decode_text(path, read_bytes(path, "a CSV file"))
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(first_line))
+    try:
+        for record in reader:
+            ref = f"{label}:{reader.line_num}"
+            yield reader.line_num, [Cell(value, ref) for value in record]
+    except csv.Error as error:
+        raise UsageError(f"{label}:{reader.line_num}: not a valid CSV line ({error})") from None
+
+
+# --- headers ---------------------------------------------------------------------------------
+
+
+def find_header(
+    rows: Iterable[tuple[int, list[Cell]]], is_header: Any, where: str
+) -> tuple[int, list[Cell], list[tuple[int, list[Cell]]]]:
+    """The first row within HEADER_SEARCH_ROWS that `is_header` accepts, and the rows before it."""
+    before: list[tuple[int, list[Cell]]] = []
+    for number, cells in rows:
+        if is_header([norm(cell.value) for cell in cells]):
+            return number, cells, before
+        before.append((number, cells))
+        if len(before) >= HEADER_SEARCH_ROWS:
+            break
+    if not any(not cell.empty for _, cells in before for cell in cells):
+        raise UsageError(f"{where}: the sheet is empty")
+    raise UsageError(f"{where}: no header row found in the first {HEADER_SEARCH_ROWS} rows")
