@@ -1,5 +1,5 @@
 """Import every event module, so that the registry knows the whole vocabulary."""
 
-from events import acts, cycle, measurement, oversight, plan
+from events import acts, cycle, identity, measurement, oversight, plan
 
-MODULES = (acts, cycle, measurement, oversight, plan)
+MODULES = (acts, cycle, identity, measurement, oversight, plan)

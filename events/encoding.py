@@ -25,12 +25,21 @@ def canonical_decimal(value: Decimal) -> str:
     """Write a decimal without exponent and without trailing zeros: 97.20 and 97.2 are one value."""
     if not value.is_finite():
         raise EncodingError(f"{value} is not a finite number")
-    if value == 0:
-        return "0"
-    text = format(value.normalize(), "f")
-    if "." in text:
+    # Built from the digits themselves: normalize() and format() round to the caller's decimal
+    # context, so the same event could encode differently in two processes.
+    sign, digits, raw_exponent = value.as_tuple()
+    exponent = int(raw_exponent)  # an int for every finite decimal
+    text = "".join(str(digit) for digit in digits)
+    if exponent >= 0:
+        text += "0" * exponent
+    else:
+        point = len(text) + exponent
+        text = "0." + "0" * -point + text if point <= 0 else f"{text[:point]}.{text[point:]}"
         text = text.rstrip("0").rstrip(".")
-    return text
+    text = text.lstrip("0") or "0"
+    if text.startswith("."):
+        text = "0" + text
+    return f"-{text}" if sign and text != "0" else text
 
 
 def canonical_datetime(value: datetime) -> str:

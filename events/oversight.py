@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -39,3 +40,31 @@ class OverrideWithdrawn(LedgerEvent):
 
     node: str
     reason: str
+
+
+ReportedMeasure = Literal[
+    "result", "achievement", "strategic_at_100", "strategic_reached", "operational_reached"
+]
+
+
+@register
+class ReportedFigureRecorded(LedgerEvent):
+    """A figure as a published document (the Relazione) printed it, to compare with the evidence.
+
+    - `result` / `achievement`: a node's result or % raggiungimento (no `node`: the ente's);
+    - `strategic_at_100`: how many strategic objectives the text says reached 100 %;
+    - `strategic_reached`: how many reached their target;
+    - `operational_reached`: how many operational objectives reached their strategic target.
+    `printed` keeps the text as printed; `decimals` is how many decimals it shows, so that the
+    comparison rounds the evidence as the document did.
+    """
+
+    type_name = "ReportedFigureRecorded"
+
+    document: str
+    where: str
+    measure: ReportedMeasure
+    node: str | None = None
+    value: Decimal
+    printed: str
+    decimals: int = Field(default=0, ge=0, le=6)

@@ -1,5 +1,6 @@
 """Open a ledger from the URL a user gives (`--db` / `LEDGER_DB`), with one clear error if not."""
 
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -23,34 +24,40 @@ def normalise_url(text: str) -> str:
     return text
 
 
+def masked(url: str) -> str:
+    """The URL with any password replaced by ***, for messages."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
 def open_store(url: str, *, create: bool = False, clock: Clock = utc_now) -> SqlEventStore:
     """Open the ledger at `url`; with `create`, install it (safe to repeat), else require it."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise BadDatabaseUrl(
-            f"{url!r} is not a database URL (try sqlite:///ledger.db or "
+            f"{masked(url)!r} is not a database URL (try sqlite:///ledger.db or "
             "postgresql+psycopg://user@host:5432/dbname)"
         ) from None
+    url_shown = masked(url)
     backend = parsed.get_backend_name()
     store: SqlEventStore
     if backend == "sqlite":
         database = parsed.database or ""
         if database in ("", ":memory:") or database.startswith("file:"):
-            raise BadDatabaseUrl(f"{url!r}: the ledger needs a SQLite file, not a memory database")
+            raise BadDatabaseUrl(f"{url_shown!r}: the ledger needs a SQLite file, not a memory database")
         path = Path(database)
         if not create and not path.exists():
             raise LedgerNotInitialized(str(path))
         if create and not path.parent.exists():
-            raise BadDatabaseUrl(f"{url!r}: folder {path.parent} does not exist")
+            raise BadDatabaseUrl(f"{url_shown!r}: folder {path.parent} does not exist")
         store = SqliteEventStore(url, clock=clock)
     elif backend == "postgresql":
         if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         store = PostgresEventStore(url, clock=clock)
     else:
-        raise BadDatabaseUrl(f"{url!r}: unsupported database {backend!r} (use sqlite or postgresql)")
+        raise BadDatabaseUrl(f"{url_shown!r}: unsupported database {backend!r} (use sqlite or postgresql)")
     try:
         if create:
             store.install()

@@ -24,6 +24,14 @@ _PROTECTION = (
     "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: UPDATE on events is refused'); END",
     "CREATE TRIGGER IF NOT EXISTS events_refuse_delete BEFORE DELETE ON events "
     "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: DELETE on events is refused'); END",
+    # INSERT OR REPLACE deletes the rows it collides with without firing DELETE triggers
+    # (https://www.sqlite.org/lang_conflict.html): refuse any insert that would collide.
+    "CREATE TRIGGER IF NOT EXISTS events_refuse_replace BEFORE INSERT ON events "
+    "WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq OR event_id = NEW.event_id "
+    "OR (stream = NEW.stream AND version = NEW.version) "
+    "OR idempotency_key = NEW.idempotency_key) "
+    "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: an insert may not replace a row'); "
+    "END",
 )
 
 _STREAM_VERSIONS = (

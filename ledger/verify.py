@@ -90,6 +90,8 @@ def verify_rows(
     checked = 0
     head = Digest(0, GENESIS.hex())
     digest_seen = digest is None or digest.seq == 0
+    if digest is not None and digest.seq == 0 and digest.hash != GENESIS.hex():
+        return Verdict(0, head, 0, "a digest of seq 0 must carry the genesis hash (64 zeros)")
 
     def broken(seq: int, reason: str) -> Verdict:
         return Verdict(checked, head, seq, reason)

@@ -88,8 +88,14 @@ def remove_protection(store: SqlEventStore) -> None:
     """What an intruder with the database's keys does first: switch off the append-only guard."""
     with store.engine.begin() as conn:
         if store.engine.dialect.name == "sqlite":
-            conn.execute(text("DROP TRIGGER events_refuse_update"))
-            conn.execute(text("DROP TRIGGER events_refuse_delete"))
+            # events_refuse_update and events_refuse_delete, and any guard added later.
+            triggers = conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+                )
+            ).scalars()
+            for name in list(triggers):
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
         else:
             conn.execute(text("ALTER TABLE events DISABLE TRIGGER USER"))
 

@@ -37,17 +37,18 @@ def ledger(db_url: str) -> Iterator[SqlEventStore]:
     """Six events in two streams, appended one by one a minute apart."""
     clock = SettableClock()
     store = open_store(db_url, create=True, clock=clock)
-    store.append(
-        STREAM, [recorded(sondrio_opened(), effective=date(2020, 1, 31))], expected_version=0
-    )
-    for number in range(2, EVENTS + 1):
-        clock.advance(minutes=1)
-        stream = STREAM if number % 2 else OTHER_STREAM
+    try:
         store.append(
-            stream, [reopened(f"event {number}")], expected_version=store.stream_version(stream)
+            STREAM, [recorded(sondrio_opened(), effective=date(2020, 1, 31))], expected_version=0
         )
-    yield store
-    store.close()
+        for number in range(2, EVENTS + 1):
+            clock.advance(minutes=1)
+            stream = STREAM if number % 2 else OTHER_STREAM
+            version = store.stream_version(stream)
+            store.append(stream, [reopened(f"event {number}")], expected_version=version)
+        yield store
+    finally:
+        store.close()
 
 
 def stored(store: SqlEventStore) -> list[StoredRow]:
