@@ -6,7 +6,7 @@ version and the act is checked again on the new state.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -14,6 +14,7 @@ from typing import TypeVar
 from events.acts import ApprovalRecorded, PublicationRecorded, ValidationRecorded, Subject
 from events.base import LedgerEvent
 from events.cycle import CycleClosed, CycleOpened, CycleReopened
+from events.identity import ActorRegistered, KeyRegistered, KeyRevoked, SignaturesRequired
 from events.measurement import (
     AssessmentKind,
     AssessmentRecorded,
@@ -22,7 +23,7 @@ from events.measurement import (
     Period,
     Precision,
 )
-from events.oversight import OverrideRecorded, OverrideWithdrawn
+from events.oversight import OverrideRecorded, OverrideWithdrawn, ReportedFigureRecorded
 from events.plan import (
     ManagerialObjectiveAssigned,
     ObjectiveAmended,
@@ -32,12 +33,14 @@ from events.plan import (
 )
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
-from ledger.store import EventStore
+from ledger.store import EventStore, Query
 from projections.errors import ActRefused, CycleClosed as CycleIsClosed
 from projections.errors import UnknownCycle, UnknownNode, ValueKindMismatch
 from projections.plan_document import PlanDocument
 from projections.plan_state import LEVEL_ORDER, CycleState, Node, fold, projected
+from projections.roles import IDENTITY_TYPES, authorise, check_role_name, identity_of
 from projections.scoring import Observation, check_fits
+from projections.signatures import SigningKey, check_signing
 from projections.weights import check_weights
 
 T = TypeVar("T")
@@ -46,10 +49,16 @@ RETRIES = 5
 
 @dataclass(frozen=True)
 class Actor:
-    """Who records an act, and in which role."""
+    """Who records an act, and in which role; with the key that signs it, if they hold one.
+
+    `role_stated` is False when the role is only the act's usual one (no `--role` given): in a
+    cycle with registered actors the registered role is then recorded instead of being refused.
+    """
 
     name: str
     role: str
+    role_stated: bool = True
+    key: SigningKey | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -98,18 +107,30 @@ def _append(
         if state.opened is not None and not allow_closed and _closed_now(store, stream, state):
             raise CycleIsClosed(stream)
         drafts = build(state)
+        if not drafts:
+            return []
+        role = authorised_role(store, stream, actor, [d.event for d in drafts])
+        signer = actor.key.sign if actor.key else None
         new = [
-            NewEvent(d.event, d.effective_date, actor.name, actor.role, d.idempotency_key)
+            NewEvent(d.event, d.effective_date, actor.name, role, d.idempotency_key, signer=signer)
             for d in drafts
         ]
-        if not new:
-            return []
         try:
             return store.append(stream, new, expected_version=state.version)
         except ConcurrencyConflict:
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def authorised_role(
+    store: EventStore, stream: str, actor: Actor, events: Sequence[LedgerEvent]
+) -> str:
+    """Check the actor's role and signature against the cycle's registry; the role to record."""
+    identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
+    role = authorise(identity, stream, actor.name, actor.role, actor.role_stated, events)
+    check_signing(identity, stream, actor.name, actor.key, events)
+    return role
 
 
 def _closed_now(store: EventStore, stream: str, state: CycleState) -> bool:
@@ -278,10 +299,11 @@ def record_publication(
 
 def close_cycle(
     store: EventStore, stream: str, on: date, actor: Actor, *, note: str | None = None,
-    key: str | None = None,
+    key: str | None = None, source: str | None = None,
 ) -> list[Entry]:
     """Close the cycle: every later act is refused until it is reopened."""
-    return _append(store, stream, actor, lambda _: [Draft(CycleClosed(note=note), on, key)])
+    closed = CycleClosed(note=note, source=source)
+    return _append(store, stream, actor, lambda _: [Draft(closed, on, key)])
 
 
 def reopen_cycle(
@@ -462,3 +484,120 @@ def withdraw_override(
         return [Draft(OverrideWithdrawn(node=node, reason=reason), on)]
 
     return _append(store, stream, actor, build, as_of=on)
+
+
+# -- who acts, with which key ------------------------------------------------------------------
+
+
+def register_actor(
+    store: EventStore, stream: str, name: str, role: str, on: date, actor: Actor, *,
+    display_name: str | None = None, note: str | None = None, source: str | None = None,
+    key: str | None = None,
+) -> list[Entry]:
+    """Register an actor of the cycle in a role (the first one: an administrator, themselves)."""
+    check_role_name(role)
+
+    def build(state: CycleState) -> list[Draft]:
+        known = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES))).actors.get(name)
+        if known is not None and known.role == role:
+            raise ActRefused(f"{name!r} is already registered in {stream} as {role}")
+        event = ActorRegistered(
+            actor=name, role=role, display_name=display_name, note=note, source=source
+        )
+        return [Draft(event, on, key)]
+
+    return _append(store, stream, actor, build, must_exist=False)
+
+
+def register_key(
+    store: EventStore, stream: str, on: date, actor: Actor, *, note: str | None = None
+) -> list[Entry]:
+    """Register the public half of the acting actor's key; it replaces the key they held."""
+    signing = actor.key
+    if signing is None:
+        raise ActRefused("give the private key to register (--sign-key FILE or LEDGER_SIGNING_KEY)")
+
+    def build(state: CycleState) -> list[Draft]:
+        identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
+        if signing.key_id in identity.keys:
+            raise ActRefused(f"key {signing.key_id} is already registered in {stream}")
+        held = identity.key_in_force(actor.name)
+        event = KeyRegistered(
+            actor=actor.name, key_id=signing.key_id, public_key=signing.public_key,
+            replaces=held.key_id if held else None, note=note,
+        )
+        return [Draft(event, on)]
+
+    return _append(store, stream, actor, build, must_exist=False)
+
+
+def revoke_key(
+    store: EventStore, stream: str, key_id: str, reason: str, on: date, actor: Actor
+) -> list[Entry]:
+    """Revoke a key (its holder's, or any key by an administrator); earlier signatures stand."""
+
+    def build(state: CycleState) -> list[Draft]:
+        identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
+        known = identity.keys.get(key_id)
+        if known is None:
+            raise ActRefused(f"there is no key {key_id} in {stream} (see: ledger keys list)")
+        if known.ended is not None:
+            raise ActRefused(
+                f"key {key_id} is no longer in force ({known.ended_by}, seq {known.ended})"
+            )
+        return [Draft(KeyRevoked(actor=known.actor, key_id=key_id, reason=reason), on)]
+
+    return _append(store, stream, actor, build, must_exist=False)
+
+
+def require_signatures(
+    store: EventStore, stream: str, on: date, actor: Actor, *, note: str | None = None
+) -> list[Entry]:
+    """From now on every act of the cycle must be signed by its actor's key."""
+
+    def build(state: CycleState) -> list[Draft]:
+        identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
+        if identity.signatures_required_since is not None:
+            raise ActRefused(
+                f"cycle {stream} already requires signed acts (since seq "
+                f"{identity.signatures_required_since})"
+            )
+        return [Draft(SignaturesRequired(note=note), on)]
+
+    return _append(store, stream, actor, build, must_exist=False)
+
+
+# -- what the Relazione printed --------------------------------------------------------------
+
+COUNT_MEASURES = ("strategic_at_100", "strategic_reached", "operational_reached")
+
+
+def record_reported(
+    store: EventStore, stream: str, figure: ReportedFigureRecorded, on: date, actor: Actor, *,
+    key: str | None = None,
+) -> list[Entry]:
+    """Record a figure a published document printed; the audit compares it with the replay."""
+
+    def build(state: CycleState) -> list[Draft]:
+        counted = figure.measure in COUNT_MEASURES
+        if counted and figure.node is not None:
+            raise ActRefused(f"a {figure.measure} figure counts objectives: it names no node")
+        if figure.node is not None:
+            node = _node_by_key_or_code(state, figure.node)
+            if node is None:
+                raise UnknownNode(figure.node, stream, on)
+            if figure.measure == "achievement" and node.level != "strategic":
+                raise ActRefused(
+                    f"{figure.node} is not a strategic objective: only those have a "
+                    "% raggiungimento (name no node for the ente's)"
+                )
+        return [Draft(figure, on, key)]
+
+    return _append(store, stream, actor, build, as_of=on, allow_closed=False)
+
+
+def _node_by_key_or_code(state: CycleState, text: str) -> Node | None:
+    found = state.nodes.get(text)
+    if found is not None:
+        return found
+    return next((node for node in state.nodes.values() if node.code == text), None)

@@ -15,7 +15,7 @@ from events.measurement import AssessmentRecorded, MeasurementRecorded, Period
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
 from ledger.store import EventStore
-from projections.acts import RETRIES, Actor
+from projections.acts import RETRIES, Actor, authorised_role
 from projections.errors import ActRefused
 from projections.errors import CycleClosed as CycleIsClosed
 from projections.plan_state import CycleState, fold
@@ -59,7 +59,7 @@ def record_observations(
             raise CycleIsClosed(stream)
         entries_by_day: dict[date, CycleState] = {}
         problems: list[tuple[str, str]] = []
-        new: list[NewEvent] = []
+        accepted: list[tuple[LedgerEvent, ObservationItem]] = []
         for item in items:
             if item.key is not None and item.key in state.keys:
                 continue
@@ -72,11 +72,17 @@ def record_observations(
             except LedgerError as refusal:
                 problems.append((item.ref, str(refusal)))
                 continue
-            new.append(NewEvent(event, item.on, actor.name, actor.role, item.key))
+            accepted.append((event, item))
         if problems:
             raise BatchRefused(problems)
-        if not new:
+        if not accepted:
             return []
+        role = authorised_role(store, stream, actor, [event for event, _ in accepted])
+        signer = actor.key.sign if actor.key else None
+        new = [
+            NewEvent(event, item.on, actor.name, role, item.key, signer=signer)
+            for event, item in accepted
+        ]
         try:
             return store.append(stream, new, expected_version=state.version)
         except ConcurrencyConflict:
