@@ -4,7 +4,21 @@ from typing import Annotated
 
 import typer
 
-from cli import example, integrity, log, plan, record, replay
+from cli import (
+    actors,
+    audit,
+    diff,
+    example,
+    export,
+    history,
+    integrity,
+    keys,
+    log,
+    plan,
+    record,
+    replay,
+    trail,
+)
 from cli.context import Settings
 from cli.errors import LedgerGroup
 from ledger.connect import DEFAULT_DB
@@ -40,9 +54,17 @@ def root(
         str | None,
         typer.Option("--role", envvar="LEDGER_ROLE", help="The role acted in (default: the act's own)."),
     ] = None,
+    sign_key: Annotated[
+        str | None,
+        typer.Option(
+            "--sign-key", envvar="LEDGER_SIGNING_KEY", metavar="FILE",
+            help="Sign every act with this Ed25519 private key (a file of mode 0600, or the "
+            "PEM text itself in the variable).",
+        ),
+    ] = None,
 ) -> None:
     """Choose the ledger and the acting identity for every command."""
-    ctx.obj = Settings(db=db, actor=actor, role=role)
+    ctx.obj = Settings(db=db, actor=actor, role=role, sign_key=sign_key)
 
 
 integrity.register(app)
@@ -51,6 +73,13 @@ app.add_typer(record.app, name="record")
 replay.register(app)
 log.register(app)
 example.register(app)
+history.register(app)
+trail.register(app)
+export.register(app)
+diff.register(app)
+audit.register(app)
+app.add_typer(actors.app, name="actors")
+app.add_typer(keys.app, name="keys")
 
 
 def main() -> None:

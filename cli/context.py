@@ -2,15 +2,19 @@
 
 import getpass
 import os
+import stat
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import typer
 
+from events.errors import UsageError
 from ledger.connect import DEFAULT_DB, open_store
 from ledger.store import SqlEventStore
 from projections.acts import Actor
+from projections.signatures import SigningKey
 
 
 @dataclass
@@ -20,6 +24,7 @@ class Settings:
     db: str = DEFAULT_DB
     actor: str | None = None
     role: str | None = None
+    sign_key: str | None = None
 
     def store(self, *, create: bool = False) -> SqlEventStore:
         return open_store(self.db, create=create)
@@ -30,8 +35,38 @@ class Settings:
         return os.environ.get("LEDGER_ACTOR") or getpass.getuser()
 
     def acting(self, default_role: str) -> Actor:
-        """The acting identity; the role defaults to the one the act is normally done in."""
-        return Actor(self.actor_name(), self.role or default_role)
+        """The acting identity; the role defaults to the one the act is normally done in.
+
+        In a cycle with registered actors the registered role is recorded instead of the
+        default (a role given with --role must be the registered one); with --sign-key or
+        LEDGER_SIGNING_KEY every act is signed.
+        """
+        return Actor(
+            self.actor_name(), self.role or default_role, role_stated=self.role is not None,
+            key=self.signing_key(),
+        )
+
+    def signing_key(self) -> SigningKey | None:
+        """The private key from --sign-key / LEDGER_SIGNING_KEY: a file path, or the PEM itself."""
+        return load_signing_key(self.sign_key) if self.sign_key else None
+
+
+def load_signing_key(given: str) -> SigningKey:
+    """Read a private key given as PEM text or as the path of a file only its owner can read."""
+    if given.lstrip().startswith("-----BEGIN"):
+        return SigningKey.from_pem(given, "LEDGER_SIGNING_KEY")
+    path = Path(given)
+    if not path.is_file():
+        raise UsageError(
+            f"key file {given} does not exist (make one: ledger keys generate --out FILE)"
+        )
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise UsageError(
+            f"key file {given} can be read by others (mode {mode:04o}): chmod 600 {given}"
+        )
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return SigningKey.from_pem(text, f"key file {given}")
 
 
 def settings(ctx: typer.Context) -> Settings:

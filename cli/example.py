@@ -17,8 +17,10 @@ from cli.context import settings
 from cli.files import load_document
 from cli.italian import parse_date, parse_number
 from cli.options import parse_period, parse_when
+from cli.record import printed_decimals
 from cli.replay import render_table
 from events.errors import UsageError
+from events.oversight import ReportedFigureRecorded
 from ledger.store import SqlEventStore
 from projections import acts
 from projections.cruscotto import replay
@@ -127,7 +129,23 @@ def _carry_out(
                 store, stream, spec.required("where"), spec.on, spec.actor, **common
             )
         case "close":
-            entries = acts.close_cycle(store, stream, spec.on, spec.actor, note=note, key=key)
+            entries = acts.close_cycle(
+                store, stream, spec.on, spec.actor, note=note, key=key, source=source
+            )
+        case "actor":
+            entries = acts.register_actor(
+                store, stream, spec.required("name"), spec.required("as"), spec.on, spec.actor,
+                display_name=spec.text("display_name"), **common,
+            )
+        case "reported":
+            printed = spec.required("value")
+            figure = ReportedFigureRecorded.model_validate({
+                "document": spec.required("document"), "where": spec.required("where"),
+                "measure": spec.required("measure"), "node": spec.text("node"),
+                "value": parse_number(printed), "printed": printed,
+                "decimals": printed_decimals(printed), "note": note, "source": source,
+            })
+            entries = acts.record_reported(store, stream, figure, spec.on, spec.actor, key=key)
         case other:
             raise UsageError(f"act {spec.id}: unknown act {other!r}")
     return len(entries)

@@ -7,6 +7,7 @@ import typer
 from cli.context import settings
 from cli.errors import fail
 from ledger.verify import Digest, verify_rows
+from projections.signatures import SignatureChecker
 
 
 def register(app: typer.Typer) -> None:
@@ -36,21 +37,26 @@ def verify(
         ),
     ] = None,
 ) -> None:
-    """Recompute the hash chain; exit 1 naming the first seq that does not follow.
+    """Recompute the hash chain and check every signature; exit 1 naming the first bad seq.
 
     Example: ledger verify --digest "ledger-digest seq=120 sha256=..."
     """
     published = Digest.parse(digest) if digest is not None else None
     store = settings(ctx).store()
+    signatures = SignatureChecker()
     try:
-        verdict = verify_rows(store.read_rows(), digest=published)
+        verdict = verify_rows(store.read_rows(), digest=published, check_signature=signatures)
     finally:
         store.close()
+    if not verdict.ok and verdict.broken_seq == signatures.refused_seq:
+        raise fail(f"signature refused at seq {verdict.broken_seq}: {verdict.reason}")
     if not verdict.ok:
         raise fail(f"chain broken at seq {verdict.broken_seq}: {verdict.reason}")
     summary = f"ok: {verdict.checked} events checked, head seq {verdict.head.seq} sha256 {verdict.head.hash}"
     if published is not None:
         summary += f"; extends digest seq {published.seq}"
+    if signatures.signed:
+        summary += f"; {signatures.signed} signatures valid"
     typer.echo(summary)
 
 

@@ -1,12 +1,15 @@
 """`ledger record ...`: every act of the cycle, checked and appended all-or-nothing."""
 
+import re
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli.context import Settings, settings, today
 from cli.italian import number_unit
+from cli.measurements_file import import_measurements, progress_tracker
 from cli.options import (
     CycleOption,
     EffectiveOption,
@@ -17,9 +20,11 @@ from cli.options import (
     parse_period,
     parse_when,
 )
+from cli.sheets import refused_rows_reported
 from events.acts import Subject
 from events.errors import UsageError
 from events.measurement import AssessmentKind, Period
+from events.oversight import ReportedFigureRecorded
 from events.plan import ObjectiveAmended, ObjectiveWithdrawn
 from ledger.records import Entry
 from ledger.store import SqlEventStore
@@ -371,3 +376,82 @@ def reopening(
         _report(acts.reopen_cycle(store, stream, reason, on or today(), chosen.acting("administrator")))
     finally:
         store.close()
+
+
+def printed_decimals(text: str) -> int:
+    """How many decimals a printed figure shows: `90,00 %` two, `90%` none."""
+    match = re.search(r",(\d+)", text)
+    return len(match.group(1)) if match else 0
+
+
+MEASURES = ("result", "achievement", "strategic_at_100", "strategic_reached", "operational_reached")
+
+
+@app.command("reported")
+def reported(
+    ctx: typer.Context,
+    measure: Annotated[str, typer.Argument(help=f"What it is: {', '.join(MEASURES)}.")],
+    value: Annotated[str, typer.Argument(help="The figure as printed: '90,00 %', 96,67, 5.")],
+    document: Annotated[
+        str, typer.Option(help="The document, e.g. 'Relazione sulla Performance 2020'.")
+    ],
+    where: Annotated[str, typer.Option(help="Where in it, e.g. 'tabella 3.1' or 'sezione 3.1'.")],
+    node: Annotated[
+        str | None, typer.Option(help="The node (code or key); none for the ente or a count.")
+    ] = None,
+    on: EffectiveOption = None,
+    note: NoteOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Record a figure a published Relazione printed; `ledger audit` compares it with the evidence.
+
+    Example: ledger record reported result "90,00 %" --node competitivita-delle-imprese
+    --document "Relazione sulla Performance 2020" --where "tabella 3.1" --date 14/06/2021
+    """
+    if measure not in MEASURES:
+        raise typer.BadParameter(
+            f"{measure!r} is not one of {', '.join(MEASURES)}", param_hint="MEASURE"
+        )
+    figure = ReportedFigureRecorded.model_validate({
+        "document": document, "where": where, "measure": measure, "node": node,
+        "value": _number(value), "printed": value, "decimals": printed_decimals(value),
+        "note": note,
+    })
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        _report(acts.record_reported(store, stream, figure, on or today(), chosen.acting("oiv")))
+    finally:
+        store.close()
+
+
+@app.command("measurements")
+def measurements(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="An .xlsx or .csv with codice, valore, data ...")],
+    sheet: Annotated[
+        str | None, typer.Option(help="The sheet to read (default: Misure, or the only one).")
+    ] = None,
+    on: Annotated[
+        date | None,
+        typer.Option(
+            "--date", parser=_date, metavar="DATE",
+            help="Effective date for rows whose data cell is empty.",
+        ),
+    ] = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Record every measurement of a file, all or none; the same rows again record nothing.
+
+    Example: ledger record measurements misure-2020.xlsx --cycle cciaa-so/2020
+    """
+    chosen, store, stream = _open(ctx, cycle)
+    try:
+        with refused_rows_reported():
+            report = import_measurements(
+                store, file, stream, chosen.acting("controller"), sheet=sheet, default_date=on,
+                track=progress_tracker(file),
+            )
+    finally:
+        store.close()
+    already = f" ({report.already} already recorded)" if report.already else ""
+    typer.echo(f"recorded {report.recorded} of {report.rows} rows of {file} in {stream}{already}")

@@ -1,0 +1,98 @@
+"""`ledger actors ...`: who may act in a cycle, and in which role."""
+
+from typing import Annotated, Any
+
+import typer
+
+from cli.context import settings, today
+from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
+from cli.render import to_csv, to_json, to_table
+from ledger.store import Query, SqlEventStore
+from projections import acts
+from projections.roles import IDENTITY_TYPES, ROLES, Identity, identity_of
+
+app = typer.Typer(help="Register the actors of a cycle and their roles.", no_args_is_help=True)
+
+COLUMNS = ("actor", "role", "display_name", "seq", "key_id")
+
+
+def cycle_for_registry(store: SqlEventStore, cycle: str | None) -> str:
+    """The cycle named (which may not be opened yet: actors come first), or the only one."""
+    if cycle is not None and cycle not in store.streams():
+        return cycle
+    return acts.resolve_cycle(store, cycle)
+
+
+def registry(store: SqlEventStore, stream: str) -> Identity:
+    return identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
+
+
+def report(entries: list[Any]) -> None:
+    for entry in entries:
+        signed = "  signed" if entry.signature else ""
+        where = f"{entry.type} in {entry.stream}"
+        typer.echo(f"recorded seq {entry.seq} {where}  hash {entry.hash[:12]}{signed}")
+
+
+@app.command("register")
+def register(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The actor's name, as --actor gives it.")],
+    role: Annotated[str, typer.Option("--as", help=f"The role: {', '.join(ROLES)}.")],
+    display_name: Annotated[
+        str | None, typer.Option(help="Who the actor is, e.g. 'Segretario generale (M. Rossi)'.")
+    ] = None,
+    on: EffectiveOption = None,
+    note: NoteOption = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Register an actor in a role (the first: an administrator registering themselves).
+
+    Example: ledger --actor amministratore actors register controllo-gestione --as controller
+    """
+    if role not in ROLES:
+        raise typer.BadParameter(f"{role!r} is not a role ({', '.join(ROLES)})", param_hint="--as")
+    chosen = settings(ctx)
+    store = chosen.store()
+    try:
+        stream = cycle_for_registry(store, cycle)
+        report(acts.register_actor(
+            store, stream, name, role, on or today(), chosen.acting("administrator"),
+            display_name=display_name, note=note,
+        ))
+    finally:
+        store.close()
+
+
+@app.command("list")
+def list_actors(
+    ctx: typer.Context, cycle: CycleOption = None, output: FormatOption = OutputFormat.table
+) -> None:
+    """The actors of a cycle, their roles and the key each holds.
+
+    Example: ledger actors list --format json
+    """
+    store = settings(ctx).store()
+    try:
+        identity = registry(store, acts.resolve_cycle(store, cycle))
+    finally:
+        store.close()
+    rows = []
+    for actor in identity.actors.values():
+        key = identity.key_in_force(actor.actor)
+        rows.append({
+            "actor": actor.actor, "role": actor.role, "display_name": actor.display_name,
+            "seq": actor.seq, "key_id": key.key_id if key else None,
+        })
+    if output is OutputFormat.json:
+        typer.echo(to_json({"open": identity.open, "actors": rows}))
+    elif output is OutputFormat.csv:
+        typer.echo(to_csv(rows, COLUMNS), nl=False)
+    elif not rows:
+        typer.echo("no actors registered: the cycle is open to any actor in any role")
+    else:
+        typer.echo(to_table(
+            [[r["actor"], r["role"], r["display_name"] or "", r["seq"], r["key_id"] or ""]
+             for r in rows],
+            ["attore", "ruolo", "nome", "registrato (seq)", "chiave in vigore"],
+        ))

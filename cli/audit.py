@@ -1,0 +1,91 @@
+"""`ledger audit`: the findings an OIV wants, with severity, node, events and a reason."""
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from cli.context import settings, today
+from cli.options import CycleOption, FormatOption, OutputFormat, _date
+from cli.render import to_csv, to_json, to_table
+from cli.trail import KnownAtOption, day, moment
+from projections import acts
+from projections.findings import LATE_AFTER_DAYS, SEVERITIES, Finding, audit, seq_ranges
+
+COLUMNS = ("severity", "kind", "node", "title", "seqs", "reason", "detail")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("audit")(audit_command)
+
+
+def audit_command(
+    ctx: typer.Context,
+    as_of: Annotated[
+        date | None,
+        typer.Option(
+            "--as-of", parser=_date, metavar="DATE", help="Review the cycle as of (default today)."
+        ),
+    ] = None,
+    known_at: KnownAtOption = None,
+    late_after: Annotated[
+        int,
+        typer.Option(
+            "--late-after", min=0, metavar="DAYS",
+            help="An entry recorded more than DAYS after its effective date is back-dated.",
+        ),
+    ] = LATE_AFTER_DAYS,
+    cycle: CycleOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Findings for the OIV: back-dating, overrides, scores no rule gives, deadlines, figures.
+
+    Example: ledger audit --format json
+    """
+    when = as_of or today()
+    store = settings(ctx).store()
+    try:
+        stream = acts.resolve_cycle(store, cycle)
+        found = audit(
+            list(store.read_stream(stream, known_at=known_at)), stream, as_of=when,
+            known_at=known_at, late_after_days=late_after,
+        )
+    finally:
+        store.close()
+    if output is OutputFormat.json:
+        typer.echo(to_json({
+            "cycle": stream, "as_of": when, "known_at": known_at, "late_after_days": late_after,
+            "findings": [_as_dict(finding, listed=True) for finding in found],
+        }))
+    elif output is OutputFormat.csv:
+        typer.echo(to_csv((_as_dict(f, listed=False) for f in found), COLUMNS), nl=False)
+    else:
+        typer.echo(render(stream, when, known_at is not None and moment(known_at), found))
+
+
+def _as_dict(finding: Finding, *, listed: bool) -> dict[str, Any]:
+    return {
+        "severity": finding.severity, "kind": finding.kind, "node": finding.node,
+        "title": finding.title,
+        "seqs": list(finding.seqs) if listed else " ".join(str(s) for s in finding.seqs),
+        "reason": finding.reason, "detail": finding.detail,
+    }
+
+
+def render(stream: str, as_of: date, known: str | bool, found: list[Finding]) -> str:
+    title = f"Audit di {stream} al {day(as_of)}"
+    if known:
+        title += f", come noto il {known}"
+    counts = ", ".join(
+        f"{sum(1 for f in found if f.severity == s)} {s}" for s in SEVERITIES
+    )
+    rows = [
+        [f.severity, f.kind, f.node or "", _short(seq_ranges(f.seqs)), f.reason]
+        for f in found
+    ]
+    table = to_table(rows, ["gravità", "tipo", "nodo", "eventi (seq)", "motivo"])
+    return f"{title}\n\n{table}\n\n{len(found)} findings: {counts}"
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,112 @@
+"""`ledger diff --from DATE --to DATE`: what changed in the cruscotto, node by node, and why."""
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from cli.context import settings
+from cli.options import CycleOption, FormatOption, OutputFormat, _date
+from cli.render import to_csv, to_json, to_table
+from cli.trail import KnownAtOption, day, moment
+from projections import acts
+from projections.diff import CruscottoDiff, diff
+from projections.findings import seq_ranges
+from projections.numbers import rounded
+
+COLUMNS = ("key", "code", "level", "title", "field", "before", "after", "seqs")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diff")(diff_command)
+
+
+def diff_command(
+    ctx: typer.Context,
+    date_from: Annotated[
+        date, typer.Option("--from", parser=_date, metavar="DATE", help="The earlier date.")
+    ],
+    date_to: Annotated[
+        date, typer.Option("--to", parser=_date, metavar="DATE", help="The later date.")
+    ],
+    known_at: KnownAtOption = None,
+    cycle: CycleOption = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """What changed in the cruscotto between two dates, with the events that changed it.
+
+    Example: ledger diff --from 30/04/2021 --to 30/06/2021
+    """
+    if date_to < date_from:
+        raise typer.BadParameter(
+            f"--to {date_to.isoformat()} is before --from {date_from.isoformat()}"
+        )
+    store = settings(ctx).store()
+    try:
+        stream = acts.resolve_cycle(store, cycle)
+        found = diff(
+            list(store.read_stream(stream, known_at=known_at)), stream, date_from, date_to,
+            known_at=known_at,
+        )
+    finally:
+        store.close()
+    if output is OutputFormat.json:
+        typer.echo(to_json(diff_contract(found)))
+    elif output is OutputFormat.csv:
+        typer.echo(to_csv(flat_rows(found), COLUMNS), nl=False)
+    else:
+        typer.echo(render(found))
+
+
+def diff_contract(found: CruscottoDiff) -> dict[str, Any]:
+    return {
+        "cycle": found.stream,
+        "from": found.date_from,
+        "to": found.date_to,
+        "known_at": found.known_at,
+        "nodes": [
+            {
+                "key": node.key, "code": node.code, "level": node.level, "title": node.title,
+                "result_before": rounded(node.result_before),
+                "result_after": rounded(node.result_after),
+                "changes": [
+                    {"field": c.name, "before": c.before, "after": c.after} for c in node.changes
+                ],
+                "seqs": list(node.seqs),
+            }
+            for node in found.nodes
+        ],
+    }
+
+
+def flat_rows(found: CruscottoDiff) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": node.key, "code": node.code, "level": node.level, "title": node.title,
+            "field": change.name, "before": change.before, "after": change.after,
+            "seqs": " ".join(str(seq) for seq in node.seqs),
+        }
+        for node in found.nodes
+        for change in node.changes
+    ]
+
+
+def render(found: CruscottoDiff) -> str:
+    title = (
+        f"Cruscotto {found.stream}: dal {day(found.date_from)} al {day(found.date_to)}"
+    )
+    if found.known_at is not None:
+        title += f", come noto il {moment(found.known_at)}"
+    if not found.nodes:
+        return f"{title}\n\nno changes"
+    table = []
+    for node in found.nodes:
+        name = node.code or node.key or "ente"
+        for index, change in enumerate(node.changes):
+            table.append([
+                name if index == 0 else "", node.title[:40] if index == 0 else "", change.name,
+                change.before or "—", change.after or "—",
+                seq_ranges(node.seqs) if index == 0 else "",
+            ])
+    headers = ["nodo", "titolo", "campo", "prima", "dopo", "eventi (seq)"]
+    return f"{title}\n\n{to_table(table, headers)}"

@@ -1,0 +1,462 @@
+"""The audit findings an OIV wants, each with a severity, a node, the events involved and a reason.
+
+Severity: `alta` is what the OIV must settle before validating (a score no rule gives, a
+figure the evidence does not give, a legal deadline missed, an act after the Relazione); `media`
+is what it must look into (a late entry, an approval that approved nothing); `nota` is what it
+reads to know the cycle (every override with its rationale, corrections, a backfill, deadlines
+met). A backfill (events whose `source` names the document they were transcribed from) is
+one finding per document, never one per event (DESIGN.md section 4).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from events.acts import ApprovalRecorded, ValidationRecorded
+from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
+from events.oversight import OverrideRecorded, OverrideWithdrawn, ReportedFigureRecorded
+from ledger.records import Entry
+from projections.cruscotto import Cruscotto, NodeResult, build, replay
+from projections.history import act_label, put_in_force_by
+from projections.numbers import italian_number, italian_percent, rounded
+from projections.plan_state import PLAN_APPROVALS, PLAN_TYPES, fold
+from projections.roles import ROLES, roles_for
+from projections.trail import PlanTree, Subjects, correction_text, plan_tree, summary
+from projections.weights import weight_problems
+
+Severity = Literal["alta", "media", "nota"]
+SEVERITIES: tuple[Severity, ...] = ("alta", "media", "nota")
+KINDS = (
+    "unruled_score", "stated_without_measure", "reported_mismatch", "deadline", "after_relazione",
+    "weights", "pending_plan_change", "unmeasured", "role", "backdated", "empty_approval",
+    "override", "correction", "backfill", "reported_match",
+)
+"""Every kind of finding, in the order a review reads them (after severity)."""
+
+LATE_AFTER_DAYS = 30
+"""An entry recorded more than this many days after its effective date is back-dated."""
+
+RESULT_CHANGING = frozenset((
+    *PLAN_TYPES, MeasurementRecorded.type_name, AssessmentRecorded.type_name,
+    MeasurementCorrected.type_name, OverrideRecorded.type_name, OverrideWithdrawn.type_name,
+))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the OIV should see: `reason` is one line, `detail` the full text when longer."""
+
+    kind: str
+    severity: Severity
+    node: str | None
+    seqs: tuple[int, ...]
+    reason: str
+    detail: str | None = None
+    title: str | None = None
+
+
+def audit(
+    entries: Sequence[Entry], stream: str, *, as_of: date, known_at: datetime | None = None,
+    late_after_days: int = LATE_AFTER_DAYS,
+) -> list[Finding]:
+    """Every finding on `stream`, as of `as_of` and as the ledger knew it at `known_at`."""
+    known = [
+        e for e in entries
+        if e.stream == stream and (known_at is None or e.recorded_at <= known_at)
+    ]
+    review = _Review(known, stream, as_of, late_after_days)
+    found = [
+        *review.scores(), *review.reported(), *review.deadlines(), *review.after_relazione(),
+        *review.weights(), *review.plan_changes(), *review.unmeasured(), *review.roles(),
+        *review.late(), *review.overrides(), *review.corrections(),
+    ]
+    return sorted(found, key=_order)
+
+
+def _order(finding: Finding) -> tuple[int, int, int]:
+    return (
+        SEVERITIES.index(finding.severity), KINDS.index(finding.kind),
+        finding.seqs[0] if finding.seqs else 0,
+    )
+
+
+def seq_ranges(seqs: Iterable[int]) -> str:
+    """`1-87, 89, 91-146`: many seqs in a few characters."""
+    ordered = sorted(set(seqs))
+    parts: list[str] = []
+    start = previous = None
+    for seq in [*ordered, None]:
+        if seq is not None and previous is not None and seq == previous + 1:
+            previous = seq
+            continue
+        if start is not None:
+            parts.append(str(start) if start == previous else f"{start}-{previous}")
+        start = previous = seq
+    return ", ".join(parts)
+
+
+def _day(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _one_line(text: str, limit: int = 110) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+class _Review:
+    """The cycle read once, and one method per kind of finding."""
+
+    def __init__(self, known: list[Entry], stream: str, as_of: date, late_after_days: int) -> None:
+        self.known = [e for e in known if e.effective_date <= as_of]
+        self.stream = stream
+        self.as_of = as_of
+        self.late_after_days = late_after_days
+        self.state = fold(known, stream, as_of=as_of)
+        self.cruscotto = build(self.state, as_of)
+        self.tree: PlanTree = plan_tree(known)
+        self.subjects = Subjects(known)
+        self.by_id = {e.event_id: e for e in known}
+        self.year = self.state.opened.year if self.state.opened else as_of.year
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _label(self, about: str | None) -> str | None:
+        if about is None:
+            return None
+        if about in self.tree.parents:
+            return self.tree.label(about)
+        return about
+
+    def _title(self, about: str | None) -> str | None:
+        if about is None:
+            return None
+        key = about if about in self.tree.parents else next(
+            (k for k, code in self.tree.codes.items() if code == about), about
+        )
+        return self.tree.titles.get(key)
+
+    def _finding(
+        self, kind: str, severity: Severity, about: str | None, seqs: Iterable[int], reason: str,
+        detail: str | None = None,
+    ) -> Finding:
+        return Finding(
+            kind, severity, self._label(about), tuple(sorted(set(seqs))), reason, detail,
+            self._title(about),
+        )
+
+    def _said(self, entry: Entry) -> str:
+        return summary(entry.event, self.tree, self.subjects.seqs)
+
+    def _first(self, subject: str) -> Entry | None:
+        for entry in self.known:
+            if entry.type == ApprovalRecorded.type_name:
+                event = entry.event
+                if isinstance(event, ApprovalRecorded) and event.subject == subject:
+                    return entry
+        return None
+
+    def _seqs_of(self, node: NodeResult) -> list[int]:
+        seqs = []
+        for entry in self.known:
+            if entry.type in RESULT_CHANGING and entry.type not in PLAN_TYPES:
+                about = self.subjects.about(entry)
+                if about in (node.key, node.code):
+                    seqs.append(entry.seq)
+        return seqs
+
+    # -- findings -------------------------------------------------------------------------------
+
+    def scores(self) -> Iterable[Finding]:
+        """Achievements stated by assessment that no override covers."""
+        for node in self.cruscotto.nodes():
+            score = node.score
+            if node.level != "action" or score is None or score.scored_by != "assessment":
+                continue
+            if node.override is not None:
+                continue
+            stated = italian_percent(score.computed)
+            code = node.code or node.key
+            if score.rule_score is None:
+                yield self._finding(
+                    "stated_without_measure", "media", node.key, self._seqs_of(node),
+                    f"{code} scored {stated} by assessment with no measured value: the KPI's rule "
+                    "cannot score it, and no override (sentito l'OIV) stands",
+                    score.explanation,
+                )
+            elif score.rule_score != score.computed:
+                yield self._finding(
+                    "unruled_score", "alta", node.key, self._seqs_of(node),
+                    f"{code} scored {stated} by assessment where the KPI's rule gives "
+                    f"{italian_percent(score.rule_score)} (target {node.target_label}, done "
+                    f"{node.measured}); no override (sentito l'OIV) stands",
+                    score.explanation,
+                )
+
+    def reported(self) -> Iterable[Finding]:
+        """Figures a document printed, against the replay as of the document's date."""
+        matched: list[int] = []
+        for entry in self.known:
+            event = entry.event if entry.type == ReportedFigureRecorded.type_name else None
+            if not isinstance(event, ReportedFigureRecorded):
+                continue
+            evidence_cruscotto = replay(self.known, self.stream, as_of=entry.effective_date)
+            evidence, shown, hint = _evidence(evidence_cruscotto, event)
+            printed = event.value
+            if event.measure in ("result", "achievement"):
+                compared = rounded(evidence, Decimal(1).scaleb(-event.decimals))
+            else:
+                compared = evidence
+            if compared is not None and compared == printed:
+                matched.append(entry.seq)
+                continue
+            what = _measure_label(event, self._title(event.node))
+            gives = "no figure" if shown is None else shown
+            yield self._finding(
+                "reported_mismatch", "alta", event.node, [entry.seq],
+                f"{event.document}, {event.where}: {what} printed {event.printed}, the evidence "
+                f"gives {gives}{hint}",
+            )
+        if matched:
+            yield self._finding(
+                "reported_match", "nota", None, matched,
+                f"{len(matched)} printed figures agree with the evidence",
+            )
+
+    def deadlines(self) -> Iterable[Finding]:
+        """The legal deadlines of art. 10 D.Lgs. 150/2009: Piano by 31 January, Relazione by
+        30 June of the next year."""
+        checks = (
+            ("plan", "the Piano della Performance", date(self.year, 1, 31)),
+            ("relazione", "the Relazione sulla Performance", date(self.year + 1, 6, 30)),
+        )
+        for subject, name, due in checks:
+            approval = self._first(subject)
+            if approval is None:
+                if self.as_of > due:
+                    yield self._finding(
+                        "deadline", "alta", None, [],
+                        f"no approval of {name} is recorded; it was due by {_day(due)} "
+                        "(art. 10 D.Lgs. 150/2009)",
+                    )
+                continue
+            event = approval.event
+            act = getattr(event, "act", None) or "no act number"
+            when = f"{name} approved {_day(approval.effective_date)} ({act}, seq {approval.seq})"
+            if approval.effective_date > due:
+                days = (approval.effective_date - due).days
+                yield self._finding(
+                    "deadline", "alta", None, [approval.seq],
+                    f"{when}: {days} days after the legal deadline {_day(due)} "
+                    "(art. 10 D.Lgs. 150/2009)",
+                )
+            else:
+                yield self._finding(
+                    "deadline", "nota", None, [approval.seq],
+                    f"{when}: in time for the legal deadline {_day(due)}",
+                )
+
+    def after_relazione(self) -> Iterable[Finding]:
+        """Acts that change results, recorded or effective after the Relazione's approval or
+        validation: the approved figures no longer follow from the ledger."""
+        marks = [("approved", self._first("relazione"))]
+        validation = next(
+            (e for e in self.known if e.type == ValidationRecorded.type_name), None
+        )
+        marks.append(("validated", validation))
+        reported: set[int] = set()
+        for what, mark in marks:
+            if mark is None:
+                continue
+            for entry in self.known:
+                if entry.type not in RESULT_CHANGING or entry.seq in reported:
+                    continue
+                recorded_later = entry.seq > mark.seq
+                effective_later = entry.effective_date > mark.effective_date
+                if not (recorded_later or effective_later):
+                    continue
+                reported.add(entry.seq)
+                how = "effective" if effective_later else "recorded"
+                yield self._finding(
+                    "after_relazione", "alta", self.subjects.about(entry), [entry.seq, mark.seq],
+                    f"{self._said(entry)}: {how} after the Relazione was {what} "
+                    f"on {_day(mark.effective_date)} (seq {mark.seq})",
+                )
+
+    def weights(self) -> Iterable[Finding]:
+        for parent, total, keys in weight_problems(self.state):
+            names = ", ".join(self._label(key) or key for key in keys)
+            yield self._finding(
+                "weights", "alta", parent, [],
+                f"the weights under {self._label(parent) or 'the top level'} sum to "
+                f"{italian_number(total)} %, not 100 % ({names})",
+            )
+
+    def plan_changes(self) -> Iterable[Finding]:
+        """Plan changes no approval put in force, and plan approvals that put nothing in force."""
+        for entry in self.state.pending:
+            yield self._finding(
+                "pending_plan_change", "alta", self.subjects.about(entry), [entry.seq],
+                f"{self._said(entry)}: recorded {_day(entry.effective_date)}, never "
+                "put in force by an approval",
+            )
+        put_by = put_in_force_by(self.known)
+        approving = {approval.seq for approval in put_by.values()}
+        for entry in self.known:
+            event = entry.event if entry.type == ApprovalRecorded.type_name else None
+            if not isinstance(event, ApprovalRecorded) or event.subject not in PLAN_APPROVALS:
+                continue
+            if entry.seq not in approving:
+                what = "an update of the Piano" if event.subject == "plan_update" else "the Piano"
+                yield self._finding(
+                    "empty_approval", "media", None, [entry.seq],
+                    f"{act_label(entry)} approves {what}, but no plan change is recorded for "
+                    "it: it put nothing in force",
+                )
+
+    def unmeasured(self) -> Iterable[Finding]:
+        closing = "when the cycle closed" if self.cruscotto.closed else f"by {_day(self.as_of)}"
+        for node in self.cruscotto.nodes():
+            if node.level == "action" and node.coverage == 0:
+                stands = ", an override stands on it" if node.override else ""
+                yield self._finding(
+                    "unmeasured", "alta" if self.cruscotto.closed else "media", node.key,
+                    self._seqs_of(node),
+                    f"{node.code or node.key} ({node.title}) has no measurement {closing}{stands}",
+                )
+
+    def roles(self) -> Iterable[Finding]:
+        """Acts recorded in a role that may not do them (possible in an open cycle)."""
+        for entry in self.known:
+            allowed = roles_for(entry.type)
+            if entry.role in allowed:
+                continue
+            unknown = "" if entry.role in ROLES else " (not a role of the ledger)"
+            yield self._finding(
+                "role", "media", self.subjects.about(entry), [entry.seq],
+                f"{entry.type} recorded by {entry.actor} as {entry.role!r}{unknown}; it needs "
+                f"{' or '.join(allowed)}",
+            )
+
+    def late(self) -> Iterable[Finding]:
+        """Back-dated entries one by one; a backfill as one finding per source document."""
+        backfill: dict[str, list[Entry]] = {}
+        for entry in self.known:
+            days = (entry.recorded_at.date() - entry.effective_date).days
+            if days <= self.late_after_days:
+                continue
+            source = entry.event.source
+            if source:
+                backfill.setdefault(source, []).append(entry)
+                continue
+            yield self._finding(
+                "backdated", "media", self.subjects.about(entry), [entry.seq],
+                f"{self._said(entry)}: effective {_day(entry.effective_date)}, "
+                f"recorded {_day(entry.recorded_at.date())}, {days} days later",
+            )
+        if backfill:
+            batch = [entry for entries in backfill.values() for entry in entries]
+            delays = [(e.recorded_at.date() - e.effective_date).days for e in batch]
+            sources = "; ".join(f"{source!r}: {len(found)}" for source, found in backfill.items())
+            yield self._finding(
+                "backfill", "nota", None, [e.seq for e in batch],
+                f"{len(batch)} events transcribed from {len(backfill)} document(s) (backfill), "
+                f"recorded {min(delays)} to {max(delays)} days after their effective dates",
+                f"{sources}; seq {seq_ranges(e.seq for e in batch)}",
+            )
+
+    def overrides(self) -> Iterable[Finding]:
+        withdrawn = {
+            e.event.node: e for e in self.known if e.type == OverrideWithdrawn.type_name
+            and isinstance(e.event, OverrideWithdrawn)
+        }
+        for entry in self.known:
+            event = entry.event if entry.type == OverrideRecorded.type_name else None
+            if not isinstance(event, OverrideRecorded):
+                continue
+            node = _node(self.cruscotto, event.node)
+            computed = italian_percent(node.computed) if node else "—"
+            gone = withdrawn.get(event.node)
+            ended = (
+                f" (withdrawn at seq {gone.seq})" if gone is not None and gone.seq > entry.seq
+                else ""
+            )
+            yield self._finding(
+                "override", "nota", event.node, [entry.seq],
+                f"override to {italian_percent(event.achievement)} over the computed {computed}, "
+                f"sentito l'OIV il {_day(event.oiv_heard_on)}{ended}: "
+                f"{_one_line(event.rationale, 70)}",
+                event.rationale,
+            )
+
+    def corrections(self) -> Iterable[Finding]:
+        for entry in self.known:
+            event = entry.event if entry.type == MeasurementCorrected.type_name else None
+            if not isinstance(event, MeasurementCorrected):
+                continue
+            wrong = self.by_id.get(event.corrects)
+            was = self._said(wrong) if wrong else event.corrects
+            seqs = [entry.seq, *([wrong.seq] if wrong else [])]
+            yield self._finding(
+                "correction", "nota", self.subjects.about(entry), seqs,
+                f"{was} (seq {wrong.seq if wrong else '?'}) corrected to "
+                f"{correction_text(event)}: {event.reason}",
+            )
+
+
+def _node(cruscotto: Cruscotto, text: str | None) -> NodeResult | None:
+    if text is None:
+        return None
+    return next((n for n in cruscotto.nodes() if text in (n.key, n.code)), None)
+
+
+def _measure_label(event: ReportedFigureRecorded, title: str | None) -> str:
+    node = f" of {title or event.node!r}" if event.node else " of the ente"
+    return {
+        "result": f"the result{node}",
+        "achievement": f"the % raggiungimento{node}",
+        "strategic_at_100": "the strategic objectives at 100 %",
+        "strategic_reached": "the strategic objectives that reached their target",
+        "operational_reached": "the operational objectives that reached their target",
+    }[event.measure]
+
+
+def _evidence(
+    cruscotto: Cruscotto, event: ReportedFigureRecorded
+) -> tuple[Decimal | None, str | None, str]:
+    """The evidence's figure for what the event reports, how to show it, and a hint."""
+    strategic = cruscotto.strategic()
+    match event.measure:
+        case "result" | "achievement":
+            if event.node is None:
+                value = cruscotto.result
+            else:
+                node = _node(cruscotto, event.node)
+                value = None if node is None else (
+                    node.achievement if event.measure == "achievement" else node.result
+                )
+            return value, (None if value is None else italian_percent(rounded(value))), ""
+        case "strategic_at_100" | "strategic_reached":
+            hundred = Decimal(100)
+            reached = [
+                n for n in strategic if n.achievement is not None and n.achievement >= hundred
+            ]
+            at_result = [n for n in strategic if n.result is not None and n.result >= hundred]
+            hint = f" ({len(at_result)} have a measured result of 100 %)"
+            count = len(reached)
+            return Decimal(count), f"{count} of {len(strategic)}", hint
+        case _:
+            targets = {n.key: n.target for n in strategic}
+            operational = [
+                (n, targets.get(parent.key)) for parent in strategic for n in parent.children
+            ]
+            reached_ops = [
+                n for n, target in operational
+                if n.result is not None and target is not None and n.result >= target
+            ]
+            return (
+                Decimal(len(reached_ops)), f"{len(reached_ops)} of {len(operational)}", ""
+            )
+

@@ -1,0 +1,322 @@
+"""The audit trail: every event in order, with who recorded it, in which role, and what it says.
+
+The trail is the OIV's first read: one line per event, in the words of the cycle (`misura`,
+`override`, `delibera`), filterable by actor, role, event type, node, cycle and date range. It
+also holds what the other reviews share: which node an event is about, and the plan's tree
+(every node ever defined, withdrawn ones included, so that a node's past stays findable).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from events.acts import SUBJECT_LABELS, ApprovalRecorded, PublicationRecorded, ValidationRecorded
+from events.base import LedgerEvent
+from events.cycle import CycleClosed, CycleOpened, CycleReopened
+from events.identity import ActorRegistered, KeyRegistered, KeyRevoked, SignaturesRequired
+from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
+from events.oversight import OverrideRecorded, OverrideWithdrawn, ReportedFigureRecorded
+from events.plan import (
+    ManagerialObjectiveAssigned,
+    ObjectiveAmended,
+    ObjectiveDefined,
+    ObjectiveWithdrawn,
+    PerspectiveDefined,
+)
+from ledger.records import Entry
+from projections.errors import UnknownNode
+from projections.numbers import italian_number, italian_percent
+
+LEVEL_LABELS = {
+    "perspective": "prospettiva",
+    "strategic": "obiettivo strategico",
+    "operational": "obiettivo operativo",
+    "action": "azione",
+}
+
+
+@dataclass
+class PlanTree:
+    """Every node ever defined in a cycle: its parent, code, title and level."""
+
+    parents: dict[str, str | None] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)
+
+    def resolve(self, text: str, stream: str) -> str:
+        """The key of the node named by its key or its printed code."""
+        if text in self.parents:
+            return text
+        for key, code in self.codes.items():
+            if code == text:
+                return key
+        raise UnknownNode(text, stream)
+
+    def subtree(self, key: str) -> set[str]:
+        """The node and every node below it."""
+        found = {key}
+        changed = True
+        while changed:
+            below = {child for child, parent in self.parents.items() if parent in found}
+            changed = not below <= found
+            found |= below
+        return found
+
+    def label(self, key: str | None) -> str:
+        if key is None:
+            return "ente"
+        return self.codes.get(key, key)
+
+
+def plan_tree(entries: Iterable[Entry]) -> PlanTree:
+    """The tree of every node defined in the entries, whether in force, pending or withdrawn."""
+    tree = PlanTree()
+    for entry in entries:
+        event = entry.event if entry.type in _TREE_TYPES else None
+        if isinstance(event, PerspectiveDefined):
+            tree.parents[event.key] = None
+            tree.titles[event.key] = event.title
+            tree.levels[event.key] = "perspective"
+        elif isinstance(event, ObjectiveDefined):
+            tree.parents[event.key] = event.parent
+            tree.titles[event.key] = event.title
+            tree.levels[event.key] = event.level
+            if event.code:
+                tree.codes[event.key] = event.code
+    return tree
+
+
+_TREE_TYPES = (PerspectiveDefined.type_name, ObjectiveDefined.type_name)
+_OBSERVED = (MeasurementRecorded.type_name, AssessmentRecorded.type_name)
+
+
+class Subjects:
+    """Which node each event is about; a correction is about its corrected measurement's action."""
+
+    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+        self.actions: dict[str, str] = {}
+        self.seqs: dict[str, int] = {}
+        for entry in entries:
+            self.note(entry)
+
+    def note(self, entry: Entry) -> None:
+        if entry.type in _OBSERVED:
+            self.seqs[entry.event_id] = entry.seq
+            event = entry.event
+            if isinstance(event, MeasurementRecorded | AssessmentRecorded):
+                self.actions[entry.event_id] = event.action
+
+    def about(self, entry: Entry) -> str | None:
+        """The node key (or code, as recorded) the event is about, or None."""
+        event = entry.event
+        match event:
+            case MeasurementRecorded() | AssessmentRecorded():
+                return event.action
+            case MeasurementCorrected():
+                return self.actions.get(event.corrects)
+            case OverrideRecorded() | OverrideWithdrawn():
+                return event.node
+            case (
+                PerspectiveDefined() | ObjectiveDefined() | ObjectiveAmended()
+                | ObjectiveWithdrawn()
+            ):
+                return event.key
+            case ReportedFigureRecorded():
+                return event.node
+            case _:
+                return None
+
+
+def summary(
+    event: LedgerEvent, tree: PlanTree | None = None, seqs: Mapping[str, int] | None = None
+) -> str:
+    """One line saying what the event records, in the cycle's words (`seqs`: event ids' seqs)."""
+    name = (lambda key: tree.label(key)) if tree else (lambda key: key)
+    match event:
+        case CycleOpened():
+            return f"ciclo aperto: {event.entity_name} {event.year}"
+        case CycleClosed():
+            return "ciclo chiuso"
+        case CycleReopened():
+            return f"ciclo riaperto: {event.reason}"
+        case PerspectiveDefined():
+            return f"prospettiva {event.key} definita: {event.title}"
+        case ObjectiveDefined():
+            weight = "" if event.weight is None else f" (peso {italian_percent(event.weight, 0)})"
+            code = event.code or event.key
+            done = "definita" if event.level == "action" else "definito"
+            return f"{LEVEL_LABELS[event.level]} {code} {done}: {event.title}{weight}"
+        case ObjectiveAmended():
+            return f"{name(event.key)} modificato: {change_text(event)} ({event.reason})"
+        case ObjectiveWithdrawn():
+            return f"{name(event.key)} ritirato dal Piano ({event.reason})"
+        case ManagerialObjectiveAssigned():
+            return f"obiettivi dirigenziali di {event.manager}: {len(event.items)} azioni"
+        case MeasurementRecorded():
+            unit = f" {event.unit}" if event.unit else ""
+            return f"misura {event.action} = {italian_number(event.value)}{unit}"
+        case AssessmentRecorded():
+            return f"valutazione {event.action}: {assessment_text(event)}"
+        case MeasurementCorrected():
+            seq = (seqs or {}).get(event.corrects)
+            what = f"seq {seq}" if seq is not None else event.corrects
+            return f"correzione di {what}: {correction_text(event)} ({event.reason})"
+        case OverrideRecorded():
+            return (
+                f"override {name(event.node)} al {italian_percent(event.achievement)}, sentito "
+                f"l'OIV il {event.oiv_heard_on.strftime('%d/%m/%Y')}"
+            )
+        case OverrideWithdrawn():
+            return f"override su {name(event.node)} ritirato ({event.reason})"
+        case ApprovalRecorded():
+            act = f" ({event.act})" if event.act else ""
+            return f"approvazione {SUBJECT_LABELS[event.subject]}{act}: {event.body}"
+        case ValidationRecorded():
+            act = f" ({event.act})" if event.act else ""
+            return f"validazione della Relazione da parte dell'OIV{act}"
+        case PublicationRecorded():
+            return f"pubblicazione della Relazione: {event.where}"
+        case ActorRegistered():
+            return f"attore {event.actor} registrato come {event.role}"
+        case KeyRegistered():
+            replaced = f", sostituisce {event.replaces}" if event.replaces else ""
+            return f"chiave {event.key_id} di {event.actor} registrata{replaced}"
+        case KeyRevoked():
+            return f"chiave {event.key_id} di {event.actor} revocata: {event.reason}"
+        case SignaturesRequired():
+            return "da qui ogni atto del ciclo va firmato"
+        case ReportedFigureRecorded():
+            target = f" {name(event.node)}" if event.node else ""
+            where = f"{event.document}, {event.where}"
+            return f"{where}: {event.measure}{target} stampato {event.printed}"
+        case _:
+            return event.type_name
+
+
+def change_text(event: ObjectiveAmended) -> str:
+    """The fields an amendment sets: `peso 70 %, target 80 %`."""
+    parts = []
+    if event.title is not None:
+        parts.append(f"titolo {event.title!r}")
+    if event.weight is not None:
+        parts.append(f"peso {italian_percent(event.weight, 0)}")
+    if event.target is not None:
+        parts.append(f"target {italian_number(event.target)}")
+    if event.kpi is not None:
+        parts.append(f"kpi {event.kpi.description!r}")
+    return ", ".join(parts) or "nessun campo"
+
+
+def assessment_text(event: AssessmentRecorded | MeasurementCorrected) -> str:
+    parts = []
+    if event.level is not None:
+        parts.append(event.level)
+    if event.completed_on is not None:
+        form = "%m/%Y" if event.precision == "month" else "%d/%m/%Y"
+        parts.append(f"fatto {event.completed_on.strftime(form)}")
+    if event.met is not None:
+        parts.append("fatto" if event.met else "non fatto")
+    if event.achievement is not None:
+        parts.append(f"raggiungimento dichiarato {italian_percent(event.achievement)}")
+    return ", ".join(parts)
+
+
+def correction_text(event: MeasurementCorrected) -> str:
+    if event.value is not None:
+        unit = f" {event.unit}" if event.unit else ""
+        return f"valore {italian_number(event.value)}{unit}"
+    return assessment_text(event)
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    """Which events the trail keeps; every bound is inclusive, `None` keeps everything."""
+
+    stream: str | None = None
+    actor: str | None = None
+    role: str | None = None
+    types: tuple[str, ...] = ()
+    node: str | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    recorded_from: datetime | None = None
+    recorded_to: datetime | None = None
+    known_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    """One event of the trail."""
+
+    seq: int
+    stream: str
+    type: str
+    effective_date: date
+    recorded_at: datetime
+    actor: str
+    role: str
+    node: str | None
+    summary: str
+    signed: bool
+    source: str | None
+
+
+def trail(entries: Sequence[Entry], wanted: TrailFilter) -> list[TrailRow]:
+    """The events of `entries` (in seq order) that `wanted` keeps, described."""
+    subjects = Subjects()
+    trees: dict[str, PlanTree] = {}
+    nodes: dict[str, set[str]] = {}
+    known = [e for e in entries if wanted.known_at is None or e.recorded_at <= wanted.known_at]
+    for entry in known:
+        if entry.stream not in trees:
+            trees[entry.stream] = plan_tree(e for e in known if e.stream == entry.stream)
+    if wanted.node is not None:
+        for stream, tree in trees.items():
+            try:
+                nodes[stream] = tree.subtree(tree.resolve(wanted.node, stream))
+            except UnknownNode:
+                nodes[stream] = set()
+        if not any(nodes.values()):
+            cycles = wanted.stream or ", ".join(sorted(trees)) or "the ledger"
+            raise UnknownNode(wanted.node, cycles)
+    rows = []
+    for entry in known:
+        subjects.note(entry)
+        if not _kept(entry, wanted):
+            continue
+        tree = trees[entry.stream]
+        about = subjects.about(entry)
+        key = _key_of(tree, about)
+        if wanted.node is not None and key not in nodes.get(entry.stream, set()):
+            continue
+        event = entry.event
+        rows.append(TrailRow(
+            entry.seq, entry.stream, entry.type, entry.effective_date, entry.recorded_at,
+            entry.actor, entry.role, tree.label(key) if key else None,
+            summary(event, tree, subjects.seqs),
+            entry.signature is not None, event.source,
+        ))
+    return rows
+
+
+def _key_of(tree: PlanTree, about: str | None) -> str | None:
+    if about is None:
+        return None
+    if about in tree.parents:
+        return about
+    return next((key for key, code in tree.codes.items() if code == about), about)
+
+
+def _kept(entry: Entry, wanted: TrailFilter) -> bool:
+    checks = (
+        wanted.stream is None or entry.stream == wanted.stream,
+        wanted.actor is None or entry.actor == wanted.actor,
+        wanted.role is None or entry.role == wanted.role,
+        not wanted.types or entry.type in wanted.types,
+        wanted.effective_from is None or entry.effective_date >= wanted.effective_from,
+        wanted.effective_to is None or entry.effective_date <= wanted.effective_to,
+        wanted.recorded_from is None or entry.recorded_at >= wanted.recorded_from,
+        wanted.recorded_to is None or entry.recorded_at <= wanted.recorded_to,
+    )
+    return all(checks)
