@@ -11,6 +11,8 @@ from cli.context import settings, today
 from cli.files import load_document
 from cli.options import CycleOption, EffectiveOption, FormatOption, OutputFormat, _date
 from cli.render import to_csv, to_json, to_table
+from cli.sheets import SPREADSHEETS, refused_rows_reported
+from cli.xlsx_plan import import_plan_workbook
 from ledger.store import EventStore
 from projections import acts
 from projections.numbers import italian_number
@@ -21,20 +23,38 @@ app = typer.Typer(help="Import and show the Piano della Performance.", no_args_i
 
 
 def import_file(
-    store: EventStore, path: Path, on: date, actor: acts.Actor
+    store: EventStore, path: Path, on: date, actor: acts.Actor, cycle: str | None = None
 ) -> tuple[str, int]:
-    """Record a plan file as pending changes; the same file again records nothing."""
+    """Record a plan file as pending changes; the same file again records nothing.
+
+    An .xlsx is read as the cruscotto is laid out (cli/xlsx_plan.py). With `cycle`, the plan
+    goes into that cycle instead of the one the file names.
+    """
+    if path.suffix.lower() in SPREADSHEETS:
+        return import_plan_workbook(store, path, on, actor, cycle=cycle)
     document = plan_document(load_document(path), str(path))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    entries = acts.import_plan(store, document, on, actor, key_prefix=f"plan-file:{digest}")
+    prefix = f"plan-file:{digest}"
+    if cycle:
+        document = document.model_copy(
+            update={"cycle": document.cycle.model_copy(update={"id": cycle})}
+        )
+        prefix += f":{cycle}"
+    entries = acts.import_plan(store, document, on, actor, key_prefix=prefix)
     return document.cycle.id, len(entries)
 
 
 @app.command("import")
 def import_plan(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The plan file, YAML or JSON (see README).")],
+    file: Annotated[
+        Path, typer.Argument(help="The plan file: YAML, JSON, or .xlsx laid out as the cruscotto.")
+    ],
     on: EffectiveOption = None,
+    cycle: Annotated[
+        str | None,
+        typer.Option("--cycle", help="Record into this cycle instead of the one the file names."),
+    ] = None,
 ) -> None:
     """Record a plan file; its changes stay pending until an approval puts them in force.
 
@@ -43,7 +63,10 @@ def import_plan(
     chosen = settings(ctx)
     store = chosen.store()
     try:
-        stream, count = import_file(store, file, on or today(), chosen.acting("controller"))
+        with refused_rows_reported():
+            stream, count = import_file(
+                store, file, on or today(), chosen.acting("controller"), cycle
+            )
     finally:
         store.close()
     if count == 0:

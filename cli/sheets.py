@@ -8,9 +8,11 @@ with a cell is a `Problem`, collected so that the user sees every one of them in
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,17 +20,20 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import typer
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cli.errors import fail
 from cli.italian import parse_number
 from events.errors import LedgerError, UsageError
 from projections.numbers import italian_number
 
 SPREADSHEETS = (".xlsx", ".xlsm")
 TEXT_TABLES = (".csv", ".txt", ".tsv")
+_LITERALS = re.compile(r'"[^"]*"|\\.')
 HEADER_SEARCH_ROWS = 15
 """How far down a header row is looked for: titles and blank lines often come first."""
 
@@ -54,6 +59,17 @@ class RowsRefused(LedgerError):
         super().__init__(f"{refused} of {rows} rows refused in {label}; nothing was written")
 
 
+@contextmanager
+def refused_rows_reported() -> Iterator[None]:
+    """Print every refused row on its own line, then the summary; exit 1 (nothing written)."""
+    try:
+        yield
+    except RowsRefused as refused:
+        for problem in refused.problems:
+            typer.echo(f"Error: {problem.line()}", err=True)
+        raise fail(str(refused)) from None
+
+
 @dataclass(frozen=True)
 class Cell:
     """A value as the file holds it, with its number format and its place, for messages."""
@@ -76,17 +92,22 @@ class Cell:
             return self.value.strftime("%d/%m/%Y")
         if isinstance(self.value, bool):
             return "sì" if self.value else "no"
-        number = self.number()
-        assert number is not None
-        shown = italian_number(number)
+        shown = italian_number(self.number() or Decimal(0))
         return f"{shown}%" if self.is_percent else shown
 
     @property
     def is_percent(self) -> bool:
-        return "%" in (self.number_format or "") and isinstance(self.value, int | float)
+        """A number Excel shows as a percentage: stored 0,2778, shown 27,78%.
+
+        Only a `%` the format computes counts: in `0" %"` or `0\\%` it is a literal, and the
+        number is already in points.
+        """
+        if isinstance(self.value, bool) or not isinstance(self.value, int | float):
+            return False
+        return "%" in _LITERALS.sub("", self.number_format or "")
 
     def number(self) -> Decimal | None:
-        """A numeric cell as an exact Decimal (a %-formatted 0,2778 is 27.78); None if not numeric."""
+        """A numeric cell as an exact Decimal (0,2778 formatted as % is 27.78), else None."""
         if isinstance(self.value, bool) or not isinstance(self.value, int | float):
             return None
         # repr gives the shortest text that reads back as the same double: 35.87, never
@@ -162,8 +183,11 @@ def open_workbook(path: Path, *, read_only: bool) -> Workbook:
         raise UsageError(f"{path}: not a readable Excel workbook (.xlsx): {reason}") from None
 
 
-def find_sheet(workbook: Workbook, path: Path, names: Sequence[str], *, only_one: bool) -> Worksheet:
-    """The sheet called one of `names` (any case); with `only_one`, a lone sheet whatever its name."""
+def find_sheet(
+    workbook: Workbook, path: Path, names: Sequence[str], *, only_one: bool,
+    hint: str = "rename the sheet",
+) -> Worksheet:
+    """The sheet called one of `names` (any case); with `only_one`, a lone sheet by any name."""
     wanted = {norm(name) for name in names}
     for sheet in workbook.worksheets:
         if norm(sheet.title) in wanted:
@@ -172,8 +196,7 @@ def find_sheet(workbook: Workbook, path: Path, names: Sequence[str], *, only_one
         return workbook.worksheets[0]
     present = ", ".join(repr(sheet.title) for sheet in workbook.worksheets)
     raise UsageError(
-        f"{path}: no sheet named {names[0]!r} (the workbook has {present}): "
-        f"rename the sheet, or choose one with --sheet"
+        f"{path}: no sheet named {names[0]!r} (the workbook has {present}): {hint}"
     )
 
 
@@ -245,7 +268,7 @@ def csv_rows(path: Path, label: str) -> Iterator[tuple[int, list[Cell]]]:
 
 
 def find_header(
-    rows: Iterable[tuple[int, list[Cell]]], is_header: Any, where: str
+    rows: Iterable[tuple[int, list[Cell]]], is_header: Callable[[list[str]], bool], where: str
 ) -> tuple[int, list[Cell], list[tuple[int, list[Cell]]]]:
     """The first row within HEADER_SEARCH_ROWS that `is_header` accepts, and the rows before it."""
     before: list[tuple[int, list[Cell]]] = []

@@ -1,0 +1,118 @@
+"""`ledger export`: the cruscotto as of a date, in the formats people open and publish.
+
+- `xlsx`: laid out like the cruscotto annexed to the Relazione, with real numbers in
+  Italian formats; it is also a plan file (`ledger plan import`) and a measurements file
+  (`ledger record measurements`), so a cycle can be carried into another;
+- `csv`: `--profile excel` for Italian Excel (`;`, decimal comma, BOM), `--profile opendata`
+  for publication (RFC 4180, UTF-8, plain numbers, with a CSVW metadata file beside it that
+  documents the columns and states the licence);
+- `json`: the replay contract, exactly as `ledger replay --format json` prints it;
+- `html`: a self-contained page for Amministrazione Trasparente.
+
+Every format carries the ledger digest its figures come from, so a reader can check the
+published numbers against the ledger (`ledger verify --digest ...`).
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import export_csv, export_html, export_xlsx, trail_export
+from cli.context import settings, today
+from cli.errors import EXIT_USAGE, fail
+from cli.export_csv import CsvProfile
+from cli.export_data import CruscottoExport, gather
+from cli.options import CycleOption, _date, _datetime
+from cli.render import to_json
+from events.errors import UsageError
+from projections import acts
+from projections.contract import cruscotto_contract
+
+
+class ExportFormat(StrEnum):
+    """The formats of `ledger export`."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+    html = "html"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export_command)
+    app.command("export-trail")(trail_export.export_trail_command)
+
+
+def export_command(
+    ctx: typer.Context,
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="xlsx, csv, json or html.")
+    ],
+    as_of: Annotated[
+        date | None,
+        typer.Option("--as-of", parser=_date, metavar="DATE", help="30/06/2021 (default today)."),
+    ] = None,
+    known_at: Annotated[
+        datetime | None,
+        typer.Option(
+            "--known-at", parser=_datetime, metavar="TIME",
+            help="What the ledger held at that time (default now).",
+        ),
+    ] = None,
+    profile: Annotated[
+        CsvProfile | None,
+        typer.Option(help="csv only: excel (;, decimal comma, BOM; default) or opendata."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: standard output)."),
+    ] = None,
+    cycle: CycleOption = None,
+) -> None:
+    """Export the cruscotto as of a date: xlsx, csv, json or a publishable html page.
+
+    Example: ledger export --as-of 30/06/2021 --format xlsx --output cruscotto-2020.xlsx
+    """
+    if profile is not None and output_format is not ExportFormat.csv:
+        raise fail("--profile applies to --format csv only", EXIT_USAGE)
+    if output_format is ExportFormat.xlsx and output is None:
+        raise fail("--format xlsx writes a file: give --output cruscotto.xlsx", EXIT_USAGE)
+    store = settings(ctx).store()
+    try:
+        stream = acts.resolve_cycle(store, cycle)
+        exported = gather(store, stream, as_of or today(), known_at)
+    finally:
+        store.close()
+    written = _render(exported, output_format, profile or CsvProfile.excel, output)
+    if output is None:
+        typer.echo(written, nl=False)
+        return
+    typer.echo(
+        f"written {output} ({stream} al {exported.cruscotto.as_of.strftime('%d/%m/%Y')}, "
+        f"{exported.digest.line()})"
+    )
+
+
+def _render(
+    exported: CruscottoExport, output_format: ExportFormat, profile: CsvProfile, output: Path | None
+) -> bytes:
+    """The bytes of the export; written to `output` when one is given."""
+    if output_format is ExportFormat.xlsx:
+        data = export_xlsx.workbook_bytes(exported)
+    elif output_format is ExportFormat.json:
+        data = (to_json(cruscotto_contract(exported.cruscotto)) + "\n").encode("utf-8")
+    elif output_format is ExportFormat.html:
+        data = export_html.page(exported).encode("utf-8")
+    else:
+        data = export_csv.cruscotto_csv(exported, profile.value)
+    if output is not None:
+        try:
+            output.write_bytes(data)
+            if output_format is ExportFormat.csv and profile is CsvProfile.opendata:
+                export_csv.write_metadata(exported, output)
+        except OSError as error:
+            raise UsageError(f"{output}: {error.strerror}") from None
+    return data

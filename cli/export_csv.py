@@ -1,0 +1,150 @@
+"""The cruscotto as CSV, in the two forms people need.
+
+- `excel`: what Italian Excel opens with a double click: `;` between fields, decimal comma,
+  dates as 30/06/2021, UTF-8 with a BOM (without it Excel reads the Windows code page and
+  mangles `à` and `€`), Italian column names. Text that Excel would run as a formula
+  (starting with `=`, `+`, `-`, `@`) is prefixed with an apostrophe, as OWASP advises.
+- `opendata`: RFC 4180 (`,`, CRLF, quotes where needed), UTF-8 without BOM, plain numbers
+  with a decimal point, ISO dates, the columns of `ledger replay --format csv`. Written to a
+  file, it gets a companion `<file>-metadata.json` (W3C CSV on the Web) that documents every
+  column and states the licence, CC BY 4.0, as the AgID open data guidelines recommend: a
+  comment line inside the CSV would break RFC 4180 readers.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from cli.export_data import CruscottoExport
+from cli.italian import format_number
+from cli.render import to_csv
+from cli.replay import CSV_COLUMNS, flat_rows
+
+LICENCE_NAME = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+LEVELS_IT = {
+    "perspective": "prospettiva", "strategic": "obiettivo strategico",
+    "operational": "obiettivo operativo", "action": "azione",
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS: dict[str, tuple[str, str, str]] = {
+    "level": ("Livello", "string", "perspective, strategic, operational or action"),
+    "key": ("Chiave", "string", "the node's key, unique in the cycle"),
+    "code": ("Codice", "string", "the code printed in the Piano (1.1, 3.3.1), if any"),
+    "parent": ("Padre", "string", "the key of the node above (empty for a perspective)"),
+    "title": ("Titolo", "string", "the node's title"),
+    "weight": ("Peso", "decimal", "weight among its siblings, percentage points (0-100)"),
+    "kpi": ("KPI", "string", "actions: what is measured"),
+    "unit": ("Unità", "string", "actions: the KPI's unit"),
+    "target": ("Target", "string", "actions: the target as printed; strategic: the target, "
+               "percentage points"),
+    "measured": ("Misurato", "string", "actions: the measured value as printed"),
+    "computed": ("Calcolato", "decimal", "the result computed by the scoring rules, 0-100"),
+    "rule_score": ("Punteggio della regola", "decimal",
+                   "actions: what the KPI's rule alone gives, 0-100"),
+    "override": ("Override", "decimal", "the result set by the administration, sentito l'OIV"),
+    "override_rationale": ("Motivazione override", "string", "the written rationale"),
+    "oiv_heard_on": ("OIV sentito il", "date", "when the OIV was heard"),
+    "result": ("Risultato", "decimal", "the final result: the override if any, else computed"),
+    "achievement": ("Raggiungimento", "decimal",
+                    "strategic: the result against its target, capped at 100"),
+    "band": ("Valutazione sintetica", "string", "strategic: the band of the SMVP"),
+    "coverage": ("Copertura", "decimal", "share of the weight whose measurements exist, 0-100"),
+}
+
+
+class CsvProfile(StrEnum):
+    """For Italian Excel, or for publication as open data."""
+
+    excel = "excel"
+    opendata = "opendata"
+
+
+def _described(name: str) -> tuple[str, str, str]:
+    return COLUMNS.get(name, (name, "string", name))
+
+
+def cruscotto_csv(exported: CruscottoExport, profile: str) -> bytes:
+    """The cruscotto's rows (one per node) in the chosen profile."""
+    rows = flat_rows(exported.cruscotto)
+    if profile == "opendata":
+        return to_csv(rows, CSV_COLUMNS).encode("utf-8")
+    headers = [_described(column)[0] for column in CSV_COLUMNS]
+    italian = ({**row, "level": LEVELS_IT.get(row["level"], row["level"])} for row in rows)
+    return excel_csv(italian, CSV_COLUMNS, headers)
+
+
+def excel_csv(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], headers: Sequence[str]
+) -> bytes:
+    """`;`-separated, decimal comma, BOM, CRLF: a file Italian Excel opens as it is."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([excel_cell(row.get(column)) for column in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def excel_cell(value: Any) -> str:
+    """One value as Italian Excel reads it, never as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "sì" if value else "no"
+    if isinstance(value, Decimal):
+        places = max(2, -int(value.as_tuple().exponent)) if value.is_finite() else 2
+        return format_number(value, min(places, 6))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def metadata_path(output: Path) -> Path:
+    """`cruscotto.csv` -> `cruscotto.csv-metadata.json`, where CSVW readers look for it."""
+    return output.with_name(f"{output.name}-metadata.json")
+
+
+def write_metadata(exported: CruscottoExport, output: Path) -> Path:
+    """Write the CSVW description of an open data CSV beside it: columns, licence, source."""
+    cruscotto = exported.cruscotto
+    title = (
+        f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name}, "
+        f"al {cruscotto.as_of.strftime('%d/%m/%Y')}"
+    )
+    document = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": output.name,
+        "dc:title": title,
+        "dc:publisher": cruscotto.entity_name,
+        "dc:license": {"@id": LICENCE_URL},
+        "dc:rights": f"{LICENCE_NAME}: {LICENCE_URL}",
+        "dc:source": exported.digest.line(),
+        "dc:coverage": cruscotto.stream,
+        "dc:date": cruscotto.as_of.isoformat(),
+        "dialect": {"delimiter": ",", "encoding": "utf-8", "header": True,
+                    "lineTerminators": ["\r\n"]},
+        "tableSchema": {
+            "columns": [
+                {"name": name, "titles": name, "datatype": _described(name)[1],
+                 "dc:description": _described(name)[2]}
+                for name in CSV_COLUMNS
+            ],
+            "primaryKey": "key",
+        },
+    }
+    path = metadata_path(output)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path

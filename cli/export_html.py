@@ -1,0 +1,258 @@
+"""The cruscotto as one static page for the "Amministrazione Trasparente" section.
+
+The page is self-contained (its stylesheet is inlined; no script, font, image or link is
+fetched), in Italian, printable, and built for WCAG 2.1 AA: real tables with captions and
+header cells, landmarks, a skip link, visible keyboard focus, colours with enough contrast,
+and each bar of % raggiungimento an image with a text alternative. It names the ledger
+digest its figures come from. It carries no time of generation: the same ledger and date
+give the same bytes, so anyone can rebuild the published page and compare.
+"""
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from html import escape
+from importlib.resources import files
+
+from cli.export_data import CruscottoExport
+from projections.cruscotto import NodeResult
+from projections.numbers import italian_percent
+
+STYLESHEET = files("cli").joinpath("templates/cruscotto.css")
+LICENCE = "CC BY 4.0"
+LEVELS = {
+    "perspective": "Prospettiva", "strategic": "Obiettivo strategico",
+    "operational": "Obiettivo operativo", "action": "Azione",
+}
+
+
+def page(exported: CruscottoExport) -> str:
+    """The whole HTML document."""
+    cruscotto = exported.cruscotto
+    year = f" {cruscotto.year}" if cruscotto.year else ""
+    title = f"Cruscotto della performance{year} - {cruscotto.entity_name}"
+    as_of = cruscotto.as_of.strftime("%d/%m/%Y")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="it">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="description" content="{_e(title)}, situazione al {as_of}">',
+        f"<title>{_e(title)}</title>",
+        f"<style>\n{STYLESHEET.read_text(encoding='utf-8')}</style>",
+        "</head>",
+        "<body>",
+        '<a class="skip" href="#contenuto">Vai al contenuto</a>',
+        '<header class="it-header"><div class="container">',
+        f'<p class="ente">{_e(cruscotto.entity_name)}</p>',
+        '<p class="percorso">Amministrazione trasparente - Performance - '
+        "Relazione sulla performance</p>",
+        "</div></header>",
+        '<main id="contenuto" tabindex="-1"><div class="container">',
+        f"<h1>Cruscotto della performance{_e(year)}</h1>",
+        f'<p class="lead">Situazione al {as_of}, ciclo {_e(cruscotto.stream)}'
+        f"{_known(exported)}.</p>",
+        "" if cruscotto.plan_in_force else f"<p>Nessun piano in vigore al {as_of}.</p>",
+        *_ente(exported),
+        *_perspectives(exported),
+        *_strategic(exported),
+        *_details(exported),
+        *_overrides(exported),
+        *_managers(exported),
+        "</div></main>",
+        *_footer(exported),
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _pct(value: Decimal | None) -> str:
+    return italian_percent(value)
+
+
+def bar(value: Decimal | None, subject: str) -> str:
+    """A bar of % raggiungimento: an image whose text alternative says the figure."""
+    if value is None:
+        return ""
+    width = max(Decimal(0), min(Decimal(100), value)).quantize(Decimal("0.01"))
+    label = f"{subject}: {_pct(value)} di raggiungimento"
+    return (
+        f'<span class="bar" role="img" aria-label="{_e(label)}">'
+        f'<span style="width: {width}%"></span></span>'
+    )
+
+
+def _known(exported: CruscottoExport) -> str:
+    known = exported.cruscotto.known_at
+    return "" if known is None else f", come risultava il {known.strftime('%d/%m/%Y %H:%M')} UTC"
+
+
+def _table(
+    ident: str, caption: str, headers: Sequence[tuple[str, bool]], rows: Iterable[str]
+) -> list[str]:
+    """A table in a focusable, labelled scroll region (keyboard users can scroll it too)."""
+    numeric_class = ' class="num"'
+    head = "".join(
+        f'<th scope="col"{numeric_class if numeric else ""}>{_e(text)}</th>'
+        for text, numeric in headers
+    )
+    return [
+        f'<div class="table-wrap" role="region" aria-labelledby="{ident}" tabindex="0">',
+        f'<table><caption id="{ident}">{_e(caption)}</caption>',
+        f"<thead><tr>{head}</tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody></table></div>",
+    ]
+
+
+def _ente(exported: CruscottoExport) -> list[str]:
+    cruscotto = exported.cruscotto
+    band = f" - valutazione sintetica: {_e(cruscotto.band)}" if cruscotto.band else ""
+    coverage = ""
+    if cruscotto.coverage < 100:
+        coverage = f"<p>Copertura delle misure: {_pct(cruscotto.coverage)}.</p>"
+    return [
+        '<section aria-labelledby="h-ente">',
+        '<h2 id="h-ente">Performance di ente</h2>',
+        '<div class="ente-result">',
+        f'<p class="cifra">{_pct(cruscotto.result)}</p>',
+        bar(cruscotto.result, "Performance di ente"),
+        "</div>",
+        f"<p>Media semplice del raggiungimento degli obiettivi strategici{band}.</p>",
+        coverage,
+        "</section>",
+    ]
+
+
+def _perspectives(exported: CruscottoExport) -> list[str]:
+    rows = [
+        f'<tr><th scope="row">{_e(p.title)}</th><td class="num">{_pct(p.result)}'
+        f"{bar(p.result, p.title)}</td></tr>"
+        for p in exported.cruscotto.perspectives
+    ]
+    return [
+        '<section aria-labelledby="h-prospettive">',
+        '<h2 id="h-prospettive">La performance nelle prospettive</h2>',
+        *_table("t-prospettive", "Performance per prospettiva della Balanced Scorecard",
+                [("Prospettiva", False), ("Performance", True)], rows),
+        "</section>",
+    ]
+
+
+def _strategic(exported: CruscottoExport) -> list[str]:
+    rows = [
+        f'<tr><th scope="row">{_e(n.title)}</th><td class="num">{_pct(n.result)}</td>'
+        f'<td class="num">{_pct(n.target)}</td><td class="num">{_pct(n.achievement)}'
+        f"{bar(n.achievement, n.title)}</td><td>{_e(n.band or '')}</td></tr>"
+        for n in exported.cruscotto.strategic()
+    ]
+    headers = [("Obiettivo strategico", False), ("Risultato misurato", True), ("Target", True),
+               ("% raggiungimento", True), ("Valutazione sintetica", False)]
+    return [
+        '<section aria-labelledby="h-strategici">',
+        '<h2 id="h-strategici">Obiettivi strategici</h2>',
+        *_table("t-strategici", "Obiettivi strategici: risultato, target e raggiungimento",
+                headers, rows),
+        "</section>",
+    ]
+
+
+def _details(exported: CruscottoExport) -> list[str]:
+    headers = [("Cod.", False), ("Obiettivo operativo o azione", False), ("Peso", True),
+               ("KPI", False), ("Target", True), ("Risultato misurato", True),
+               ("Calcolato", True), ("Override", True), ("% raggiungimento", True)]
+    parts = [
+        '<section aria-labelledby="h-dettaglio">',
+        '<h2 id="h-dettaglio">Obiettivi operativi e azioni</h2>',
+    ]
+    for index, strategic in enumerate(exported.cruscotto.strategic(), start=1):
+        rows: list[str] = []
+        for operational in strategic.children:
+            rows.append(_detail_row(operational, "operativo"))
+            rows += [_detail_row(action, "azione") for action in operational.children]
+        parts += _table(f"t-dettaglio-{index}", strategic.title, headers, rows)
+    parts.append("</section>")
+    return parts
+
+
+def _detail_row(node: NodeResult, kind: str) -> str:
+    override = _pct(node.override.achievement) if node.override else ""
+    weight = "" if node.weight is None else _pct(node.weight)
+    return (
+        f'<tr class="{kind}"><th scope="row">{_e(node.code or node.key)}</th>'
+        f"<td>{_e(node.title)}</td><td class=\"num\">{weight}</td>"
+        f"<td>{_e(node.kpi or '')}</td><td class=\"num\">{_e(node.target_label or '')}</td>"
+        f"<td class=\"num\">{_e(node.measured or '')}</td>"
+        f'<td class="num">{_pct(node.computed)}</td>'
+        f'<td class="num override">{override}</td>'
+        f'<td class="num">{_pct(node.result)}{bar(node.result, f"{node.code} {node.title}")}</td>'
+        "</tr>"
+    )
+
+
+def _overrides(exported: CruscottoExport) -> list[str]:
+    overridden = [n for n in exported.cruscotto.nodes() if n.override is not None]
+    parts = [
+        '<section aria-labelledby="h-override">',
+        '<h2 id="h-override">Valutazioni modificate, sentito l\'OIV</h2>',
+    ]
+    if not overridden:
+        return [*parts, "<p>Nessun risultato è stato modificato.</p>", "</section>"]
+    rows = []
+    for node in overridden:
+        override = node.override
+        if override is None:  # pragma: no cover - filtered above
+            continue
+        rows.append(
+            f'<tr><th scope="row">{_e(node.code or node.key)}</th><td>{_e(node.title)}</td>'
+            f'<td class="num">{_pct(node.computed)}</td>'
+            f'<td class="num override">{_pct(override.achievement)}</td>'
+            f'<td class="num">{override.oiv_heard_on.strftime("%d/%m/%Y")}</td>'
+            f'<td class="motivazione">{_e(override.rationale)}</td></tr>'
+        )
+    headers = [("Cod.", False), ("Titolo", False), ("Calcolato", True), ("Stabilito", True),
+               ("OIV sentito il", True), ("Motivazione", False)]
+    caption = "Risultati stabiliti dall'amministrazione in luogo di quelli calcolati"
+    return [*parts, *_table("t-override", caption, headers, rows), "</section>"]
+
+
+def _managers(exported: CruscottoExport) -> list[str]:
+    managers = exported.cruscotto.managers
+    if not managers:
+        return []
+    rows = []
+    for manager in managers:
+        for code, title, weight, result in manager.items:
+            rows.append(
+                f'<tr><th scope="row">{_e(code)}</th><td>{_e(title)}</td>'
+                f'<td>{_e(manager.manager)}</td><td class="num">{_pct(weight)}</td>'
+                f'<td class="num">{_pct(result)}</td></tr>'
+            )
+    headers = [("Cod.", False), ("Obiettivo", False), ("Dirigente", False), ("Peso", True),
+               ("Raggiungimento", True)]
+    return [
+        '<section aria-labelledby="h-dirigenziali">',
+        '<h2 id="h-dirigenziali">Obiettivi dirigenziali</h2>',
+        *_table("t-dirigenziali", "Obiettivi dirigenziali e loro raggiungimento", headers, rows),
+        "</section>",
+    ]
+
+
+def _footer(exported: CruscottoExport) -> list[str]:
+    digest = exported.digest.line()
+    return [
+        '<footer class="it-footer"><div class="container">',
+        "<p>Dati tratti dal registro della performance (registro a catena di hash, "
+        "in sola aggiunta). Le cifre di questa pagina derivano dal registro fino all'evento "
+        f"{exported.digest.seq}:</p>",
+        f'<p class="digest">{_e(digest)}</p>',
+        f"<p>Per verificarle: <code>ledger verify --digest &quot;{_e(digest)}&quot;</code>. "
+        f"Dati pubblicati con licenza {LICENCE}.</p>",
+        "</div></footer>",
+    ]

@@ -1,0 +1,113 @@
+"""The header of a cruscotto sheet: which column holds which field of which level.
+
+The Relazione's table repeats its labels (`cod.`, `titolo / descrizione`, `peso`, `Risultato`)
+under group headers (`Obiettivi operativi`, `Azioni`). A column is known by its group and its
+label; where there is no row of groups, by its label and the columns before it (the first
+`cod.` is the operational objective's, the second the action's).
+"""
+
+from collections.abc import Iterator
+
+from cli.sheets import HEADER_SEARCH_ROWS, Cell, norm
+from cli.xlsx_kpi import KPI_FIELDS
+from events.errors import UsageError
+
+COMMON = {
+    "titolo": "title", "titolo / descrizione": "title", "titolo/descrizione": "title",
+    "descrizione": "title", "chiave": "key", "peso": "weight", "nota": "note", "cod": "code",
+    "codice": "code",
+}
+SECTION_TITLES = {
+    "prospettiva": "perspective", "prospettiva bsc": "perspective", "prospettive": "perspective",
+    "obiettivo strategico": "strategic", "obiettivi strategici": "strategic",
+}
+STRATEGIC = {"target": "target", "target pp": "target", "target strategico": "target"}
+REQUIRED = {
+    "perspective.title": "Prospettiva", "strategic.title": "Obiettivo strategico",
+    "operational.code": "cod. of the operational objectives",
+    "operational.title": "titolo of the operational objectives",
+    "action.code": "cod. of the actions", "action.title": "titolo of the actions",
+    "action.kpi": "kpi",
+}
+
+
+def find_columns(
+    rows: Iterator[tuple[int, list[Cell]]], where: str
+) -> tuple[int, dict[str, int]]:
+    """The label row (it has `cod.` and `kpi`) and the column of each field under it."""
+    previous: list[Cell] | None = None
+    seen_any = False
+    for count, (number, cells) in enumerate(rows):
+        names = [norm(cell.value) for cell in cells]
+        seen_any = seen_any or any(names)
+        if any(n in ("cod", "codice") for n in names) and any(n in KPI_FIELDS for n in names):
+            return number, _columns(previous, cells, where, number)
+        previous = cells
+        if count + 1 >= HEADER_SEARCH_ROWS:
+            break
+    if not seen_any:
+        raise UsageError(f"{where}: the sheet is empty")
+    raise UsageError(
+        f"{where}: no header row with 'cod.' and 'kpi' in the first {HEADER_SEARCH_ROWS} rows "
+        "(is this the cruscotto?)"
+    )
+
+
+def _columns(groups: list[Cell] | None, labels: list[Cell], where: str, row: int) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    section: str | None = None
+    codes = 0
+    group_text = ""
+    for index, cell in enumerate(labels):
+        above = norm(groups[index].value) if groups and index < len(groups) else ""
+        if above:
+            group_text = above
+        elif groups and not cell.empty:
+            above = group_text
+        label = norm(cell.value) or above
+        named = _section_of(above) if above else None
+        if named is not None:
+            section = named
+        elif label in SECTION_TITLES:
+            section = SECTION_TITLES[label]
+        elif label in ("cod", "codice"):
+            section = "operational" if codes == 0 else "action"
+            codes += 1
+        elif label in KPI_FIELDS and section not in ("strategic", "results"):
+            section = "action"
+        if section is None:
+            continue
+        name = _field_of(section, label)
+        if name is not None:
+            columns.setdefault(f"{section}.{name}", index)
+    for name, shown in REQUIRED.items():
+        if name not in columns:
+            present = ", ".join(cell.text() for cell in labels if not cell.empty)
+            raise UsageError(
+                f"{where}: no column for {shown} (the header in row {row} has: {present})"
+            )
+    return columns
+
+
+def _section_of(group: str) -> str | None:
+    """Which level a group header speaks of (`Obiettivi operativi` -> operational)."""
+    for word, section in (
+        ("prospettiv", "perspective"), ("strategic", "strategic"), ("operativ", "operational"),
+        ("azion", "action"), ("kpi", "action"), ("raggiungimento", "results"),
+    ):
+        if word in group:
+            return section
+    return None
+
+
+def _field_of(section: str, label: str) -> str | None:
+    """The plan field a column holds, or None for what the plan does not keep (results)."""
+    if section == "results":
+        return None
+    if SECTION_TITLES.get(label) == section:
+        return "title"
+    if section == "strategic" and label in STRATEGIC:
+        return STRATEGIC[label]
+    if section == "action" and label in KPI_FIELDS:
+        return KPI_FIELDS[label]
+    return COMMON.get(label)
