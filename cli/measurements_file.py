@@ -26,7 +26,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
@@ -60,7 +59,12 @@ from events.measurement import Period
 from events.plan import Kpi
 from ledger.store import EventStore
 from projections.acts import Actor
-from projections.batch import BatchRefused, ObservationItem, record_observations
+from projections.batch import (
+    BatchRefused,
+    ObservationItem,
+    check_observations,
+    record_observations,
+)
 from projections.plan_state import fold, projected
 from projections.scoring import Observation
 
@@ -78,7 +82,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "achievement": ("raggiungimento", "% raggiungimento", "achievement"),
     "note": ("nota", "note"),
 }
-_PROBE = "\x00not-an-action"
 
 
 @dataclass(frozen=True)
@@ -158,10 +161,11 @@ def import_measurements(
             continue
         seen[key] = row.number
         items.append(item)
-    problems += [
-        Problem(ref, reason, order.get(ref, 0))
-        for ref, reason in _plan_problems(store, stream, items, actor, check_only=bool(problems))
-    ]
+    if problems:  # report the plan's refusals of the other rows in the same pass
+        problems += [
+            Problem(ref, reason, order.get(ref, 0))
+            for ref, reason in check_observations(store, stream, items)
+        ]
     if problems:
         raise RowsRefused(label, problems, len(rows))
     try:
@@ -170,29 +174,6 @@ def import_measurements(
         found = [Problem(ref, reason, order.get(ref, 0)) for ref, reason in refused.problems]
         raise RowsRefused(label, found, len(rows)) from None
     return ImportReport(stream, len(rows), len(entries))
-
-
-def _plan_problems(
-    store: EventStore, stream: str, items: list[ObservationItem], actor: Actor, *,
-    check_only: bool,
-) -> list[tuple[str, str]]:
-    """The rows the plan refuses, as `record_observations` words them, all in one pass.
-
-    With `check_only`, nothing may be written even if every row fits: the batch has no dry
-    run, so a row that no plan can hold is added, which makes it check every row and refuse
-    the whole batch. (A `check_observations` in projections/batch.py would replace this.)
-    """
-    if not check_only:
-        return []
-    probe = ObservationItem(
-        ref=_PROBE, action=_PROBE, observation=Observation("achievement", achievement=Decimal(0)),
-        period=Period(start=date.min, end=date.min), on=date.min,
-    )
-    try:
-        record_observations(store, stream, [*items, probe], actor)
-    except BatchRefused as refused:
-        return [(ref, reason) for ref, reason in refused.problems if ref != _PROBE]
-    raise AssertionError("a batch with an impossible row was not refused")  # pragma: no cover
 
 
 def _data_rows(

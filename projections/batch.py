@@ -46,6 +46,41 @@ class BatchRefused(LedgerError):
         super().__init__(f"{first_ref}: {first_reason}{more}; nothing was written")
 
 
+Accepted = list[tuple[LedgerEvent, ObservationItem]]
+
+
+def check_observations(
+    store: EventStore, stream: str, items: Sequence[ObservationItem]
+) -> list[tuple[str, str]]:
+    """Every row the plan refuses, as (ref, reason), without writing anything (a dry run)."""
+    recorded = list(store.read_stream(stream))
+    return _prepare(recorded, fold(recorded, stream), stream, items)[1]
+
+
+def _prepare(
+    recorded: list[Entry], state: CycleState, stream: str, items: Sequence[ObservationItem]
+) -> tuple[Accepted, list[tuple[str, str]]]:
+    """The events of the rows not yet recorded, and the problems of the others."""
+    if state.opened is None:
+        raise ActRefused(f"cycle {stream} does not exist")
+    if state.closed:
+        raise CycleIsClosed(stream)
+    by_day: dict[date, CycleState] = {}
+    problems: list[tuple[str, str]] = []
+    accepted: Accepted = []
+    for item in items:
+        if item.key is not None and item.key in state.keys:
+            continue
+        on_day = by_day.get(item.on)
+        if on_day is None:
+            on_day = by_day[item.on] = fold(recorded, stream, as_of=item.on)
+        try:
+            accepted.append((_event(on_day, item, stream), item))
+        except LedgerError as refusal:
+            problems.append((item.ref, str(refusal)))
+    return accepted, problems
+
+
 def record_observations(
     store: EventStore, stream: str, items: Sequence[ObservationItem], actor: Actor
 ) -> list[Entry]:
@@ -53,26 +88,7 @@ def record_observations(
     for attempt in range(RETRIES):
         recorded = list(store.read_stream(stream))
         state = fold(recorded, stream)
-        if state.opened is None:
-            raise ActRefused(f"cycle {stream} does not exist")
-        if state.closed:
-            raise CycleIsClosed(stream)
-        entries_by_day: dict[date, CycleState] = {}
-        problems: list[tuple[str, str]] = []
-        accepted: list[tuple[LedgerEvent, ObservationItem]] = []
-        for item in items:
-            if item.key is not None and item.key in state.keys:
-                continue
-            on_day = entries_by_day.get(item.on)
-            if on_day is None:
-                on_day = fold(recorded, stream, as_of=item.on)
-                entries_by_day[item.on] = on_day
-            try:
-                event = _event(on_day, item, stream)
-            except LedgerError as refusal:
-                problems.append((item.ref, str(refusal)))
-                continue
-            accepted.append((event, item))
+        accepted, problems = _prepare(recorded, state, stream, items)
         if problems:
             raise BatchRefused(problems)
         if not accepted:
