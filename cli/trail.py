@@ -1,13 +1,19 @@
 """`ledger trail`: the audit trail in order, filterable, in every format."""
 
 from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from cli.context import settings
-from cli.options import FormatOption, OutputFormat, _date, _datetime
+from cli.errors import EXIT_USAGE, fail
+from cli.export_csv import CsvProfile
+from cli.options import _date, _datetime
+from cli.trail_export import TrailFormat, write_rows
 from cli.render import to_csv, to_json, to_table
+from ledger.records import format_recorded_at
 from ledger.store import Query
 from projections.trail import TrailFilter, TrailRow, trail
 
@@ -22,6 +28,23 @@ COLUMNS = (
     "seq", "stream", "type", "effective_date", "recorded_at", "actor", "role", "node", "summary",
     "signed", "source",
 )
+
+
+FILE_COLUMNS: dict[str, tuple[str, int]] = {
+    "seq": ("seq", 7), "stream": ("ciclo", 16), "type": ("tipo", 24),
+    "effective_date": ("data dell'atto", 13), "recorded_at": ("registrato il (UTC)", 28),
+    "actor": ("autore", 20), "role": ("ruolo", 18), "node": ("nodo", 12),
+    "summary": ("atto", 80), "signed": ("firmato", 9), "source": ("fonte", 40),
+}
+
+
+class TrailOutput(StrEnum):
+    """The formats of `ledger trail`: the three of every read, and an Excel workbook."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
 
 
 def register(app: typer.Typer) -> None:
@@ -64,12 +87,22 @@ def trail_command(
         typer.Option(parser=_datetime, metavar="TIME", help="Recorded at or before."),
     ] = None,
     known_at: KnownAtOption = None,
-    output: FormatOption = OutputFormat.table,
+    output: Annotated[
+        TrailOutput, typer.Option("--format", "-f", help="table, json, csv or xlsx.")
+    ] = TrailOutput.table,
+    profile: Annotated[
+        CsvProfile, typer.Option(help="csv: excel (;, decimal comma, BOM) or opendata (RFC 4180).")
+    ] = CsvProfile.opendata,
+    path: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (xlsx needs one).")
+    ] = None,
 ) -> None:
     """The audit trail: who recorded what, when, in which role, in seq order.
 
-    Example: ledger trail --role direzione --from 01/06/2021 --format csv
+    Example: ledger trail --role direzione --from 01/06/2021 --format xlsx -o trail.xlsx
     """
+    if output is TrailOutput.xlsx and path is None:
+        raise fail("--format xlsx writes a file: give --output trail.xlsx", EXIT_USAGE)
     wanted = TrailFilter(
         stream=cycle, actor=actor, role=role, types=tuple(event_type or ()), node=node,
         effective_from=date_from, effective_to=date_to, recorded_from=recorded_from,
@@ -80,9 +113,21 @@ def trail_command(
         rows = trail(list(store.read(Query(stream=cycle, known_at=known_at))), wanted)
     finally:
         store.close()
-    if output is OutputFormat.json:
+    if path is not None:
+        if output not in (TrailOutput.csv, TrailOutput.xlsx):
+            raise fail("--output writes csv or xlsx: add --format csv or --format xlsx", EXIT_USAGE)
+        kind = TrailFormat.xlsx if output is TrailOutput.xlsx else TrailFormat.csv
+        # Excel holds no time zones: the recorded time goes as its stored UTC text.
+        cells = ({**_as_dict(row), "recorded_at": format_recorded_at(row.recorded_at)}
+                 for row in rows)
+        try:
+            path.write_bytes(write_rows(cells, FILE_COLUMNS, kind, profile, "trail"))
+        except OSError as error:
+            raise fail(f"{path}: {error.strerror}", EXIT_USAGE) from None
+        typer.echo(f"written {path} ({len(rows)} events)")
+    elif output is TrailOutput.json:
         typer.echo(to_json([_as_dict(row) for row in rows]))
-    elif output is OutputFormat.csv:
+    elif output is TrailOutput.csv:
         typer.echo(to_csv((_as_dict(row) for row in rows), COLUMNS), nl=False)
     elif not rows:
         typer.echo("no events")

@@ -145,3 +145,19 @@ def test_an_output_that_cannot_be_written_is_one_usage_error(shared_reference: s
                        "no-such-folder/cruscotto.json")
     assert (code, lines(out)) == (
         2, ["Error: no-such-folder/cruscotto.json: No such file or directory"])
+
+
+def test_the_audit_trail_goes_to_a_workbook_with_the_same_rows_as_its_csv(
+    shared_reference: str, here: Path
+) -> None:
+    code, out = ledger(shared_reference, "trail", "--role", "direzione", "--format", "xlsx",
+                       "--output", "trail.xlsx")
+    assert (code, out) == (0, "written trail.xlsx (3 events)\n")
+    sheet = openpyxl.load_workbook(here / "trail.xlsx")["Registro"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    as_csv = list(csv.DictReader(io.StringIO(run_bytes(
+        shared_reference, "trail", "--role", "direzione", "--format", "csv").decode("utf-8"))))
+    assert [row[0] for row in rows] == [int(row["seq"]) for row in as_csv]
+    assert [row[7] for row in rows] == ["3.3.1", "8.1.1", "3.4.1"]  # the three overrides
+    code, out = ledger(shared_reference, "trail", "--format", "xlsx")
+    assert (code, lines(out)) == (2, ["Error: --format xlsx writes a file: give --output trail.xlsx"])
