@@ -1,6 +1,8 @@
 """`ledger record ...`: every act of the cycle, checked and appended all-or-nothing."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -46,17 +48,20 @@ ActOption = Annotated[
 
 def _report(entries: list[Entry]) -> None:
     for entry in entries:
-        typer.echo(f"recorded seq {entry.seq} {entry.type} in {entry.stream}  hash {entry.hash[:12]}")
+        typer.echo(
+            f"recorded seq {entry.seq} {entry.type} in {entry.stream}  hash {entry.hash[:12]}"
+        )
 
 
-def _open(ctx: typer.Context, cycle: str | None) -> tuple[Settings, SqlEventStore, str]:
+@contextmanager
+def _cycle(ctx: typer.Context, cycle: str | None) -> Iterator[tuple[Settings, SqlEventStore, str]]:
+    """The settings, the open store and the cycle the act is for; the store closes after."""
     chosen = settings(ctx)
     store = chosen.store()
     try:
-        return chosen, store, acts.resolve_cycle(store, cycle)
-    except BaseException:
+        yield chosen, store, acts.resolve_cycle(store, cycle)
+    finally:
         store.close()
-        raise
 
 
 def _period(store: SqlEventStore, stream: str, text: str | None) -> Period:
@@ -87,14 +92,21 @@ def measurement(
     """
     number = _number(value)
     written_unit = as_parameter(number_unit)(value)
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        _report(acts.record_measurement(
-            store, stream, action, number, unit or written_unit, _period(store, stream, period),
-            on or today(), chosen.acting("controller"), evidence=evidence, note=note,
-        ))
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        _report(
+            acts.record_measurement(
+                store,
+                stream,
+                action,
+                number,
+                unit or written_unit,
+                _period(store, stream, period),
+                on or today(),
+                chosen.acting("controller"),
+                evidence=evidence,
+                note=note,
+            )
+        )
 
 
 @app.command("assessment")
@@ -103,7 +115,8 @@ def assessment(
     action: Annotated[str, typer.Argument(help="Action code, e.g. 1.3.2.")],
     level: Annotated[str | None, typer.Option(help="Qualitative level, e.g. eccellente.")] = None,
     done: Annotated[
-        str | None, typer.Option(help="When a deadline action was done: 14/12/2020 or 'ottobre 2020'.")
+        str | None,
+        typer.Option(help="When a deadline action was done: 14/12/2020 or 'ottobre 2020'."),
     ] = None,
     met: Annotated[bool | None, typer.Option("--met/--not-met", help="A yes/no KPI.")] = None,
     achievement: Annotated[
@@ -129,20 +142,31 @@ def assessment(
         given[0] if given else "", "achievement"
     )  # type: ignore[assignment]
     stated = _number(achievement) if achievement is not None else None
-    chosen, store, stream = _open(ctx, cycle)
-    try:
+    with _cycle(ctx, cycle) as (chosen, store, stream):
         year = acts.read_state(store, stream).opened
         completed, precision = (
             as_parameter(lambda t: parse_when(t, year.year if year else None))(done)
-            if done is not None else (None, None)
+            if done is not None
+            else (None, None)
         )
-        _report(acts.record_assessment(
-            store, stream, action, kind, _period(store, stream, period), on or today(),
-            chosen.acting("controller"), level=level, completed_on=completed,
-            precision=precision, met=met, achievement=stated, evidence=evidence, note=note,
-        ))
-    finally:
-        store.close()
+        _report(
+            acts.record_assessment(
+                store,
+                stream,
+                action,
+                kind,
+                _period(store, stream, period),
+                on or today(),
+                chosen.acting("controller"),
+                level=level,
+                completed_on=completed,
+                precision=precision,
+                met=met,
+                achievement=stated,
+                evidence=evidence,
+                note=note,
+            )
+        )
 
 
 @app.command("correction")
@@ -164,18 +188,24 @@ def correction(
     """
     number = _number(value) if value is not None else None
     stated = _number(achievement) if achievement is not None else None
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        completed, precision = (
-            as_parameter(parse_when)(done) if done is not None else (None, None)
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        completed, precision = as_parameter(parse_when)(done) if done is not None else (None, None)
+        _report(
+            acts.record_correction(
+                store,
+                stream,
+                corrects,
+                reason,
+                on or today(),
+                chosen.acting("controller"),
+                value=number,
+                level=level,
+                completed_on=completed,
+                precision=precision,
+                met=met,
+                achievement=stated,
+            )
         )
-        _report(acts.record_correction(
-            store, stream, corrects, reason, on or today(), chosen.acting("controller"),
-            value=number, level=level, completed_on=completed, precision=precision, met=met,
-            achievement=stated,
-        ))
-    finally:
-        store.close()
 
 
 @app.command("override")
@@ -197,14 +227,20 @@ def override(
     Example: ledger record override 3.3.1 60 --oiv-heard 07/06/2021 --rationale "..."
     """
     value = _number(achievement)
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        _report(acts.record_override(
-            store, stream, node, value, rationale, oiv_heard, on or today(),
-            chosen.acting("direzione"), note=note,
-        ))
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        _report(
+            acts.record_override(
+                store,
+                stream,
+                node,
+                value,
+                rationale,
+                oiv_heard,
+                on or today(),
+                chosen.acting("direzione"),
+                note=note,
+            )
+        )
 
 
 @app.command("override-withdrawal")
@@ -219,13 +255,12 @@ def override_withdrawal(
 
     Example: ledger record override-withdrawal 3.3.1 --reason "decided in error"
     """
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        _report(acts.withdraw_override(
-            store, stream, node, reason, on or today(), chosen.acting("direzione")
-        ))
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        _report(
+            acts.withdraw_override(
+                store, stream, node, reason, on or today(), chosen.acting("direzione")
+            )
+        )
 
 
 @app.command("approval")
@@ -245,15 +280,19 @@ def approval(
         raise typer.BadParameter(
             f"{subject!r} is not smvp, plan, plan_update or relazione", param_hint="SUBJECT"
         )
-    chosen, store, stream = _open(ctx, cycle)
     checked: Subject = subject  # type: ignore[assignment]
-    try:
-        _report(acts.record_approval(
-            store, stream, checked, act, on or today(), chosen.acting("giunta-secretariat"),
-            note=note,
-        ))
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        _report(
+            acts.record_approval(
+                store,
+                stream,
+                checked,
+                act,
+                on or today(),
+                chosen.acting("giunta-secretariat"),
+                note=note,
+            )
+        )
 
 
 @app.command("validation")
@@ -268,13 +307,12 @@ def validation(
 
     Example: ledger record validation --date 21/06/2021
     """
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        _report(acts.record_validation(
-            store, stream, on or today(), chosen.acting("oiv"), act=act, opinion=opinion
-        ))
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        _report(
+            acts.record_validation(
+                store, stream, on or today(), chosen.acting("oiv"), act=act, opinion=opinion
+            )
+        )
 
 
 @app.command("publication")
@@ -288,11 +326,10 @@ def publication(
 
     Example: ledger record publication --where https://www.example.it/at/performance
     """
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        _report(acts.record_publication(store, stream, where, on or today(), chosen.acting("publisher")))
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        _report(
+            acts.record_publication(store, stream, where, on or today(), chosen.acting("publisher"))
+        )
 
 
 @app.command("amendment")
@@ -311,15 +348,16 @@ def amendment(
     Example: ledger record amendment 2.4.2 --weight 70 --reason "delibera 54/GC"
     """
     change = ObjectiveAmended(
-        key=node, title=title, reason=reason,
+        key=node,
+        title=title,
+        reason=reason,
         weight=_number(weight) if weight is not None else None,
         target=_number(target) if target is not None else None,
     )
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        _report(acts.change_plan(store, stream, [change], on or today(), chosen.acting("controller")))
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        _report(
+            acts.change_plan(store, stream, [change], on or today(), chosen.acting("controller"))
+        )
 
 
 @app.command("withdrawal")
@@ -335,11 +373,10 @@ def withdrawal(
     Example: ledger record withdrawal 1.3.1 --reason "Covid: meetings cancelled"
     """
     change = ObjectiveWithdrawn(key=node, reason=reason)
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        _report(acts.change_plan(store, stream, [change], on or today(), chosen.acting("controller")))
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        _report(
+            acts.change_plan(store, stream, [change], on or today(), chosen.acting("controller"))
+        )
 
 
 @app.command("closing")
@@ -353,11 +390,12 @@ def closing(
 
     Example: ledger record closing --date 30/06/2021
     """
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        _report(acts.close_cycle(store, stream, on or today(), chosen.acting("administrator"), note=note))
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        _report(
+            acts.close_cycle(
+                store, stream, on or today(), chosen.acting("administrator"), note=note
+            )
+        )
 
 
 @app.command("reopening")
@@ -371,11 +409,10 @@ def reopening(
 
     Example: ledger record reopening --reason "OIV asked for a correction of 3.3.1"
     """
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        _report(acts.reopen_cycle(store, stream, reason, on or today(), chosen.acting("administrator")))
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream):
+        _report(
+            acts.reopen_cycle(store, stream, reason, on or today(), chosen.acting("administrator"))
+        )
 
 
 def printed_decimals(text: str) -> int:
@@ -412,16 +449,20 @@ def reported(
         raise typer.BadParameter(
             f"{measure!r} is not one of {', '.join(MEASURES)}", param_hint="MEASURE"
         )
-    figure = ReportedFigureRecorded.model_validate({
-        "document": document, "where": where, "measure": measure, "node": node,
-        "value": _number(value), "printed": value, "decimals": printed_decimals(value),
-        "note": note,
-    })
-    chosen, store, stream = _open(ctx, cycle)
-    try:
+    figure = ReportedFigureRecorded.model_validate(
+        {
+            "document": document,
+            "where": where,
+            "measure": measure,
+            "node": node,
+            "value": _number(value),
+            "printed": value,
+            "decimals": printed_decimals(value),
+            "note": note,
+        }
+    )
+    with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(acts.record_reported(store, stream, figure, on or today(), chosen.acting("oiv")))
-    finally:
-        store.close()
 
 
 @app.command("measurements")
@@ -434,7 +475,9 @@ def measurements(
     on: Annotated[
         date | None,
         typer.Option(
-            "--date", parser=_date, metavar="DATE",
+            "--date",
+            parser=_date,
+            metavar="DATE",
             help="Effective date for rows whose data cell is empty.",
         ),
     ] = None,
@@ -444,14 +487,15 @@ def measurements(
 
     Example: ledger record measurements misure-2020.xlsx --cycle cciaa-so/2020
     """
-    chosen, store, stream = _open(ctx, cycle)
-    try:
-        with refused_rows_reported():
-            report = import_measurements(
-                store, file, stream, chosen.acting("controller"), sheet=sheet, default_date=on,
-                track=progress_tracker(file),
-            )
-    finally:
-        store.close()
+    with _cycle(ctx, cycle) as (chosen, store, stream), refused_rows_reported():
+        report = import_measurements(
+            store,
+            file,
+            stream,
+            chosen.acting("controller"),
+            sheet=sheet,
+            default_date=on,
+            track=progress_tracker(file),
+        )
     already = f" ({report.already} already recorded)" if report.already else ""
     typer.echo(f"recorded {report.recorded} of {report.rows} rows of {file} in {stream}{already}")

@@ -20,21 +20,39 @@ from projections.trail import TrailFilter, TrailRow, trail
 KnownAtOption = Annotated[
     datetime | None,
     typer.Option(
-        "--known-at", parser=_datetime, metavar="TIME",
+        "--known-at",
+        parser=_datetime,
+        metavar="TIME",
         help="Only what the ledger held at that time (default now).",
     ),
 ]
 COLUMNS = (
-    "seq", "stream", "type", "effective_date", "recorded_at", "actor", "role", "node", "summary",
-    "signed", "source",
+    "seq",
+    "stream",
+    "type",
+    "effective_date",
+    "recorded_at",
+    "actor",
+    "role",
+    "node",
+    "summary",
+    "signed",
+    "source",
 )
 
 
 FILE_COLUMNS: dict[str, tuple[str, int]] = {
-    "seq": ("seq", 7), "stream": ("ciclo", 16), "type": ("tipo", 24),
-    "effective_date": ("data dell'atto", 13), "recorded_at": ("registrato il (UTC)", 28),
-    "actor": ("autore", 20), "role": ("ruolo", 18), "node": ("nodo", 12),
-    "summary": ("atto", 80), "signed": ("firmato", 9), "source": ("fonte", 40),
+    "seq": ("seq", 7),
+    "stream": ("ciclo", 16),
+    "type": ("tipo", 24),
+    "effective_date": ("data dell'atto", 13),
+    "recorded_at": ("registrato il (UTC)", 28),
+    "actor": ("autore", 20),
+    "role": ("ruolo", 18),
+    "node": ("nodo", 12),
+    "summary": ("atto", 80),
+    "signed": ("firmato", 9),
+    "source": ("fonte", 40),
 }
 
 
@@ -104,9 +122,16 @@ def trail_command(
     if output is TrailOutput.xlsx and path is None:
         raise fail("--format xlsx writes a file: give --output trail.xlsx", EXIT_USAGE)
     wanted = TrailFilter(
-        stream=cycle, actor=actor, role=role, types=tuple(event_type or ()), node=node,
-        effective_from=date_from, effective_to=date_to, recorded_from=recorded_from,
-        recorded_to=recorded_to, known_at=known_at,
+        stream=cycle,
+        actor=actor,
+        role=role,
+        types=tuple(event_type or ()),
+        node=node,
+        effective_from=date_from,
+        effective_to=date_to,
+        recorded_from=recorded_from,
+        recorded_to=recorded_to,
+        known_at=known_at,
     )
     store = settings(ctx).store()
     try:
@@ -118,8 +143,9 @@ def trail_command(
             raise fail("--output writes csv or xlsx: add --format csv or --format xlsx", EXIT_USAGE)
         kind = TrailFormat.xlsx if output is TrailOutput.xlsx else TrailFormat.csv
         # Excel holds no time zones: the recorded time goes as its stored UTC text.
-        cells = ({**_as_dict(row), "recorded_at": format_recorded_at(row.recorded_at)}
-                 for row in rows)
+        cells = (
+            {**_as_dict(row), "recorded_at": format_recorded_at(row.recorded_at)} for row in rows
+        )
         try:
             path.write_bytes(write_rows(cells, FILE_COLUMNS, kind, profile, "trail"))
         except OSError as error:
@@ -133,19 +159,33 @@ def trail_command(
         typer.echo("no events")
     else:
         table = [
-            [row.seq, day(row.effective_date), moment(row.recorded_at), row.actor, row.role,
-             row.node or "", row.summary[:90] + (" [firmato]" if row.signed else "")]
+            [
+                row.seq,
+                day(row.effective_date),
+                moment(row.recorded_at),
+                row.actor,
+                row.role,
+                row.node or "",
+                row.summary[:90] + (" [firmato]" if row.signed else ""),
+            ]
             for row in rows
         ]
-        typer.echo(to_table(
-            table, ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"]
-        ))
+        typer.echo(
+            to_table(table, ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"])
+        )
 
 
 def _as_dict(row: TrailRow) -> dict[str, Any]:
     return {
-        "seq": row.seq, "stream": row.stream, "type": row.type,
-        "effective_date": row.effective_date, "recorded_at": row.recorded_at,
-        "actor": row.actor, "role": row.role, "node": row.node, "summary": row.summary,
-        "signed": row.signed, "source": row.source,
+        "seq": row.seq,
+        "stream": row.stream,
+        "type": row.type,
+        "effective_date": row.effective_date,
+        "recorded_at": row.recorded_at,
+        "actor": row.actor,
+        "role": row.role,
+        "node": row.node,
+        "summary": row.summary,
+        "signed": row.signed,
+        "source": row.source,
     }

@@ -118,11 +118,22 @@ def _event(state: CycleState, item: ObservationItem, stream: str) -> LedgerEvent
     if seen.kind == "measurement":
         assert seen.value is not None
         return MeasurementRecorded(
-            action=item.action, value=seen.value, unit=seen.unit or node.kpi.unit,
-            period=item.period, evidence=item.evidence, note=item.note,
+            action=item.action,
+            value=seen.value,
+            unit=seen.unit or node.kpi.unit,
+            period=item.period,
+            evidence=item.evidence,
+            note=item.note,
         )
     return AssessmentRecorded(
-        action=item.action, kind=seen.kind, level=seen.level, completed_on=seen.completed_on,
-        precision=seen.precision if seen.completed_on else None, met=seen.met,
-        achievement=seen.achievement, period=item.period, evidence=item.evidence, note=item.note,
+        action=item.action,
+        kind=seen.kind,
+        level=seen.level,
+        completed_on=seen.completed_on,
+        precision=seen.precision if seen.completed_on else None,
+        met=seen.met,
+        achievement=seen.achievement,
+        period=item.period,
+        evidence=item.evidence,
+        note=item.note,
     )
