@@ -56,10 +56,18 @@ def register(
     store = chosen.store()
     try:
         stream = cycle_for_registry(store, cycle)
-        report(acts.register_actor(
-            store, stream, name, role, on or today(), chosen.acting("administrator"),
-            display_name=display_name, note=note,
-        ))
+        report(
+            acts.register_actor(
+                store,
+                stream,
+                name,
+                role,
+                on or today(),
+                chosen.acting("administrator"),
+                display_name=display_name,
+                note=note,
+            )
+        )
     finally:
         store.close()
 
@@ -80,10 +88,15 @@ def list_actors(
     rows = []
     for actor in identity.actors.values():
         key = identity.key_in_force(actor.actor)
-        rows.append({
-            "actor": actor.actor, "role": actor.role, "display_name": actor.display_name,
-            "seq": actor.seq, "key_id": key.key_id if key else None,
-        })
+        rows.append(
+            {
+                "actor": actor.actor,
+                "role": actor.role,
+                "display_name": actor.display_name,
+                "seq": actor.seq,
+                "key_id": key.key_id if key else None,
+            }
+        )
     if output is OutputFormat.json:
         typer.echo(to_json({"open": identity.open, "actors": rows}))
     elif output is OutputFormat.csv:
@@ -91,8 +104,12 @@ def list_actors(
     elif not rows:
         typer.echo("no actors registered: the cycle is open to any actor in any role")
     else:
-        typer.echo(to_table(
-            [[r["actor"], r["role"], r["display_name"] or "", r["seq"], r["key_id"] or ""]
-             for r in rows],
-            ["attore", "ruolo", "nome", "registrato (seq)", "chiave in vigore"],
-        ))
+        typer.echo(
+            to_table(
+                [
+                    [r["actor"], r["role"], r["display_name"] or "", r["seq"], r["key_id"] or ""]
+                    for r in rows
+                ],
+                ["attore", "ruolo", "nome", "registrato (seq)", "chiave in vigore"],
+            )
+        )

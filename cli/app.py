@@ -52,12 +52,16 @@ def root(
     ] = None,
     role: Annotated[
         str | None,
-        typer.Option("--role", envvar="LEDGER_ROLE", help="The role acted in (default: the act's own)."),
+        typer.Option(
+            "--role", envvar="LEDGER_ROLE", help="The role acted in (default: the act's own)."
+        ),
     ] = None,
     sign_key: Annotated[
         str | None,
         typer.Option(
-            "--sign-key", envvar="LEDGER_SIGNING_KEY", metavar="FILE",
+            "--sign-key",
+            envvar="LEDGER_SIGNING_KEY",
+            metavar="FILE",
             help="Sign every act with this Ed25519 private key (a file of mode 0600, or the "
             "PEM text itself in the variable).",
         ),

@@ -31,7 +31,9 @@ def audit_command(
     late_after: Annotated[
         int,
         typer.Option(
-            "--late-after", min=0, metavar="DAYS",
+            "--late-after",
+            min=0,
+            metavar="DAYS",
             help="An entry recorded more than DAYS after its effective date is back-dated.",
         ),
     ] = LATE_AFTER_DAYS,
@@ -47,16 +49,26 @@ def audit_command(
     try:
         stream = acts.resolve_cycle(store, cycle)
         found = audit(
-            list(store.read_stream(stream, known_at=known_at)), stream, as_of=when,
-            known_at=known_at, late_after_days=late_after,
+            list(store.read_stream(stream, known_at=known_at)),
+            stream,
+            as_of=when,
+            known_at=known_at,
+            late_after_days=late_after,
         )
     finally:
         store.close()
     if output is OutputFormat.json:
-        typer.echo(to_json({
-            "cycle": stream, "as_of": when, "known_at": known_at, "late_after_days": late_after,
-            "findings": [_as_dict(finding, listed=True) for finding in found],
-        }))
+        typer.echo(
+            to_json(
+                {
+                    "cycle": stream,
+                    "as_of": when,
+                    "known_at": known_at,
+                    "late_after_days": late_after,
+                    "findings": [_as_dict(finding, listed=True) for finding in found],
+                }
+            )
+        )
     elif output is OutputFormat.csv:
         typer.echo(to_csv((_as_dict(f, listed=False) for f in found), COLUMNS), nl=False)
     else:
@@ -65,10 +77,13 @@ def audit_command(
 
 def _as_dict(finding: Finding, *, listed: bool) -> dict[str, Any]:
     return {
-        "severity": finding.severity, "kind": finding.kind, "node": finding.node,
+        "severity": finding.severity,
+        "kind": finding.kind,
+        "node": finding.node,
         "title": finding.title,
         "seqs": list(finding.seqs) if listed else " ".join(str(s) for s in finding.seqs),
-        "reason": finding.reason, "detail": finding.detail,
+        "reason": finding.reason,
+        "detail": finding.detail,
     }
 
 
@@ -76,13 +91,8 @@ def render(stream: str, as_of: date, known: str | bool, found: list[Finding]) ->
     title = f"Audit di {stream} al {day(as_of)}"
     if known:
         title += f", come noto il {known}"
-    counts = ", ".join(
-        f"{sum(1 for f in found if f.severity == s)} {s}" for s in SEVERITIES
-    )
-    rows = [
-        [f.severity, f.kind, f.node or "", _short(seq_ranges(f.seqs)), f.reason]
-        for f in found
-    ]
+    counts = ", ".join(f"{sum(1 for f in found if f.severity == s)} {s}" for s in SEVERITIES)
+    rows = [[f.severity, f.kind, f.node or "", _short(seq_ranges(f.seqs)), f.reason] for f in found]
     table = to_table(rows, ["gravità", "tipo", "nodo", "eventi (seq)", "motivo"])
     return f"{title}\n\n{table}\n\n{len(found)} findings: {counts}"
 

@@ -42,7 +42,9 @@ class Settings:
         LEDGER_SIGNING_KEY every act is signed.
         """
         return Actor(
-            self.actor_name(), self.role or default_role, role_stated=self.role is not None,
+            self.actor_name(),
+            self.role or default_role,
+            role_stated=self.role is not None,
             key=self.signing_key(),
         )
 

@@ -45,7 +45,10 @@ def diff_command(
     try:
         stream = acts.resolve_cycle(store, cycle)
         found = diff(
-            list(store.read_stream(stream, known_at=known_at)), stream, date_from, date_to,
+            list(store.read_stream(stream, known_at=known_at)),
+            stream,
+            date_from,
+            date_to,
             known_at=known_at,
         )
     finally:
@@ -66,7 +69,10 @@ def diff_contract(found: CruscottoDiff) -> dict[str, Any]:
         "known_at": found.known_at,
         "nodes": [
             {
-                "key": node.key, "code": node.code, "level": node.level, "title": node.title,
+                "key": node.key,
+                "code": node.code,
+                "level": node.level,
+                "title": node.title,
                 "result_before": rounded(node.result_before),
                 "result_after": rounded(node.result_after),
                 "changes": [
@@ -82,8 +88,13 @@ def diff_contract(found: CruscottoDiff) -> dict[str, Any]:
 def flat_rows(found: CruscottoDiff) -> list[dict[str, Any]]:
     return [
         {
-            "key": node.key, "code": node.code, "level": node.level, "title": node.title,
-            "field": change.name, "before": change.before, "after": change.after,
+            "key": node.key,
+            "code": node.code,
+            "level": node.level,
+            "title": node.title,
+            "field": change.name,
+            "before": change.before,
+            "after": change.after,
             "seqs": " ".join(str(seq) for seq in node.seqs),
         }
         for node in found.nodes
@@ -92,9 +103,7 @@ def flat_rows(found: CruscottoDiff) -> list[dict[str, Any]]:
 
 
 def render(found: CruscottoDiff) -> str:
-    title = (
-        f"Cruscotto {found.stream}: dal {day(found.date_from)} al {day(found.date_to)}"
-    )
+    title = f"Cruscotto {found.stream}: dal {day(found.date_from)} al {day(found.date_to)}"
     if found.known_at is not None:
         title += f", come noto il {moment(found.known_at)}"
     if not found.nodes:
@@ -103,10 +112,15 @@ def render(found: CruscottoDiff) -> str:
     for node in found.nodes:
         name = node.code or node.key or "ente"
         for index, change in enumerate(node.changes):
-            table.append([
-                name if index == 0 else "", node.title[:40] if index == 0 else "", change.name,
-                change.before or "—", change.after or "—",
-                seq_ranges(node.seqs) if index == 0 else "",
-            ])
+            table.append(
+                [
+                    name if index == 0 else "",
+                    node.title[:40] if index == 0 else "",
+                    change.name,
+                    change.before or "—",
+                    change.after or "—",
+                    seq_ranges(node.seqs) if index == 0 else "",
+                ]
+            )
     headers = ["nodo", "titolo", "campo", "prima", "dopo", "eventi (seq)"]
     return f"{title}\n\n{to_table(table, headers)}"

@@ -19,7 +19,9 @@ from cli.italian import parse_date, parse_number
 from cli.options import parse_period, parse_when
 from cli.record import printed_decimals
 from cli.replay import render_table
+from events.acts import as_subject
 from events.errors import UsageError
+from events.measurement import as_assessment_kind
 from events.oversight import ReportedFigureRecorded
 from ledger.store import SqlEventStore
 from projections import acts
@@ -28,7 +30,7 @@ from projections.plan_document import plan_document
 
 EXAMPLES = Path(__file__).parent / "examples"
 ACTS_FORMAT = "performance-ledger/acts/1"
-KNOWN = {"sondrio-2020": ("sondrio-2020-plan.yaml", "sondrio-2020-acts.yaml")}
+KNOWN = {"sondrio-2020": "sondrio-2020-acts.yaml"}  # the acts file names its plan file
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,15 @@ def load_example(store: SqlEventStore, name: str, actor_override: acts.Actor | N
     """Record the example `name` into `store`; returns how many events were recorded."""
     if name not in KNOWN:
         raise UsageError(f"unknown example {name!r} (known: {', '.join(KNOWN)})")
-    plan_name, acts_name = KNOWN[name]
+    acts_name = KNOWN[name]
     return load_acts(store, EXAMPLES / acts_name, EXAMPLES, f"example:{name}", actor_override)
 
 
 def load_acts(
-    store: SqlEventStore, path: Path, folder: Path, key_prefix: str,
+    store: SqlEventStore,
+    path: Path,
+    folder: Path,
+    key_prefix: str,
     actor_override: acts.Actor | None = None,
 ) -> int:
     """Carry out every act of an acts file, skipping those already recorded."""
@@ -94,35 +99,57 @@ def _carry_out(
     common = {"note": note, "source": source, "key": key}
     match spec.kind:
         case "plan":
-            document = plan_document(load_document(folder / spec.required("file")), spec.required("file"))
+            document = plan_document(
+                load_document(folder / spec.required("file")), spec.required("file")
+            )
             entries = acts.import_plan(store, document, spec.on, spec.actor, key_prefix=key)
         case "approval":
-            subject = spec.required("subject")
-            if subject not in ("smvp", "plan", "plan_update", "relazione"):
-                raise UsageError(f"act {spec.id}: subject {subject!r} is unknown")
             entries = acts.record_approval(
-                store, stream, subject, spec.text("number"), spec.on, spec.actor,  # type: ignore[arg-type]
+                store,
+                stream,
+                as_subject(spec.required("subject")),
+                spec.text("number"),
+                spec.on,
+                spec.actor,
                 **common,
             )
         case "measurement":
             year = acts.read_state(store, stream).opened
             entries = acts.record_measurement(
-                store, stream, spec.required("action"), parse_number(spec.required("value")),
-                spec.text("unit"), parse_period(spec.text("period") or str(year.year if year else "")),
-                spec.on, spec.actor, evidence=spec.text("evidence"), **common,
+                store,
+                stream,
+                spec.required("action"),
+                parse_number(spec.required("value")),
+                spec.text("unit"),
+                parse_period(spec.text("period") or str(year.year if year else "")),
+                spec.on,
+                spec.actor,
+                evidence=spec.text("evidence"),
+                **common,
             )
         case "assessment":
             entries = _assessment(store, stream, spec, common)
         case "override":
             entries = acts.record_override(
-                store, stream, spec.required("node"), parse_number(spec.required("achievement")),
-                spec.required("rationale"), parse_date(spec.required("oiv_heard_on")), spec.on,
-                spec.actor, **common,
+                store,
+                stream,
+                spec.required("node"),
+                parse_number(spec.required("achievement")),
+                spec.required("rationale"),
+                parse_date(spec.required("oiv_heard_on")),
+                spec.on,
+                spec.actor,
+                **common,
             )
         case "validation":
             entries = acts.record_validation(
-                store, stream, spec.on, spec.actor, act=spec.text("number"),
-                opinion=spec.text("opinion"), **common,
+                store,
+                stream,
+                spec.on,
+                spec.actor,
+                act=spec.text("number"),
+                opinion=spec.text("opinion"),
+                **common,
             )
         case "publication":
             entries = acts.record_publication(
@@ -134,17 +161,30 @@ def _carry_out(
             )
         case "actor":
             entries = acts.register_actor(
-                store, stream, spec.required("name"), spec.required("as"), spec.on, spec.actor,
-                display_name=spec.text("display_name"), **common,
+                store,
+                stream,
+                spec.required("name"),
+                spec.required("as"),
+                spec.on,
+                spec.actor,
+                display_name=spec.text("display_name"),
+                **common,
             )
         case "reported":
             printed = spec.required("value")
-            figure = ReportedFigureRecorded.model_validate({
-                "document": spec.required("document"), "where": spec.required("where"),
-                "measure": spec.required("measure"), "node": spec.text("node"),
-                "value": parse_number(printed), "printed": printed,
-                "decimals": printed_decimals(printed), "note": note, "source": source,
-            })
+            figure = ReportedFigureRecorded.model_validate(
+                {
+                    "document": spec.required("document"),
+                    "where": spec.required("where"),
+                    "measure": spec.required("measure"),
+                    "node": spec.text("node"),
+                    "value": parse_number(printed),
+                    "printed": printed,
+                    "decimals": printed_decimals(printed),
+                    "note": note,
+                    "source": source,
+                }
+            )
             entries = acts.record_reported(store, stream, figure, spec.on, spec.actor, key=key)
         case other:
             raise UsageError(f"act {spec.id}: unknown act {other!r}")
@@ -156,21 +196,27 @@ def _assessment(
 ) -> list[Any]:
     opened = acts.read_state(store, stream).opened
     year = opened.year if opened else None
-    kind = spec.required("kind")
-    if kind not in ("qualitative", "deadline", "boolean", "achievement"):
-        raise UsageError(f"act {spec.id}: assessment kind {kind!r} is unknown")
+    kind = as_assessment_kind(spec.required("kind"))
     completed, precision = (None, None)
     if spec.text("completed_on") is not None:
         completed, precision = parse_when(spec.required("completed_on"), year)
     stated = spec.text("achievement")
     met = spec.fields.get("met")
     return acts.record_assessment(
-        store, stream, spec.required("action"), kind,  # type: ignore[arg-type]
-        parse_period(spec.text("period") or str(year or "")), spec.on, spec.actor,
-        level=spec.text("level"), completed_on=completed, precision=precision,
+        store,
+        stream,
+        spec.required("action"),
+        kind,
+        parse_period(spec.text("period") or str(year or "")),
+        spec.on,
+        spec.actor,
+        level=spec.text("level"),
+        completed_on=completed,
+        precision=precision,
         met=bool(met) if met is not None else None,
         achievement=parse_number(stated) if stated is not None else None,
-        evidence=spec.text("evidence"), **common,
+        evidence=spec.text("evidence"),
+        **common,
     )
 
 

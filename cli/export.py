@@ -58,7 +58,9 @@ def export_command(
     known_at: Annotated[
         datetime | None,
         typer.Option(
-            "--known-at", parser=_datetime, metavar="TIME",
+            "--known-at",
+            parser=_datetime,
+            metavar="TIME",
             help="What the ledger held at that time (default now).",
         ),
     ] = None,

@@ -29,8 +29,10 @@ from cli.replay import CSV_COLUMNS, flat_rows
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LEVELS_IT = {
-    "perspective": "prospettiva", "strategic": "obiettivo strategico",
-    "operational": "obiettivo operativo", "action": "azione",
+    "perspective": "prospettiva",
+    "strategic": "obiettivo strategico",
+    "operational": "obiettivo operativo",
+    "action": "azione",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,18 +45,27 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "weight": ("Peso", "decimal", "weight among its siblings, percentage points (0-100)"),
     "kpi": ("KPI", "string", "actions: what is measured"),
     "unit": ("Unità", "string", "actions: the KPI's unit"),
-    "target": ("Target", "string", "actions: the target as printed; strategic: the target, "
-               "percentage points"),
+    "target": (
+        "Target",
+        "string",
+        "actions: the target as printed; strategic: the target, percentage points",
+    ),
     "measured": ("Misurato", "string", "actions: the measured value as printed"),
     "computed": ("Calcolato", "decimal", "the result computed by the scoring rules, 0-100"),
-    "rule_score": ("Punteggio della regola", "decimal",
-                   "actions: what the KPI's rule alone gives, 0-100"),
+    "rule_score": (
+        "Punteggio della regola",
+        "decimal",
+        "actions: what the KPI's rule alone gives, 0-100",
+    ),
     "override": ("Override", "decimal", "the result set by the administration, sentito l'OIV"),
     "override_rationale": ("Motivazione override", "string", "the written rationale"),
     "oiv_heard_on": ("OIV sentito il", "date", "when the OIV was heard"),
     "result": ("Risultato", "decimal", "the final result: the override if any, else computed"),
-    "achievement": ("Raggiungimento", "decimal",
-                    "strategic: the result against its target, capped at 100"),
+    "achievement": (
+        "Raggiungimento",
+        "decimal",
+        "strategic: the result against its target, capped at 100",
+    ),
     "band": ("Valutazione sintetica", "string", "strategic: the band of the SMVP"),
     "coverage": ("Copertura", "decimal", "share of the weight whose measurements exist, 0-100"),
 }
@@ -134,12 +145,20 @@ def write_metadata(exported: CruscottoExport, output: Path) -> Path:
         "dc:source": exported.digest.line(),
         "dc:coverage": cruscotto.stream,
         "dc:date": cruscotto.as_of.isoformat(),
-        "dialect": {"delimiter": ",", "encoding": "utf-8", "header": True,
-                    "lineTerminators": ["\r\n"]},
+        "dialect": {
+            "delimiter": ",",
+            "encoding": "utf-8",
+            "header": True,
+            "lineTerminators": ["\r\n"],
+        },
         "tableSchema": {
             "columns": [
-                {"name": name, "titles": name, "datatype": _described(name)[1],
-                 "dc:description": _described(name)[2]}
+                {
+                    "name": name,
+                    "titles": name,
+                    "datatype": _described(name)[1],
+                    "dc:description": _described(name)[2],
+                }
                 for name in CSV_COLUMNS
             ],
             "primaryKey": "key",

@@ -44,7 +44,10 @@ def gather(
         if isinstance(event, PerspectiveDefined | ObjectiveDefined) and event.note:
             notes[event.key] = event.note
     return CruscottoExport(
-        build(state, as_of, known_at), state, entries, ledger_digest(store, known_at),
+        build(state, as_of, known_at),
+        state,
+        entries,
+        ledger_digest(store, known_at),
         {key: note for key, note in notes.items() if key in state.nodes},
     )
 

@@ -20,8 +20,10 @@ from projections.numbers import italian_percent
 STYLESHEET = files("cli").joinpath("templates/cruscotto.css")
 LICENCE = "CC BY 4.0"
 LEVELS = {
-    "perspective": "Prospettiva", "strategic": "Obiettivo strategico",
-    "operational": "Obiettivo operativo", "action": "Azione",
+    "perspective": "Prospettiva",
+    "strategic": "Obiettivo strategico",
+    "operational": "Obiettivo operativo",
+    "action": "Azione",
 }
 
 
@@ -139,8 +141,12 @@ def _perspectives(exported: CruscottoExport) -> list[str]:
     return [
         '<section aria-labelledby="h-prospettive">',
         '<h2 id="h-prospettive">La performance nelle prospettive</h2>',
-        *_table("t-prospettive", "Performance per prospettiva della Balanced Scorecard",
-                [("Prospettiva", False), ("Performance", True)], rows),
+        *_table(
+            "t-prospettive",
+            "Performance per prospettiva della Balanced Scorecard",
+            [("Prospettiva", False), ("Performance", True)],
+            rows,
+        ),
         "</section>",
     ]
 
@@ -152,21 +158,38 @@ def _strategic(exported: CruscottoExport) -> list[str]:
         f"{bar(n.achievement, n.title)}</td><td>{_e(n.band or '')}</td></tr>"
         for n in exported.cruscotto.strategic()
     ]
-    headers = [("Obiettivo strategico", False), ("Risultato misurato", True), ("Target", True),
-               ("% raggiungimento", True), ("Valutazione sintetica", False)]
+    headers = [
+        ("Obiettivo strategico", False),
+        ("Risultato misurato", True),
+        ("Target", True),
+        ("% raggiungimento", True),
+        ("Valutazione sintetica", False),
+    ]
     return [
         '<section aria-labelledby="h-strategici">',
         '<h2 id="h-strategici">Obiettivi strategici</h2>',
-        *_table("t-strategici", "Obiettivi strategici: risultato, target e raggiungimento",
-                headers, rows),
+        *_table(
+            "t-strategici",
+            "Obiettivi strategici: risultato, target e raggiungimento",
+            headers,
+            rows,
+        ),
         "</section>",
     ]
 
 
 def _details(exported: CruscottoExport) -> list[str]:
-    headers = [("Cod.", False), ("Obiettivo operativo o azione", False), ("Peso", True),
-               ("KPI", False), ("Target", True), ("Risultato misurato", True),
-               ("Calcolato", True), ("Override", True), ("% raggiungimento", True)]
+    headers = [
+        ("Cod.", False),
+        ("Obiettivo operativo o azione", False),
+        ("Peso", True),
+        ("KPI", False),
+        ("Target", True),
+        ("Risultato misurato", True),
+        ("Calcolato", True),
+        ("Override", True),
+        ("% raggiungimento", True),
+    ]
     parts = [
         '<section aria-labelledby="h-dettaglio">',
         '<h2 id="h-dettaglio">Obiettivi operativi e azioni</h2>',
@@ -186,9 +209,9 @@ def _detail_row(node: NodeResult, kind: str) -> str:
     weight = "" if node.weight is None else _pct(node.weight)
     return (
         f'<tr class="{kind}"><th scope="row">{_e(node.code or node.key)}</th>'
-        f"<td>{_e(node.title)}</td><td class=\"num\">{weight}</td>"
-        f"<td>{_e(node.kpi or '')}</td><td class=\"num\">{_e(node.target_label or '')}</td>"
-        f"<td class=\"num\">{_e(node.measured or '')}</td>"
+        f'<td>{_e(node.title)}</td><td class="num">{weight}</td>'
+        f'<td>{_e(node.kpi or "")}</td><td class="num">{_e(node.target_label or "")}</td>'
+        f'<td class="num">{_e(node.measured or "")}</td>'
         f'<td class="num">{_pct(node.computed)}</td>'
         f'<td class="num override">{override}</td>'
         f'<td class="num">{_pct(node.result)}{bar(node.result, f"{node.code} {node.title}")}</td>'
@@ -216,8 +239,14 @@ def _overrides(exported: CruscottoExport) -> list[str]:
             f'<td class="num">{override.oiv_heard_on.strftime("%d/%m/%Y")}</td>'
             f'<td class="motivazione">{_e(override.rationale)}</td></tr>'
         )
-    headers = [("Cod.", False), ("Titolo", False), ("Calcolato", True), ("Stabilito", True),
-               ("OIV sentito il", True), ("Motivazione", False)]
+    headers = [
+        ("Cod.", False),
+        ("Titolo", False),
+        ("Calcolato", True),
+        ("Stabilito", True),
+        ("OIV sentito il", True),
+        ("Motivazione", False),
+    ]
     caption = "Risultati stabiliti dall'amministrazione in luogo di quelli calcolati"
     return [*parts, *_table("t-override", caption, headers, rows), "</section>"]
 
@@ -234,8 +263,13 @@ def _managers(exported: CruscottoExport) -> list[str]:
                 f'<td>{_e(manager.manager)}</td><td class="num">{_pct(weight)}</td>'
                 f'<td class="num">{_pct(result)}</td></tr>'
             )
-    headers = [("Cod.", False), ("Obiettivo", False), ("Dirigente", False), ("Peso", True),
-               ("Raggiungimento", True)]
+    headers = [
+        ("Cod.", False),
+        ("Obiettivo", False),
+        ("Dirigente", False),
+        ("Peso", True),
+        ("Raggiungimento", True),
+    ]
     return [
         '<section aria-labelledby="h-dirigenziali">',
         '<h2 id="h-dirigenziali">Obiettivi dirigenziali</h2>',

@@ -128,9 +128,9 @@ def _plan(name: str) -> Callable[[Row, CruscottoExport], Any]:
     return get
 
 
-def _node(level: str, name: str, shown: Callable[[Any], Any] = lambda v: v) -> Callable[
-    [Row, CruscottoExport], Any
-]:
+def _node(
+    level: str, name: str, shown: Callable[[Any], Any] = lambda v: v
+) -> Callable[[Row, CruscottoExport], Any]:
     """A field of the row's node at `level`, passed through `shown` (e.g. `result`)."""
 
     def get(row: Row, exported: CruscottoExport) -> Any:
@@ -189,11 +189,22 @@ def columns(exported: CruscottoExport) -> list[Column]:
         Column(GA, "soglia minimo", level, lambda r, e: _threshold(r, "minimo"), 9, "number"),
         Column(GA, "Risultato", level, _measured, 13, "measured"),
         Column(GR, "calcolata", level, _node(level, "computed", result), 11, PERCENT),
-        Column(GR, "override (sentito l'OIV)", level, lambda r, e: _override(r.action, "value"),
-               12, PERCENT),
+        Column(
+            GR,
+            "override (sentito l'OIV)",
+            level,
+            lambda r, e: _override(r.action, "value"),
+            12,
+            PERCENT,
+        ),
         Column(GR, "finale", level, _node(level, "result", result), 11, PERCENT),
-        Column(GR, "motivazione dell'override", level,
-               lambda r, e: _override(r.action, "rationale"), 40),
+        Column(
+            GR,
+            "motivazione dell'override",
+            level,
+            lambda r, e: _override(r.action, "rationale"),
+            40,
+        ),
         Column(GR, "OIV sentito il", level, lambda r, e: _override(r.action, "heard"), 12, DATE),
         Column(GK, "tipo", level, _kind, 12),
         Column(GK, "unità", level, _plan("unit"), 10),
@@ -302,9 +313,9 @@ def _merge_runs(sheet: Worksheet, column: int, first: int, keys: list[str]) -> N
         if index == len(keys) or keys[index] != keys[start]:
             if index - 1 > start:
                 sheet.merge_cells(
-                    start_row=first + start, start_column=column,
-                    end_row=first + index - 1, end_column=column,
+                    start_row=first + start,
+                    start_column=column,
+                    end_row=first + index - 1,
+                    end_column=column,
                 )
             start = index
-
-

@@ -52,13 +52,21 @@ def weight_format(value: Decimal | None) -> str:
     return "0%" if value is None or value == value.to_integral_value() else PERCENT
 
 
-def table(sheet: Worksheet, headers: list[str], body: list[list[Any]], widths: list[int],
-           formats: dict[int, str] | None = None) -> None:
+def table(
+    sheet: Worksheet,
+    headers: list[str],
+    body: list[list[Any]],
+    widths: list[int],
+    formats: dict[int, str] | None = None,
+) -> None:
     """A plain table: one header row, then the rows, with borders and formats by column."""
     for index, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = sheet.cell(1, index, text)
         cell.font, cell.fill, cell.border, cell.alignment = (
-            HEADER_FONT, PatternFill("solid", fgColor=PRIMARY), BORDER, WRAP,
+            HEADER_FONT,
+            PatternFill("solid", fgColor=PRIMARY),
+            BORDER,
+            WRAP,
         )
         sheet.column_dimensions[get_column_letter(index)].width = width
     for number, values in enumerate(body, start=2):
@@ -76,17 +84,39 @@ def table(sheet: Worksheet, headers: list[str], body: list[list[Any]], widths: l
 def strategic_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
     cruscotto = exported.cruscotto
     body: list[list[Any]] = [
-        [n.title, result(n.result), percent(n.target), result(n.achievement), n.band,
-         result(n.coverage)]
+        [
+            n.title,
+            result(n.result),
+            percent(n.target),
+            result(n.achievement),
+            n.band,
+            result(n.coverage),
+        ]
         for n in cruscotto.strategic()
     ]
-    body.append(["Performance di ente", None, None, result(cruscotto.result), cruscotto.band,
-                 result(cruscotto.coverage)])
+    body.append(
+        [
+            "Performance di ente",
+            None,
+            None,
+            result(cruscotto.result),
+            cruscotto.band,
+            result(cruscotto.coverage),
+        ]
+    )
     table(
         sheet,
-        ["Obiettivo strategico", "Risultato misurato", "Target", "% Raggiungimento",
-         "Valutazione sintetica", "Copertura delle misure"],
-        body, [40, 14, 10, 16, 16, 14], {2: PERCENT, 3: "0%", 4: PERCENT, 6: PERCENT},
+        [
+            "Obiettivo strategico",
+            "Risultato misurato",
+            "Target",
+            "% Raggiungimento",
+            "Valutazione sintetica",
+            "Copertura delle misure",
+        ],
+        body,
+        [40, 14, 10, 16, 16, 14],
+        {2: PERCENT, 3: "0%", 4: PERCENT, 6: PERCENT},
     )
 
 
@@ -102,30 +132,63 @@ def managers_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
         done = results.get(key)
         by_action = {code: value for code, _, _, value in done.items} if done else {}
         for item in assigned.items:
-            body.append([
-                assigned.manager, key, item.action, item.title, percent(item.weight),
-                result(by_action.get(item.action)), result(done.result) if done else None,
-            ])
+            body.append(
+                [
+                    assigned.manager,
+                    key,
+                    item.action,
+                    item.title,
+                    percent(item.weight),
+                    result(by_action.get(item.action)),
+                    result(done.result) if done else None,
+                ]
+            )
     table(
         sheet,
-        ["Dirigente", "chiave", "Cod.", "Obiettivo", "Peso", "Raggiungimento",
-         "Risultato complessivo"],
-        body, [30, 18, 8, 44, 8, 15, 15], {5: "0%", 6: PERCENT, 7: PERCENT},
+        [
+            "Dirigente",
+            "chiave",
+            "Cod.",
+            "Obiettivo",
+            "Peso",
+            "Raggiungimento",
+            "Risultato complessivo",
+        ],
+        body,
+        [30, 18, 8, 44, 8, 15, 15],
+        {5: "0%", 6: PERCENT, 7: PERCENT},
     )
 
 
 def overrides_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
     body = [
-        [n.code or n.key, n.title, result(n.computed), percent(n.override.achievement),
-         result(n.result), n.override.rationale, n.override.oiv_heard_on, n.override.entry.seq]
+        [
+            n.code or n.key,
+            n.title,
+            result(n.computed),
+            percent(n.override.achievement),
+            result(n.result),
+            n.override.rationale,
+            n.override.oiv_heard_on,
+            n.override.entry.seq,
+        ]
         for n in exported.cruscotto.nodes()
         if n.override is not None
     ]
     table(
         sheet,
-        ["Nodo", "Titolo", "Calcolata", "Override", "Finale", "Motivazione (sentito l'OIV)",
-         "OIV sentito il", "seq"],
-        body, [10, 32, 11, 11, 11, 80, 13, 7],
+        [
+            "Nodo",
+            "Titolo",
+            "Calcolata",
+            "Override",
+            "Finale",
+            "Motivazione (sentito l'OIV)",
+            "OIV sentito il",
+            "seq",
+        ],
+        body,
+        [10, 32, 11, 11, 11, 80, 13, 7],
         {3: PERCENT, 4: PERCENT, 5: PERCENT, 7: DATE},
     )
 
@@ -151,17 +214,32 @@ def measurements_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
             value = seen.shown()
         period = event.period
         whole_year = year is not None and (period.start, period.end) == (
-            date(period.start.year, 1, 1), date(period.start.year, 12, 31))
-        shown_period = str(period.start.year) if whole_year else (
-            f"{period.start.strftime('%d/%m/%Y')}..{period.end.strftime('%d/%m/%Y')}")
-        body.append([
-            action.code, value, seen.unit, entry.effective_date, shown_period,
-            seen.achievement, event.evidence, event.note,
-        ])
+            date(period.start.year, 1, 1),
+            date(period.start.year, 12, 31),
+        )
+        shown_period = (
+            str(period.start.year)
+            if whole_year
+            else (f"{period.start.strftime('%d/%m/%Y')}..{period.end.strftime('%d/%m/%Y')}")
+        )
+        body.append(
+            [
+                action.code,
+                value,
+                seen.unit,
+                entry.effective_date,
+                shown_period,
+                seen.achievement,
+                event.evidence,
+                event.note,
+            ]
+        )
     table(
         sheet,
         ["codice", "valore", "unità", "data", "periodo", "raggiungimento", "evidenza", "nota"],
-        body, [9, 14, 10, 12, 12, 15, 60, 40], {2: "number", 4: DATE, 6: "number"},
+        body,
+        [9, 14, 10, 12, 12, 15, 60, 40],
+        {2: "number", 4: DATE, 6: "number"},
     )
     for number, values in enumerate(body, start=2):
         if isinstance(values[1], date):
@@ -169,8 +247,12 @@ def measurements_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
 
 
 def notes_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
-    levels = {"perspective": "prospettiva", "strategic": "obiettivo strategico",
-              "operational": "obiettivo operativo", "action": "azione"}
+    levels = {
+        "perspective": "prospettiva",
+        "strategic": "obiettivo strategico",
+        "operational": "obiettivo operativo",
+        "action": "azione",
+    }
     body = [
         [levels[node.level], node.key, exported.notes[node.key]]
         for node in exported.cruscotto.nodes()
@@ -194,8 +276,12 @@ def cycle_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
         ("digest del registro", exported.digest.line()),
         ("performance di ente", italian_percent(cruscotto.result)),
     ]
-    table(sheet, ["campo", "valore"], [list(pair) for pair in values if pair[1] is not None],
-           [30, 100])
+    table(
+        sheet,
+        ["campo", "valore"],
+        [list(pair) for pair in values if pair[1] is not None],
+        [30, 100],
+    )
     for number in range(2, sheet.max_row + 1):
         if isinstance(sheet.cell(number, 2).value, date):
             sheet.cell(number, 2).number_format = DATE

@@ -46,7 +46,9 @@ def load_document(path: Path) -> Any:
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path}: not a UTF-8 text file (a YAML or JSON plan was expected)") from None
+        raise UsageError(
+            f"{path}: not a UTF-8 text file (a YAML or JSON plan was expected)"
+        ) from None
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror}") from None
     try:

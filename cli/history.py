@@ -13,8 +13,19 @@ from projections.history import HistoryRow, NodeHistory, node_history
 from projections.numbers import italian_percent, rounded
 
 COLUMNS = (
-    "seq", "type", "effective_date", "recorded_at", "actor", "role", "about", "summary",
-    "before", "after", "in_force_by", "result_before", "result_after",
+    "seq",
+    "type",
+    "effective_date",
+    "recorded_at",
+    "actor",
+    "role",
+    "about",
+    "summary",
+    "before",
+    "after",
+    "in_force_by",
+    "result_before",
+    "result_after",
 )
 
 
@@ -63,10 +74,18 @@ def history_contract(found: NodeHistory) -> dict[str, Any]:
 
 def _row(row: HistoryRow) -> dict[str, Any]:
     return {
-        "seq": row.seq, "type": row.type, "effective_date": row.effective_date,
-        "recorded_at": row.recorded_at, "actor": row.actor, "role": row.role,
-        "about": row.about, "summary": row.summary, "before": row.before, "after": row.after,
-        "in_force_by": row.in_force_by, "result_before": rounded(row.result_before),
+        "seq": row.seq,
+        "type": row.type,
+        "effective_date": row.effective_date,
+        "recorded_at": row.recorded_at,
+        "actor": row.actor,
+        "role": row.role,
+        "about": row.about,
+        "summary": row.summary,
+        "before": row.before,
+        "after": row.after,
+        "in_force_by": row.in_force_by,
+        "result_before": rounded(row.result_before),
         "result_after": rounded(row.result_after),
     }
 
@@ -79,11 +98,26 @@ def render(found: NodeHistory) -> str:
     if not found.rows:
         return f"{title}\n\nno events"
     table = [
-        [row.seq, day(row.effective_date), moment(row.recorded_at), f"{row.actor} ({row.role})",
-         row.summary[:70], f"{row.before} → {row.after}", row.in_force_by or "",
-         italian_percent(row.result_after)]
+        [
+            row.seq,
+            day(row.effective_date),
+            moment(row.recorded_at),
+            f"{row.actor} ({row.role})",
+            row.summary[:70],
+            f"{row.before} → {row.after}",
+            row.in_force_by or "",
+            italian_percent(row.result_after),
+        ]
         for row in found.rows
     ]
-    headers = ["seq", "data", "registrato", "attore (ruolo)", "atto", "prima → dopo",
-               "in vigore per", "risultato"]
+    headers = [
+        "seq",
+        "data",
+        "registrato",
+        "attore (ruolo)",
+        "atto",
+        "prima → dopo",
+        "in vigore per",
+        "risultato",
+    ]
     return f"{title}\n\n{to_table(table, headers)}"

@@ -52,7 +52,8 @@ def verify(
         raise fail(f"signature refused at seq {verdict.broken_seq}: {verdict.reason}")
     if not verdict.ok:
         raise fail(f"chain broken at seq {verdict.broken_seq}: {verdict.reason}")
-    summary = f"ok: {verdict.checked} events checked, head seq {verdict.head.seq} sha256 {verdict.head.hash}"
+    head = verdict.head
+    summary = f"ok: {verdict.checked} events checked, head seq {head.seq} sha256 {head.hash}"
     if published is not None:
         summary += f"; extends digest seq {published.seq}"
     if signatures.signed:

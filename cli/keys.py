@@ -43,7 +43,9 @@ def generate(
 
 @app.command("register")
 def register(
-    ctx: typer.Context, on: EffectiveOption = None, note: NoteOption = None,
+    ctx: typer.Context,
+    on: EffectiveOption = None,
+    note: NoteOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Register the public half of your key (--sign-key); the registration is signed with it.
@@ -86,7 +88,9 @@ def revoke(
 
 @app.command("require")
 def require(
-    ctx: typer.Context, on: EffectiveOption = None, note: NoteOption = None,
+    ctx: typer.Context,
+    on: EffectiveOption = None,
+    note: NoteOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """From now on every act of the cycle must be signed (an administrator's act).
@@ -97,9 +101,11 @@ def require(
     store = chosen.store()
     try:
         stream = acts.resolve_cycle(store, cycle)
-        report(acts.require_signatures(
-            store, stream, on or today(), chosen.acting("administrator"), note=note
-        ))
+        report(
+            acts.require_signatures(
+                store, stream, on or today(), chosen.acting("administrator"), note=note
+            )
+        )
     finally:
         store.close()
 
@@ -118,31 +124,46 @@ def list_keys(
     finally:
         store.close()
     rows: list[dict[str, Any]] = [
-        {"key_id": k.key_id, "actor": k.actor, "public_key": k.public_key, "seq": k.seq,
-         "ended": k.ended, "ended_by": k.ended_by}
+        {
+            "key_id": k.key_id,
+            "actor": k.actor,
+            "public_key": k.public_key,
+            "seq": k.seq,
+            "ended": k.ended,
+            "ended_by": k.ended_by,
+        }
         for k in identity.keys.values()
     ]
     if output is OutputFormat.json:
-        typer.echo(to_json({
-            "signatures_required_since": identity.signatures_required_since, "keys": rows
-        }))
+        typer.echo(
+            to_json({"signatures_required_since": identity.signatures_required_since, "keys": rows})
+        )
     elif output is OutputFormat.csv:
         typer.echo(to_csv(rows, COLUMNS), nl=False)
     elif not rows:
         typer.echo("no keys registered")
     else:
-        typer.echo(to_table(
-            [[r["key_id"], r["actor"], r["seq"], "in vigore" if r["ended"] is None
-              else f"{r['ended_by']} (seq {r['ended']})"] for r in rows],
-            ["chiave", "attore", "registrata (seq)", "stato"],
-        ))
+        typer.echo(
+            to_table(
+                [
+                    [
+                        r["key_id"],
+                        r["actor"],
+                        r["seq"],
+                        "in vigore"
+                        if r["ended"] is None
+                        else f"{r['ended_by']} (seq {r['ended']})",
+                    ]
+                    for r in rows
+                ],
+                ["chiave", "attore", "registrata (seq)", "stato"],
+            )
+        )
 
 
 def _actor(chosen: Settings, store: SqlEventStore, stream: str) -> acts.Actor:
     """The acting identity for a key act: its registered role, else the one given with --role."""
     known = registry(store, stream).actors.get(chosen.actor_name())
     if known is None and chosen.role is None:
-        raise fail(
-            f"{chosen.actor_name()!r} is not registered in {stream}: give --role", 2
-        )
+        raise fail(f"{chosen.actor_name()!r} is not registered in {stream}: give --role", 2)
     return chosen.acting(known.role if known else chosen.role or "")

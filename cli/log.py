@@ -64,10 +64,15 @@ def log(
     try:
         entries = store.read(query)
         if output is OutputFormat.json:
-            typer.echo(to_json([{**_as_dict(entry), "payload": json.loads(entry.payload)}
-                                for entry in entries]))
+            typer.echo(
+                to_json(
+                    [{**_as_dict(entry), "payload": json.loads(entry.payload)} for entry in entries]
+                )
+            )
         elif output is OutputFormat.csv:
-            typer.echo(to_csv((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]), nl=False)
+            typer.echo(
+                to_csv((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]), nl=False
+            )
         else:
             rows = [[_as_dict(entry)[column] for column in COLUMNS] for entry in entries]
             for row in rows:

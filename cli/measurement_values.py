@@ -73,7 +73,11 @@ def read_achievement(cell: Cell | None, refuse: Refuse) -> Decimal | None:
 
 
 def read_observation(
-    kpi: Kpi, cell: Cell, unit_cell: Cell | None, achievement: Decimal | None, year: int | None,
+    kpi: Kpi,
+    cell: Cell,
+    unit_cell: Cell | None,
+    achievement: Decimal | None,
+    year: int | None,
     refuse: Refuse,
 ) -> Observation | None:
     """The value read the way the action's KPI is measured."""
@@ -105,9 +109,7 @@ def read_observation(
     raise AssertionError(f"unknown KPI kind {kpi.kind}")  # pragma: no cover
 
 
-def _measurement(
-    cell: Cell, unit_cell: Cell | None, refuse: Refuse
-) -> Observation | None:
+def _measurement(cell: Cell, unit_cell: Cell | None, refuse: Refuse) -> Observation | None:
     """A numeric KPI's value, its unit from the text, the format or the unità column."""
     value = cell.decimal()
     written = None

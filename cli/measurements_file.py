@@ -124,7 +124,10 @@ def progress_tracker(path: Path) -> Tracker[tuple[int, list[Cell]]]:
         if size < LONG_FILE or not console.is_terminal:
             return rows
         return rich.progress.track(
-            rows, total=total, description=f"lettura di {path.name}", console=console,
+            rows,
+            total=total,
+            description=f"lettura di {path.name}",
+            console=console,
             transient=True,
         )
 
@@ -132,8 +135,14 @@ def progress_tracker(path: Path) -> Tracker[tuple[int, list[Cell]]]:
 
 
 def import_measurements(
-    store: EventStore, path: Path, stream: str, actor: Actor, *, sheet: str | None = None,
-    default_date: date | None = None, track: Tracker[tuple[int, list[Cell]]] = _no_tracking,
+    store: EventStore,
+    path: Path,
+    stream: str,
+    actor: Actor,
+    *,
+    sheet: str | None = None,
+    default_date: date | None = None,
+    track: Tracker[tuple[int, list[Cell]]] = _no_tracking,
 ) -> ImportReport:
     """Read, check and record every row of `path` in `stream`; raise RowsRefused with them all."""
     label = str(path)
@@ -177,7 +186,10 @@ def import_measurements(
 
 
 def _data_rows(
-    path: Path, label: str, sheet: str | None, need_date: bool,
+    path: Path,
+    label: str,
+    sheet: str | None,
+    need_date: bool,
     track: Tracker[tuple[int, list[Cell]]],
 ) -> Iterator[_Row]:
     suffix = path.suffix.lower()
@@ -186,7 +198,10 @@ def _data_rows(
         try:
             names = (sheet,) if sheet else SHEET_NAMES
             chosen = find_sheet(
-                workbook, path, names, only_one=not sheet,
+                workbook,
+                path,
+                names,
+                only_one=not sheet,
                 hint="rename the sheet, or choose one with --sheet",
             )
             where = f"{label}:{chosen.title}"
@@ -213,7 +228,9 @@ def _data_rows(
 
 
 def _rows(
-    source: Iterable[tuple[int, list[Cell]]], where: str, ref_of: Callable[[int, int], str],
+    source: Iterable[tuple[int, list[Cell]]],
+    where: str,
+    ref_of: Callable[[int, int], str],
     need_date: bool,
 ) -> Iterator[_Row]:
     rows = iter(source)
@@ -252,8 +269,14 @@ def _columns(header: list[Cell], number: int, where: str, need_date: bool) -> di
 
 
 def _item(
-    row: _Row, ref: str, name: str, label: str, stream: str, kpis: dict[str, Kpi],
-    year: int | None, default_date: date | None,
+    row: _Row,
+    ref: str,
+    name: str,
+    label: str,
+    stream: str,
+    kpis: dict[str, Kpi],
+    year: int | None,
+    default_date: date | None,
 ) -> tuple[ObservationItem | None, list[Problem]]:
     """The row as an observation, or the problems of its cells (every one of them)."""
     problems: list[Problem] = []
@@ -297,11 +320,19 @@ def _code(cell: Cell) -> str:
 def _key(stream: str, action: str, seen: Observation, period: Period, on: date) -> str:
     """The row's identity: the same measurement in any file, saved any number of times."""
     facts = [
-        stream, action, seen.kind, str(tidy(seen.value)) if seen.value is not None else None,
-        canonical_unit(seen.unit) if seen.unit else None, seen.level,
-        seen.completed_on.isoformat() if seen.completed_on else None, seen.precision, seen.met,
+        stream,
+        action,
+        seen.kind,
+        str(tidy(seen.value)) if seen.value is not None else None,
+        canonical_unit(seen.unit) if seen.unit else None,
+        seen.level,
+        seen.completed_on.isoformat() if seen.completed_on else None,
+        seen.precision,
+        seen.met,
         str(tidy(seen.achievement)) if seen.achievement is not None else None,
-        period.start.isoformat(), period.end.isoformat(), on.isoformat(),
+        period.start.isoformat(),
+        period.end.isoformat(),
+        on.isoformat(),
     ]
     digest = hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode("utf-8")).hexdigest()
     return f"measurement-file:{digest[:32]}"

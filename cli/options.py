@@ -5,9 +5,9 @@ usage error (exit 2) with one line naming the value.
 """
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, TypeVar
 
 import typer
@@ -20,7 +20,7 @@ from projections.scoring import month_end
 T = TypeVar("T")
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -91,7 +91,9 @@ CycleOption = Annotated[
 EffectiveOption = Annotated[
     date | None,
     typer.Option(
-        "--date", parser=_date, metavar="DATE",
+        "--date",
+        parser=_date,
+        metavar="DATE",
         help="Effective date of the act (2021-04-30 or 30/04/2021; default today).",
     ),
 ]

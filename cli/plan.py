@@ -108,11 +108,15 @@ def show(
     if not rows:
         typer.echo(f"{stream}: no plan in force yet")
     else:
-        typer.echo(to_table(
-            [[_indent(r), r["title"], _pct(r["weight"]), r["kpi"] or "", r["target"] or ""]
-             for r in rows],
-            ["Nodo", "Titolo", "Peso", "KPI", "Target"],
-        ))
+        typer.echo(
+            to_table(
+                [
+                    [_indent(r), r["title"], _pct(r["weight"]), r["kpi"] or "", r["target"] or ""]
+                    for r in rows
+                ],
+                ["Nodo", "Titolo", "Peso", "KPI", "Target"],
+            )
+        )
     if state.pending:
         typer.echo(f"{len(state.pending)} plan changes pending approval")
 
@@ -133,7 +137,9 @@ def _node_row(node: Node) -> dict[str, Any]:
     kpi = node.kpi
     target = None
     if kpi is not None:
-        target = kpi.target_label or (italian_number(kpi.target) if kpi.target is not None else None)
+        target = kpi.target_label or (
+            italian_number(kpi.target) if kpi.target is not None else None
+        )
     elif node.target is not None:
         target = italian_number(node.target)
     return {

@@ -23,7 +23,7 @@ from cli.options import (
     parse_when,
 )
 from cli.sheets import refused_rows_reported
-from events.acts import Subject
+from events.acts import as_subject
 from events.errors import UsageError
 from events.measurement import AssessmentKind, Period
 from events.oversight import ReportedFigureRecorded
@@ -138,9 +138,12 @@ def assessment(
         raise typer.BadParameter(f"give one of --level, --done, --met, not {' and '.join(given)}")
     if not given and achievement is None:
         raise typer.BadParameter("give --level, --done, --met or --achievement")
-    kind: AssessmentKind = {"level": "qualitative", "done": "deadline", "met": "boolean"}.get(
-        given[0] if given else "", "achievement"
-    )  # type: ignore[assignment]
+    kinds: dict[str, AssessmentKind] = {
+        "level": "qualitative",
+        "done": "deadline",
+        "met": "boolean",
+    }
+    kind = kinds.get(given[0], "achievement") if given else "achievement"
     stated = _number(achievement) if achievement is not None else None
     with _cycle(ctx, cycle) as (chosen, store, stream):
         year = acts.read_state(store, stream).opened
@@ -276,11 +279,7 @@ def approval(
 
     Example: ledger record approval plan --act "delibera n. 5/GC" --date 27/01/2020
     """
-    if subject not in ("smvp", "plan", "plan_update", "relazione"):
-        raise typer.BadParameter(
-            f"{subject!r} is not smvp, plan, plan_update or relazione", param_hint="SUBJECT"
-        )
-    checked: Subject = subject  # type: ignore[assignment]
+    checked = as_parameter(as_subject)(subject)
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
             acts.record_approval(

@@ -14,9 +14,25 @@ from projections.cruscotto import Cruscotto, NodeResult, replay
 from projections.numbers import italian_percent, rounded
 
 CSV_COLUMNS = (
-    "level", "key", "code", "parent", "title", "weight", "kpi", "unit", "target", "measured",
-    "computed", "rule_score", "override", "override_rationale", "oiv_heard_on", "result",
-    "achievement", "band", "coverage",
+    "level",
+    "key",
+    "code",
+    "parent",
+    "title",
+    "weight",
+    "kpi",
+    "unit",
+    "target",
+    "measured",
+    "computed",
+    "rule_score",
+    "override",
+    "override_rationale",
+    "oiv_heard_on",
+    "result",
+    "achievement",
+    "band",
+    "coverage",
 )
 
 
@@ -28,12 +44,19 @@ def replay_command(
     ctx: typer.Context,
     as_of: Annotated[
         date | None,
-        typer.Option("--as-of", parser=_date, metavar="DATE", help="2021-04-30 or 30/04/2021 (default today)."),
+        typer.Option(
+            "--as-of",
+            parser=_date,
+            metavar="DATE",
+            help="2021-04-30 or 30/04/2021 (default today).",
+        ),
     ] = None,
     known_at: Annotated[
         datetime | None,
         typer.Option(
-            "--known-at", parser=_datetime, metavar="TIME",
+            "--known-at",
+            parser=_datetime,
+            metavar="TIME",
             help="What the ledger held at that time (default now).",
         ),
     ] = None,
@@ -48,8 +71,10 @@ def replay_command(
     try:
         stream = acts.resolve_cycle(store, cycle)
         cruscotto = replay(
-            store.read_stream(stream, known_at=known_at), stream,
-            as_of=as_of or today(), known_at=known_at,
+            store.read_stream(stream, known_at=known_at),
+            stream,
+            as_of=as_of or today(),
+            known_at=known_at,
         )
     finally:
         store.close()
@@ -67,18 +92,29 @@ def flat_rows(cruscotto: Cruscotto) -> list[dict[str, Any]]:
 
     def visit(node: NodeResult, parent: str | None) -> None:
         override = node.override
-        rows.append({
-            "level": node.level, "key": node.key, "code": node.code, "parent": parent,
-            "title": node.title, "weight": rounded(node.weight), "kpi": node.kpi,
-            "unit": node.unit, "target": node.target_label if node.level == "action" else rounded(node.target),
-            "measured": node.measured, "computed": rounded(node.computed),
-            "rule_score": rounded(node.score.rule_score) if node.score else None,
-            "override": rounded(override.achievement) if override else None,
-            "override_rationale": override.rationale if override else None,
-            "oiv_heard_on": override.oiv_heard_on if override else None,
-            "result": rounded(node.result), "achievement": rounded(node.achievement),
-            "band": node.band, "coverage": rounded(node.coverage),
-        })
+        rows.append(
+            {
+                "level": node.level,
+                "key": node.key,
+                "code": node.code,
+                "parent": parent,
+                "title": node.title,
+                "weight": rounded(node.weight),
+                "kpi": node.kpi,
+                "unit": node.unit,
+                "target": node.target_label if node.level == "action" else rounded(node.target),
+                "measured": node.measured,
+                "computed": rounded(node.computed),
+                "rule_score": rounded(node.score.rule_score) if node.score else None,
+                "override": rounded(override.achievement) if override else None,
+                "override_rationale": override.rationale if override else None,
+                "oiv_heard_on": override.oiv_heard_on if override else None,
+                "result": rounded(node.result),
+                "achievement": rounded(node.achievement),
+                "band": node.band,
+                "coverage": rounded(node.coverage),
+            }
+        )
         for child in node.children:
             visit(child, node.key)
 
@@ -116,26 +152,56 @@ def _tree(cruscotto: Cruscotto) -> str:
             continue
         indent = {"strategic": "", "operational": "  ", "action": "    "}[node.level]
         override = italian_percent(node.override.achievement) if node.override else ""
-        rows.append([
-            indent + (node.code or ""), _short(node.title), _pct(node.weight), _short(node.kpi or ""),
-            node.target_label if node.level == "action" else _pct(node.target),
-            node.measured or "", italian_percent(node.computed), override,
-            italian_percent(node.result),
-        ])
+        rows.append(
+            [
+                indent + (node.code or ""),
+                _short(node.title),
+                _pct(node.weight),
+                _short(node.kpi or ""),
+                node.target_label if node.level == "action" else _pct(node.target),
+                node.measured or "",
+                italian_percent(node.computed),
+                override,
+                italian_percent(node.result),
+            ]
+        )
     return to_table(
         rows,
-        ["cod.", "titolo / descrizione", "Peso", "kpi", "target", "Risultato",
-         "calcolato", "override (sentito l'OIV)", "% raggiungimento"],
+        [
+            "cod.",
+            "titolo / descrizione",
+            "Peso",
+            "kpi",
+            "target",
+            "Risultato",
+            "calcolato",
+            "override (sentito l'OIV)",
+            "% raggiungimento",
+        ],
     )
 
 
 def _strategic(cruscotto: Cruscotto) -> str:
     return to_table(
-        [[n.title, italian_percent(n.result), italian_percent(n.target),
-          italian_percent(n.achievement), n.band or "", _coverage(n)]
-         for n in cruscotto.strategic()],
-        ["Obiettivo strategico", "Risultato misurato", "Target", "% Raggiungimento",
-         "Valutazione sintetica", "Copertura"],
+        [
+            [
+                n.title,
+                italian_percent(n.result),
+                italian_percent(n.target),
+                italian_percent(n.achievement),
+                n.band or "",
+                _coverage(n),
+            ]
+            for n in cruscotto.strategic()
+        ],
+        [
+            "Obiettivo strategico",
+            "Risultato misurato",
+            "Target",
+            "% Raggiungimento",
+            "Valutazione sintetica",
+            "Copertura",
+        ],
     )
 
 
@@ -170,7 +236,13 @@ def _short(text: str, width: int = 48) -> str:
 
 
 def _pct(value: Any) -> str:
-    return "" if value is None else italian_percent(value, 0) if value == int(value) else italian_percent(value)
+    return (
+        ""
+        if value is None
+        else italian_percent(value, 0)
+        if value == int(value)
+        else italian_percent(value)
+    )
 
 
 def _coverage(node: NodeResult) -> str:

@@ -184,7 +184,11 @@ def open_workbook(path: Path, *, read_only: bool) -> Workbook:
 
 
 def find_sheet(
-    workbook: Workbook, path: Path, names: Sequence[str], *, only_one: bool,
+    workbook: Workbook,
+    path: Path,
+    names: Sequence[str],
+    *,
+    only_one: bool,
     hint: str = "rename the sheet",
 ) -> Worksheet:
     """The sheet called one of `names` (any case); with `only_one`, a lone sheet by any name."""
@@ -195,9 +199,7 @@ def find_sheet(
     if only_one and len(workbook.worksheets) == 1:
         return workbook.worksheets[0]
     present = ", ".join(repr(sheet.title) for sheet in workbook.worksheets)
-    raise UsageError(
-        f"{path}: no sheet named {names[0]!r} (the workbook has {present}): {hint}"
-    )
+    raise UsageError(f"{path}: no sheet named {names[0]!r} (the workbook has {present}): {hint}")
 
 
 def sheet_rows(sheet: Worksheet, label: str) -> Iterator[tuple[int, list[Cell]]]:

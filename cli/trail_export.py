@@ -29,12 +29,20 @@ from ledger.store import Query
 from projections import acts
 
 COLUMNS: dict[str, tuple[str, int]] = {
-    "seq": ("seq", 7), "recorded_at": ("registrato il (UTC)", 28),
-    "effective_date": ("data dell'atto", 13), "stream": ("ciclo", 16),
-    "version": ("versione", 9), "type": ("tipo", 24), "schema_version": ("schema", 8),
-    "actor": ("autore", 20), "role": ("ruolo", 18), "event_id": ("id evento", 38),
-    "idempotency_key": ("chiave di idempotenza", 30), "payload": ("contenuto (JSON)", 80),
-    "prev_hash": ("hash precedente", 66), "hash": ("hash", 66),
+    "seq": ("seq", 7),
+    "recorded_at": ("registrato il (UTC)", 28),
+    "effective_date": ("data dell'atto", 13),
+    "stream": ("ciclo", 16),
+    "version": ("versione", 9),
+    "type": ("tipo", 24),
+    "schema_version": ("schema", 8),
+    "actor": ("autore", 20),
+    "role": ("ruolo", 18),
+    "event_id": ("id evento", 38),
+    "idempotency_key": ("chiave di idempotenza", 30),
+    "payload": ("contenuto (JSON)", 80),
+    "prev_hash": ("hash precedente", 66),
+    "hash": ("hash", 66),
 }
 
 
@@ -48,18 +56,29 @@ class TrailFormat(StrEnum):
 def trail_row(entry: Entry) -> dict[str, Any]:
     """An event as one row: the stored envelope and payload, nothing re-serialised."""
     return {
-        "seq": entry.seq, "recorded_at": entry.row.recorded_at,
-        "effective_date": entry.effective_date, "stream": entry.stream,
-        "version": entry.version, "type": entry.type, "schema_version": entry.schema_version,
-        "actor": entry.actor, "role": entry.role, "event_id": entry.event_id,
-        "idempotency_key": entry.idempotency_key, "payload": entry.payload,
-        "prev_hash": entry.prev_hash, "hash": entry.hash,
+        "seq": entry.seq,
+        "recorded_at": entry.row.recorded_at,
+        "effective_date": entry.effective_date,
+        "stream": entry.stream,
+        "version": entry.version,
+        "type": entry.type,
+        "schema_version": entry.schema_version,
+        "actor": entry.actor,
+        "role": entry.role,
+        "event_id": entry.event_id,
+        "idempotency_key": entry.idempotency_key,
+        "payload": entry.payload,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
     }
 
 
 def write_rows(
-    rows: Iterable[Mapping[str, Any]], columns: Mapping[str, tuple[str, int]],
-    output_format: TrailFormat, profile: CsvProfile, title: str,
+    rows: Iterable[Mapping[str, Any]],
+    columns: Mapping[str, tuple[str, int]],
+    output_format: TrailFormat,
+    profile: CsvProfile,
+    title: str,
 ) -> bytes:
     """Rows as CSV (either profile) or as one sheet of an .xlsx; the header names columns."""
     names = list(columns)
@@ -70,8 +89,9 @@ def write_rows(
     return _workbook(rows, columns, title)
 
 
-def _workbook(rows: Iterable[Mapping[str, Any]], columns: Mapping[str, tuple[str, int]],
-              title: str) -> bytes:
+def _workbook(
+    rows: Iterable[Mapping[str, Any]], columns: Mapping[str, tuple[str, int]], title: str
+) -> bytes:
     """A write-only workbook: the ledger may hold a great many events."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Registro")
@@ -142,4 +162,3 @@ def export_trail_command(
     except OSError as error:
         raise fail(f"{output}: {error.strerror}", EXIT_USAGE) from None
     typer.echo(f"written {output} ({len(rows)} events, {digest.line()})")
-

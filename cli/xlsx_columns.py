@@ -13,27 +13,36 @@ from cli.xlsx_kpi import KPI_FIELDS
 from events.errors import UsageError
 
 COMMON = {
-    "titolo": "title", "titolo / descrizione": "title", "titolo/descrizione": "title",
-    "descrizione": "title", "chiave": "key", "peso": "weight", "nota": "note", "cod": "code",
+    "titolo": "title",
+    "titolo / descrizione": "title",
+    "titolo/descrizione": "title",
+    "descrizione": "title",
+    "chiave": "key",
+    "peso": "weight",
+    "nota": "note",
+    "cod": "code",
     "codice": "code",
 }
 SECTION_TITLES = {
-    "prospettiva": "perspective", "prospettiva bsc": "perspective", "prospettive": "perspective",
-    "obiettivo strategico": "strategic", "obiettivi strategici": "strategic",
+    "prospettiva": "perspective",
+    "prospettiva bsc": "perspective",
+    "prospettive": "perspective",
+    "obiettivo strategico": "strategic",
+    "obiettivi strategici": "strategic",
 }
 STRATEGIC = {"target": "target", "target pp": "target", "target strategico": "target"}
 REQUIRED = {
-    "perspective.title": "Prospettiva", "strategic.title": "Obiettivo strategico",
+    "perspective.title": "Prospettiva",
+    "strategic.title": "Obiettivo strategico",
     "operational.code": "cod. of the operational objectives",
     "operational.title": "titolo of the operational objectives",
-    "action.code": "cod. of the actions", "action.title": "titolo of the actions",
+    "action.code": "cod. of the actions",
+    "action.title": "titolo of the actions",
     "action.kpi": "kpi",
 }
 
 
-def find_columns(
-    rows: Iterator[tuple[int, list[Cell]]], where: str
-) -> tuple[int, dict[str, int]]:
+def find_columns(rows: Iterator[tuple[int, list[Cell]]], where: str) -> tuple[int, dict[str, int]]:
     """The label row (it has `cod.` and `kpi`) and the column of each field under it."""
     previous: list[Cell] | None = None
     seen_any = False
@@ -92,8 +101,12 @@ def _columns(groups: list[Cell] | None, labels: list[Cell], where: str, row: int
 def _section_of(group: str) -> str | None:
     """Which level a group header speaks of (`Obiettivi operativi` -> operational)."""
     for word, section in (
-        ("prospettiv", "perspective"), ("strategic", "strategic"), ("operativ", "operational"),
-        ("azion", "action"), ("kpi", "action"), ("raggiungimento", "results"),
+        ("prospettiv", "perspective"),
+        ("strategic", "strategic"),
+        ("operativ", "operational"),
+        ("azion", "action"),
+        ("kpi", "action"),
+        ("raggiungimento", "results"),
     ):
         if word in group:
             return section

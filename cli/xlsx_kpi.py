@@ -25,28 +25,61 @@ from events.plan import Kpi, KpiKind, Threshold
 from projections.scoring import month_end
 
 KPI_FIELDS = {
-    "kpi": "kpi", "indicatore": "kpi", "target": "target_label", "valore target": "target_value",
-    "unita": "unit", "unita di misura": "unit", "u.m": "unit", "tipo": "kind",
-    "tipo kpi": "kind", "direzione": "direction", "migliore se": "direction",
-    "soglia medio": "medio", "soglia media": "medio", "medio": "medio",
-    "soglia minimo": "minimo", "soglia minima": "minimo", "minimo": "minimo",
-    "soglie dedotte": "inferred", "scadenza": "deadline", "tetto": "cap",
+    "kpi": "kpi",
+    "indicatore": "kpi",
+    "target": "target_label",
+    "valore target": "target_value",
+    "unita": "unit",
+    "unita di misura": "unit",
+    "u.m": "unit",
+    "tipo": "kind",
+    "tipo kpi": "kind",
+    "direzione": "direction",
+    "migliore se": "direction",
+    "soglia medio": "medio",
+    "soglia media": "medio",
+    "medio": "medio",
+    "soglia minimo": "minimo",
+    "soglia minima": "minimo",
+    "minimo": "minimo",
+    "soglie dedotte": "inferred",
+    "scadenza": "deadline",
+    "tetto": "cap",
 }
 KINDS: dict[str, KpiKind] = {
-    "soglie": "threshold", "a soglie": "threshold", "soglia": "threshold",
-    "threshold": "threshold", "proporzionale": "proportional", "proportional": "proportional",
-    "scadenza": "deadline", "deadline": "deadline", "qualitativo": "qualitative",
-    "qualitativa": "qualitative", "qualitative": "qualitative", "si/no": "boolean",
-    "boolean": "boolean", "booleano": "boolean",
+    "soglie": "threshold",
+    "a soglie": "threshold",
+    "soglia": "threshold",
+    "threshold": "threshold",
+    "proporzionale": "proportional",
+    "proportional": "proportional",
+    "scadenza": "deadline",
+    "deadline": "deadline",
+    "qualitativo": "qualitative",
+    "qualitativa": "qualitative",
+    "qualitative": "qualitative",
+    "si/no": "boolean",
+    "boolean": "boolean",
+    "booleano": "boolean",
 }
 KIND_LABELS = {
-    "threshold": "soglie", "proportional": "proporzionale", "deadline": "scadenza",
-    "qualitative": "qualitativo", "boolean": "sì/no",
+    "threshold": "soglie",
+    "proportional": "proporzionale",
+    "deadline": "scadenza",
+    "qualitative": "qualitativo",
+    "boolean": "sì/no",
 }
 DIRECTIONS = {
-    "piu alto": "higher", "crescente": "higher", "higher": "higher", "alto": "higher",
-    "max": "higher", "piu basso": "lower", "decrescente": "lower", "lower": "lower",
-    "basso": "lower", "min": "lower",
+    "piu alto": "higher",
+    "crescente": "higher",
+    "higher": "higher",
+    "alto": "higher",
+    "max": "higher",
+    "piu basso": "lower",
+    "decrescente": "lower",
+    "lower": "lower",
+    "basso": "lower",
+    "min": "lower",
 }
 DIRECTION_LABELS = {"higher": "più alto", "lower": "più basso"}
 _QUALITATIVE_TARGETS = ("qualitativo", "qualitativa", "qualitative")
@@ -68,8 +101,11 @@ def read_kpi(code: str, cells: dict[str, Cell], year: int, refuse: Refuse) -> Kp
     if kind is None:
         return None
     fields: dict[str, Any] = {
-        "description": description.text(), "kind": kind, "target_label": label,
-        "unit": reader.unit(label), "cap": reader.number("cap"),
+        "description": description.text(),
+        "kind": kind,
+        "target_label": label,
+        "unit": reader.unit(label),
+        "cap": reader.number("cap"),
     }
     ok = True
     if kind in ("threshold", "proportional"):

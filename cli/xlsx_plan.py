@@ -48,8 +48,10 @@ PLAN_SHEETS = ("Cruscotto", "Piano", "Cruscotto della performance")
 LEVELS = ("perspective", "strategic", "operational", "action")
 IDENTITY = {"perspective": "title", "strategic": "title", "operational": "code"}
 LEVEL_WORDS = {
-    "perspective": "prospettiva", "strategic": "obiettivo strategico",
-    "operational": "obiettivo operativo", "action": "azione",
+    "perspective": "prospettiva",
+    "strategic": "obiettivo strategico",
+    "operational": "obiettivo operativo",
+    "action": "azione",
 }
 
 

@@ -11,17 +11,30 @@ from events.errors import UsageError
 from events.policy import ScoringPolicy
 
 CYCLE_FIELDS = {
-    "ciclo": "id", "ente": "entity", "denominazione": "entity_name", "anno": "year",
-    "fonte": "source", "politica di valutazione": "policy",
+    "ciclo": "id",
+    "ente": "entity",
+    "denominazione": "entity_name",
+    "anno": "year",
+    "fonte": "source",
+    "politica di valutazione": "policy",
 }
 CYCLE_LABELS = {
-    "id": "ciclo", "entity": "ente", "entity_name": "denominazione", "year": "anno",
-    "source": "fonte", "policy": "politica di valutazione (JSON)",
+    "id": "ciclo",
+    "entity": "ente",
+    "entity_name": "denominazione",
+    "year": "anno",
+    "source": "fonte",
+    "policy": "politica di valutazione (JSON)",
 }
 REQUIRED_CYCLE = ("id", "entity", "entity_name", "year")
 MANAGER_COLUMNS = {
-    "dirigente": "manager", "chiave": "key", "cod": "action", "codice": "action",
-    "obiettivo": "title", "titolo": "title", "peso": "weight",
+    "dirigente": "manager",
+    "chiave": "key",
+    "cod": "action",
+    "codice": "action",
+    "obiettivo": "title",
+    "titolo": "title",
+    "peso": "weight",
 }
 
 

@@ -1,11 +1,22 @@
 """The formal acts of the cycle: approvals, the OIV's validation, publication."""
 
-from typing import Literal
+from typing import Literal, cast, get_args
 
 from events.base import LedgerEvent
+from events.errors import UsageError
 from events.registry import register
 
 Subject = Literal["smvp", "plan", "plan_update", "relazione"]
+
+
+def as_subject(text: str) -> Subject:
+    """The subject an approval names, or a usage error listing the subjects."""
+    for subject in get_args(Subject):
+        if subject == text:
+            return cast("Subject", subject)
+    raise UsageError(f"{text!r} is not smvp, plan, plan_update or relazione")
+
+
 SUBJECT_LABELS = {
     "smvp": "SMVP",
     "plan": "Piano della Performance",

@@ -11,8 +11,9 @@ class LedgerEvent(BaseModel):
     The envelope (seq, stream, dates, actor, hashes) belongs to the ledger row, never here.
     `type_name` is what is stored, so a class can be renamed without rewriting history;
     `schema_version` changes whenever the payload's shape does, with an upcaster for the old one.
-    `note` and `source` are common to all events: a free remark (for instance "day assumed: the
-    document gives only the month") and, for a backfill, the document the event was transcribed from.
+    `note` and `source` are common to all events: a free remark (for instance "day assumed:
+    the document gives only the month") and, for a backfill, the document the event was
+    transcribed from.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)

@@ -2,15 +2,24 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from events.base import LedgerEvent
+from events.errors import UsageError
 from events.registry import register
 
 AssessmentKind = Literal["qualitative", "deadline", "boolean", "achievement"]
 Precision = Literal["day", "month"]
+
+
+def as_assessment_kind(text: str) -> AssessmentKind:
+    """The kind of assessment named, or a usage error listing the kinds."""
+    for kind in get_args(AssessmentKind):
+        if kind == text:
+            return cast("AssessmentKind", kind)
+    raise UsageError(f"{text!r} is not qualitative, deadline, boolean or achievement")
 
 
 class Period(BaseModel):

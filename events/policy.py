@@ -58,7 +58,9 @@ class ScoringPolicy(PolicyModel):
     """How actions score and how results roll up; `inferred` lists what no document states."""
 
     levels: LevelScores = LevelScores()
-    qualitative_levels: dict[str, Percent] = Field(default_factory=lambda: dict(DEFAULT_QUALITATIVE))
+    qualitative_levels: dict[str, Percent] = Field(
+        default_factory=lambda: dict(DEFAULT_QUALITATIVE)
+    )
     deadline_steps: tuple[DeadlineStep, ...] = ()
     boolean_yes: Percent = Decimal(100)
     boolean_no: Percent = Decimal(0)

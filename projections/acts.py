@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from events.acts import ApprovalRecorded, PublicationRecorded, ValidationRecorded, Subject
+from events.acts import ApprovalRecorded, PublicationRecorded, Subject, ValidationRecorded
 from events.base import LedgerEvent
 from events.cycle import CycleClosed, CycleOpened, CycleReopened
 from events.identity import ActorRegistered, KeyRegistered, KeyRevoked, SignaturesRequired
@@ -34,10 +34,10 @@ from events.plan import (
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
 from ledger.store import EventStore, Query
-from projections.errors import ActRefused, CycleClosed as CycleIsClosed
-from projections.errors import UnknownCycle, UnknownNode, ValueKindMismatch
+from projections.errors import ActRefused, UnknownCycle, UnknownNode, ValueKindMismatch
+from projections.errors import CycleClosed as CycleIsClosed
 from projections.plan_document import PlanDocument
-from projections.plan_state import LEVEL_ORDER, CycleState, Node, fold, projected
+from projections.plan_state import LEVEL_ORDER, CycleState, Node, action_kpi, fold, projected
 from projections.roles import IDENTITY_TYPES, authorise, check_role_name, identity_of
 from projections.scoring import Observation, check_fits
 from projections.signatures import SigningKey, check_signing
@@ -86,7 +86,9 @@ def resolve_cycle(store: EventStore, stream: str | None) -> str:
         return known[0]
     if not known:
         raise UnknownCycle("(none)", known)
-    raise ActRefused(f"the ledger holds several cycles ({', '.join(known)}): choose one with --cycle")
+    raise ActRefused(
+        f"the ledger holds several cycles ({', '.join(known)}): choose one with --cycle"
+    )
 
 
 def _append(
@@ -135,14 +137,20 @@ def authorised_role(
 
 def _closed_now(store: EventStore, stream: str, state: CycleState) -> bool:
     """Closed by what the ledger holds now, whatever date the act claims."""
-    return fold(store.read_stream(stream, known_at=None), stream).closed if not state.closed else True
+    return (
+        fold(store.read_stream(stream, known_at=None), stream).closed if not state.closed else True
+    )
 
 
 # -- the cycle and its plan ------------------------------------------------------------------
 
 
 def open_cycle(
-    store: EventStore, stream: str, opened: CycleOpened, on: date, actor: Actor,
+    store: EventStore,
+    stream: str,
+    opened: CycleOpened,
+    on: date,
+    actor: Actor,
     key: str | None = None,
 ) -> list[Entry]:
     """Open a cycle; refused if it exists already."""
@@ -195,7 +203,9 @@ def _plan_key(event: LedgerEvent) -> str:
 
 def check_plan_changes(state: CycleState, events: Sequence[LedgerEvent], stream: str) -> None:
     """Refuse plan changes whose keys clash or whose parents are missing or of the wrong level."""
-    known: dict[str, str] = {key: node.level for key, node in projected(state, date.max).nodes.items()}
+    known: dict[str, str] = {
+        key: node.level for key, node in projected(state, date.max).nodes.items()
+    }
     for event in events:
         match event:
             case PerspectiveDefined():
@@ -245,14 +255,24 @@ def change_plan(
 
 
 def record_approval(
-    store: EventStore, stream: str, subject: Subject, act: str | None, on: date, actor: Actor,
-    *, note: str | None = None, source: str | None = None, key: str | None = None,
+    store: EventStore,
+    stream: str,
+    subject: Subject,
+    act: str | None,
+    on: date,
+    actor: Actor,
+    *,
+    note: str | None = None,
+    source: str | None = None,
+    key: str | None = None,
 ) -> list[Entry]:
     """Record an approval; a plan approval puts the pending changes in force from `on`."""
 
     def build(state: CycleState) -> list[Draft]:
         if subject == "plan" and not state.pending and not state.nodes:
-            raise ActRefused(f"no plan to approve in {stream} (import one: ledger plan import FILE)")
+            raise ActRefused(
+                f"no plan to approve in {stream} (import one: ledger plan import FILE)"
+            )
         if subject in ("plan", "plan_update"):
             check_weights(projected(state, on), stream)
         event = ApprovalRecorded(subject=subject, act=act, note=note, source=source)
@@ -262,8 +282,15 @@ def record_approval(
 
 
 def record_validation(
-    store: EventStore, stream: str, on: date, actor: Actor, *, act: str | None = None,
-    opinion: str | None = None, note: str | None = None, source: str | None = None,
+    store: EventStore,
+    stream: str,
+    on: date,
+    actor: Actor,
+    *,
+    act: str | None = None,
+    opinion: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
     key: str | None = None,
 ) -> list[Entry]:
     """The OIV validates the Relazione; refused before the Giunta approved it."""
@@ -281,8 +308,15 @@ def record_validation(
 
 
 def record_publication(
-    store: EventStore, stream: str, where: str, on: date, actor: Actor, *,
-    note: str | None = None, source: str | None = None, key: str | None = None,
+    store: EventStore,
+    stream: str,
+    where: str,
+    on: date,
+    actor: Actor,
+    *,
+    note: str | None = None,
+    source: str | None = None,
+    key: str | None = None,
 ) -> list[Entry]:
     """The Relazione is published; refused before the OIV validated it."""
 
@@ -298,8 +332,14 @@ def record_publication(
 
 
 def close_cycle(
-    store: EventStore, stream: str, on: date, actor: Actor, *, note: str | None = None,
-    key: str | None = None, source: str | None = None,
+    store: EventStore,
+    stream: str,
+    on: date,
+    actor: Actor,
+    *,
+    note: str | None = None,
+    key: str | None = None,
+    source: str | None = None,
 ) -> list[Entry]:
     """Close the cycle: every later act is refused until it is reopened."""
     closed = CycleClosed(note=note, source=source)
@@ -336,19 +376,35 @@ def _action_in_force(state: CycleState, action: str, stream: str, on: date) -> N
 
 
 def record_measurement(
-    store: EventStore, stream: str, action: str, value: Decimal, unit: str | None,
-    period: Period, on: date, actor: Actor, *, evidence: str | None = None,
-    note: str | None = None, source: str | None = None, key: str | None = None,
+    store: EventStore,
+    stream: str,
+    action: str,
+    value: Decimal,
+    unit: str | None,
+    period: Period,
+    on: date,
+    actor: Actor,
+    *,
+    evidence: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+    key: str | None = None,
 ) -> list[Entry]:
     """Record the measured value of an action's numeric KPI."""
 
     def build(state: CycleState) -> list[Draft]:
-        node = _action_in_force(state, action, stream, on)
-        assert node.kpi is not None
-        check_fits(action, node.kpi, Observation("measurement", value=value, unit=unit), state.policy)
+        kpi = action_kpi(_action_in_force(state, action, stream, on))
+        check_fits(
+            action, kpi, Observation("measurement", value=value, unit=unit), state.policy
+        )
         event = MeasurementRecorded(
-            action=action, value=value, unit=unit or node.kpi.unit, period=period,
-            evidence=evidence, note=note, source=source,
+            action=action,
+            value=value,
+            unit=unit or kpi.unit,
+            period=period,
+            evidence=evidence,
+            note=note,
+            source=source,
         )
         return [Draft(event, on, key)]
 
@@ -356,26 +412,49 @@ def record_measurement(
 
 
 def record_assessment(
-    store: EventStore, stream: str, action: str, kind: AssessmentKind, period: Period,
-    on: date, actor: Actor, *, level: str | None = None, completed_on: date | None = None,
-    precision: Precision | None = None, met: bool | None = None,
-    achievement: Decimal | None = None, evidence: str | None = None, note: str | None = None,
-    source: str | None = None, key: str | None = None,
+    store: EventStore,
+    stream: str,
+    action: str,
+    kind: AssessmentKind,
+    period: Period,
+    on: date,
+    actor: Actor,
+    *,
+    level: str | None = None,
+    completed_on: date | None = None,
+    precision: Precision | None = None,
+    met: bool | None = None,
+    achievement: Decimal | None = None,
+    evidence: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+    key: str | None = None,
 ) -> list[Entry]:
     """Record a qualitative, deadline, yes/no or stated-achievement assessment of an action."""
 
     def build(state: CycleState) -> list[Draft]:
-        node = _action_in_force(state, action, stream, on)
-        assert node.kpi is not None
+        kpi = action_kpi(_action_in_force(state, action, stream, on))
         observation = Observation(
-            kind, level=level, completed_on=completed_on, precision=precision, met=met,
+            kind,
+            level=level,
+            completed_on=completed_on,
+            precision=precision,
+            met=met,
             achievement=achievement,
         )
-        check_fits(action, node.kpi, observation, state.policy)
+        check_fits(action, kpi, observation, state.policy)
         event = AssessmentRecorded(
-            action=action, kind=kind, level=level, completed_on=completed_on,
-            precision=precision if completed_on else None, met=met, achievement=achievement,
-            period=period, evidence=evidence, note=note, source=source,
+            action=action,
+            kind=kind,
+            level=level,
+            completed_on=completed_on,
+            precision=precision if completed_on else None,
+            met=met,
+            achievement=achievement,
+            period=period,
+            evidence=evidence,
+            note=note,
+            source=source,
         )
         return [Draft(event, on, key)]
 
@@ -383,18 +462,34 @@ def record_assessment(
 
 
 def record_correction(
-    store: EventStore, stream: str, corrects: str, reason: str, on: date, actor: Actor, *,
-    value: Decimal | None = None, unit: str | None = None, level: str | None = None,
-    completed_on: date | None = None, precision: Precision | None = None,
-    met: bool | None = None, achievement: Decimal | None = None,
+    store: EventStore,
+    stream: str,
+    corrects: str,
+    reason: str,
+    on: date,
+    actor: Actor,
+    *,
+    value: Decimal | None = None,
+    unit: str | None = None,
+    level: str | None = None,
+    completed_on: date | None = None,
+    precision: Precision | None = None,
+    met: bool | None = None,
+    achievement: Decimal | None = None,
 ) -> list[Entry]:
     """Correct a recorded measurement or assessment, named by its event id or seq."""
 
     def build(state: CycleState) -> list[Draft]:
         target = _corrected_entry(store, stream, corrects)
         event = MeasurementCorrected(
-            corrects=target.event_id, value=value, unit=unit, level=level,
-            completed_on=completed_on, precision=precision, met=met, achievement=achievement,
+            corrects=target.event_id,
+            value=value,
+            unit=unit,
+            level=level,
+            completed_on=completed_on,
+            precision=precision,
+            met=met,
+            achievement=achievement,
             reason=reason,
         )
         _check_correction_fits(state, target, event, stream)
@@ -418,16 +513,21 @@ def _check_correction_fits(
     state: CycleState, target: Entry, event: MeasurementCorrected, stream: str
 ) -> None:
     original = target.event
-    assert isinstance(original, MeasurementRecorded | AssessmentRecorded)
+    if not isinstance(original, MeasurementRecorded | AssessmentRecorded):
+        raise ActRefused(f"event {target.seq} is a {target.type}: it cannot be corrected")
     if isinstance(original, MeasurementRecorded):
         if event.value is None or any(
             v is not None for v in (event.level, event.completed_on, event.met, event.achievement)
         ):
-            raise ValueKindMismatch(f"a correction of measurement {target.seq} gives a new value only")
+            raise ValueKindMismatch(
+                f"a correction of measurement {target.seq} gives a new value only"
+            )
         observation = Observation("measurement", value=event.value, unit=event.unit)
     else:
         given = {
-            "qualitative": event.level, "deadline": event.completed_on, "boolean": event.met,
+            "qualitative": event.level,
+            "deadline": event.completed_on,
+            "boolean": event.met,
             "achievement": event.achievement,
         }
         if given[original.kind] is None and event.achievement is None:
@@ -436,9 +536,8 @@ def _check_correction_fits(
             )
         observation = Observation(original.kind, level=event.level, completed_on=event.completed_on)
     node = state.nodes.get(original.action)
-    if node is not None and node.kpi is not None and observation.kind == "measurement":
-        check_fits(original.action, node.kpi, observation, state.policy)
-    elif node is not None and node.kpi is not None and event.level is not None:
+    checkable = observation.kind == "measurement" or event.level is not None
+    if node is not None and node.kpi is not None and checkable:
         check_fits(original.action, node.kpi, observation, state.policy)
 
 
@@ -446,9 +545,18 @@ def _check_correction_fits(
 
 
 def record_override(
-    store: EventStore, stream: str, node: str, achievement: Decimal, rationale: str,
-    oiv_heard_on: date | None, on: date, actor: Actor, *, note: str | None = None,
-    source: str | None = None, key: str | None = None,
+    store: EventStore,
+    stream: str,
+    node: str,
+    achievement: Decimal,
+    rationale: str,
+    oiv_heard_on: date | None,
+    on: date,
+    actor: Actor,
+    *,
+    note: str | None = None,
+    source: str | None = None,
+    key: str | None = None,
 ) -> list[Entry]:
     """Override a node's achievement, sentito l'OIV, with a written rationale."""
 
@@ -465,8 +573,12 @@ def record_override(
                 f"{on.isoformat()}"
             )
         event = OverrideRecorded(
-            node=node, achievement=achievement, rationale=rationale, oiv_heard_on=oiv_heard_on,
-            note=note, source=source,
+            node=node,
+            achievement=achievement,
+            rationale=rationale,
+            oiv_heard_on=oiv_heard_on,
+            note=note,
+            source=source,
         )
         return [Draft(event, on, key)]
 
@@ -490,8 +602,16 @@ def withdraw_override(
 
 
 def register_actor(
-    store: EventStore, stream: str, name: str, role: str, on: date, actor: Actor, *,
-    display_name: str | None = None, note: str | None = None, source: str | None = None,
+    store: EventStore,
+    stream: str,
+    name: str,
+    role: str,
+    on: date,
+    actor: Actor,
+    *,
+    display_name: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
     key: str | None = None,
 ) -> list[Entry]:
     """Register an actor of the cycle in a role (the first one: an administrator, themselves)."""
@@ -523,8 +643,11 @@ def register_key(
             raise ActRefused(f"key {signing.key_id} is already registered in {stream}")
         held = identity.key_in_force(actor.name)
         event = KeyRegistered(
-            actor=actor.name, key_id=signing.key_id, public_key=signing.public_key,
-            replaces=held.key_id if held else None, note=note,
+            actor=actor.name,
+            key_id=signing.key_id,
+            public_key=signing.public_key,
+            replaces=held.key_id if held else None,
+            note=note,
         )
         return [Draft(event, on)]
 
@@ -573,7 +696,12 @@ COUNT_MEASURES = ("strategic_at_100", "strategic_reached", "operational_reached"
 
 
 def record_reported(
-    store: EventStore, stream: str, figure: ReportedFigureRecorded, on: date, actor: Actor, *,
+    store: EventStore,
+    stream: str,
+    figure: ReportedFigureRecorded,
+    on: date,
+    actor: Actor,
+    *,
     key: str | None = None,
 ) -> list[Entry]:
     """Record a figure a published document printed; the audit compares it with the replay."""

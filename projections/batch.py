@@ -116,7 +116,8 @@ def _event(state: CycleState, item: ObservationItem, stream: str) -> LedgerEvent
     check_fits(item.action, node.kpi, item.observation, state.policy)
     seen = item.observation
     if seen.kind == "measurement":
-        assert seen.value is not None
+        if seen.value is None:
+            raise ActRefused(f"{item.ref}: a measurement of {item.action} needs a value")
         return MeasurementRecorded(
             action=item.action,
             value=seen.value,

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from events.plan import Kpi
 from events.policy import ScoringPolicy
 from ledger.records import Entry
 from projections.numbers import italian_number
-from projections.plan_state import CycleState, Node, OverrideInfo, fold
+from projections.plan_state import CycleState, Node, OverrideInfo, action_kpi, fold
 from projections.scoring import HUNDRED, Score, score_action
 
 ZERO = Decimal(0)
@@ -101,7 +102,7 @@ class Cruscotto:
 def replay(
     entries: Iterable[Entry], stream: str, *, as_of: date, known_at: datetime | None = None
 ) -> Cruscotto:
-    """Rebuild the cruscotto of `stream` with every act effective by `as_of`, known by `known_at`."""
+    """Rebuild the cruscotto of `stream`: every act effective by `as_of`, known by `known_at`."""
     return build(fold(entries, stream, as_of=as_of, known_at=known_at), as_of, known_at)
 
 
@@ -142,9 +143,15 @@ def _perspective(state: CycleState, node: Node) -> NodeResult:
     else:
         computed = _mean([child.result for child in children], policy)
     return NodeResult(
-        key=node.key, level="perspective", title=node.title, code=node.code, weight=node.weight,
-        computed=computed, override=state.overrides.get(node.key),
-        coverage=_mean_coverage([child.coverage for child in children]), children=children,
+        key=node.key,
+        level="perspective",
+        title=node.title,
+        code=node.code,
+        weight=node.weight,
+        computed=computed,
+        override=state.overrides.get(node.key),
+        coverage=_mean_coverage([child.coverage for child in children]),
+        children=children,
     )
 
 
@@ -155,38 +162,59 @@ def _strategic(state: CycleState, node: Node) -> NodeResult:
     final = override.achievement if override else computed
     achievement = _achievement(final, node.target)
     return NodeResult(
-        key=node.key, level="strategic", title=node.title, code=node.code, weight=node.weight,
-        computed=computed, override=override, coverage=_coverage(children), children=children,
-        target=node.target, achievement=achievement, band=state.policy.band(achievement),
+        key=node.key,
+        level="strategic",
+        title=node.title,
+        code=node.code,
+        weight=node.weight,
+        computed=computed,
+        override=override,
+        coverage=_coverage(children),
+        children=children,
+        target=node.target,
+        achievement=achievement,
+        band=state.policy.band(achievement),
     )
 
 
 def _operational(state: CycleState, node: Node) -> NodeResult:
     children = tuple(_action(state, child) for child in state.children(node.key))
     return NodeResult(
-        key=node.key, level="operational", title=node.title, code=node.code, weight=node.weight,
-        computed=_weighted(children, state.policy), override=state.overrides.get(node.key),
-        coverage=_coverage(children), children=children,
+        key=node.key,
+        level="operational",
+        title=node.title,
+        code=node.code,
+        weight=node.weight,
+        computed=_weighted(children, state.policy),
+        override=state.overrides.get(node.key),
+        coverage=_coverage(children),
+        children=children,
     )
 
 
 def _action(state: CycleState, node: Node) -> NodeResult:
-    assert node.kpi is not None
+    kpi = action_kpi(node)
     observation = state.observation(node.key)
-    score = score_action(node.kpi, observation, state.policy) if observation else None
+    score = score_action(kpi, observation, state.policy) if observation else None
     return NodeResult(
-        key=node.key, level="action", title=node.title, code=node.code, weight=node.weight,
-        computed=score.computed if score else None, override=state.overrides.get(node.key),
-        coverage=HUNDRED if observation else ZERO, kpi=node.kpi.description, unit=node.kpi.unit,
-        target=node.kpi.target, target_label=node.kpi.target_label or _target_text(node),
-        measured=observation.shown() if observation else None, score=score,
+        key=node.key,
+        level="action",
+        title=node.title,
+        code=node.code,
+        weight=node.weight,
+        computed=score.computed if score else None,
+        override=state.overrides.get(node.key),
+        coverage=HUNDRED if observation else ZERO,
+        kpi=kpi.description,
+        unit=kpi.unit,
+        target=kpi.target,
+        target_label=kpi.target_label or _target_text(kpi),
+        measured=observation.shown() if observation else None,
+        score=score,
     )
 
 
-def _target_text(node: Node) -> str | None:
-    kpi = node.kpi
-    if kpi is None:
-        return None
+def _target_text(kpi: Kpi) -> str | None:
     if kpi.deadline is not None:
         return kpi.deadline.strftime("%d/%m/%Y")
     if kpi.target is not None:

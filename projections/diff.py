@@ -22,8 +22,18 @@ from projections.trail import PlanTree, Subjects, plan_tree
 _NOT_IN_CRUSCOTTO = frozenset((*IDENTITY_TYPES, ReportedFigureRecorded.type_name))
 """Events that never change the cruscotto, so never cause a difference."""
 
-FIELDS = ("title", "weight", "target", "measured", "computed", "override", "result",
-          "achievement", "band", "coverage")
+FIELDS = (
+    "title",
+    "weight",
+    "target",
+    "measured",
+    "computed",
+    "override",
+    "result",
+    "achievement",
+    "band",
+    "coverage",
+)
 
 
 @dataclass(frozen=True)
@@ -57,20 +67,24 @@ class CruscottoDiff:
 
 
 def diff(
-    entries: Sequence[Entry], stream: str, date_from: date, date_to: date, *,
+    entries: Sequence[Entry],
+    stream: str,
+    date_from: date,
+    date_to: date,
+    *,
     known_at: datetime | None = None,
 ) -> CruscottoDiff:
     """The changes from the cruscotto as of `date_from` to the one as of `date_to`."""
     known = [
-        e for e in entries
-        if e.stream == stream and (known_at is None or e.recorded_at <= known_at)
+        e for e in entries if e.stream == stream and (known_at is None or e.recorded_at <= known_at)
     ]
     before = replay(known, stream, as_of=date_from, known_at=known_at)
     after = replay(known, stream, as_of=date_to, known_at=known_at)
     tree = plan_tree(known)
     subjects = Subjects(known)
     window = [
-        e for e in known
+        e
+        for e in known
         if date_from < e.effective_date <= date_to and e.type not in _NOT_IN_CRUSCOTTO
     ]
     approvals = put_in_force_by(known)
@@ -88,8 +102,18 @@ def diff(
     rows: list[NodeChange] = []
     ente = _ente_changes(before, after)
     if ente:
-        rows.append(NodeChange(None, None, "Performance di ente", "ente", ente, before.result,
-                               after.result, tuple(sorted(causes.get(None, set())))))
+        rows.append(
+            NodeChange(
+                None,
+                None,
+                "Performance di ente",
+                "ente",
+                ente,
+                before.result,
+                after.result,
+                tuple(sorted(causes.get(None, set()))),
+            )
+        )
     old = {node.key: node for node in before.nodes()}
     new = {node.key: node for node in after.nodes()}
     for key in [*new, *(k for k in old if k not in new)]:
@@ -97,11 +121,18 @@ def diff(
         if not changes:
             continue
         node = new.get(key) or old[key]
-        rows.append(NodeChange(
-            key, node.code, node.title, node.level, changes,
-            old[key].result if key in old else None, new[key].result if key in new else None,
-            tuple(sorted(causes.get(key, set()))),
-        ))
+        rows.append(
+            NodeChange(
+                key,
+                node.code,
+                node.title,
+                node.level,
+                changes,
+                old[key].result if key in old else None,
+                new[key].result if key in new else None,
+                tuple(sorted(causes.get(key, set()))),
+            )
+        )
     return CruscottoDiff(stream, date_from, date_to, known_at, tuple(rows))
 
 

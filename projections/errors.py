@@ -18,7 +18,9 @@ class UnknownNode(ActRefused):
 
 class UnknownCycle(ActRefused):
     def __init__(self, stream: str, known: list[str]) -> None:
-        hint = f" (cycles in this ledger: {', '.join(known)})" if known else " (the ledger is empty)"
+        hint = (
+            f" (cycles in this ledger: {', '.join(known)})" if known else " (the ledger is empty)"
+        )
         super().__init__(f"cycle {stream} does not exist{hint}")
 
 

@@ -29,19 +29,37 @@ from projections.weights import weight_problems
 Severity = Literal["alta", "media", "nota"]
 SEVERITIES: tuple[Severity, ...] = ("alta", "media", "nota")
 KINDS = (
-    "unruled_score", "stated_without_measure", "reported_mismatch", "deadline", "after_relazione",
-    "weights", "pending_plan_change", "unmeasured", "role", "backdated", "empty_approval",
-    "override", "correction", "backfill", "reported_match",
+    "unruled_score",
+    "stated_without_measure",
+    "reported_mismatch",
+    "deadline",
+    "after_relazione",
+    "weights",
+    "pending_plan_change",
+    "unmeasured",
+    "role",
+    "backdated",
+    "empty_approval",
+    "override",
+    "correction",
+    "backfill",
+    "reported_match",
 )
 """Every kind of finding, in the order a review reads them (after severity)."""
 
 LATE_AFTER_DAYS = 30
 """An entry recorded more than this many days after its effective date is back-dated."""
 
-RESULT_CHANGING = frozenset((
-    *PLAN_TYPES, MeasurementRecorded.type_name, AssessmentRecorded.type_name,
-    MeasurementCorrected.type_name, OverrideRecorded.type_name, OverrideWithdrawn.type_name,
-))
+RESULT_CHANGING = frozenset(
+    (
+        *PLAN_TYPES,
+        MeasurementRecorded.type_name,
+        AssessmentRecorded.type_name,
+        MeasurementCorrected.type_name,
+        OverrideRecorded.type_name,
+        OverrideWithdrawn.type_name,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -58,26 +76,38 @@ class Finding:
 
 
 def audit(
-    entries: Sequence[Entry], stream: str, *, as_of: date, known_at: datetime | None = None,
+    entries: Sequence[Entry],
+    stream: str,
+    *,
+    as_of: date,
+    known_at: datetime | None = None,
     late_after_days: int = LATE_AFTER_DAYS,
 ) -> list[Finding]:
     """Every finding on `stream`, as of `as_of` and as the ledger knew it at `known_at`."""
     known = [
-        e for e in entries
-        if e.stream == stream and (known_at is None or e.recorded_at <= known_at)
+        e for e in entries if e.stream == stream and (known_at is None or e.recorded_at <= known_at)
     ]
     review = _Review(known, stream, as_of, late_after_days)
     found = [
-        *review.scores(), *review.reported(), *review.deadlines(), *review.after_relazione(),
-        *review.weights(), *review.plan_changes(), *review.unmeasured(), *review.roles(),
-        *review.late(), *review.overrides(), *review.corrections(),
+        *review.scores(),
+        *review.reported(),
+        *review.deadlines(),
+        *review.after_relazione(),
+        *review.weights(),
+        *review.plan_changes(),
+        *review.unmeasured(),
+        *review.roles(),
+        *review.late(),
+        *review.overrides(),
+        *review.corrections(),
     ]
     return sorted(found, key=_order)
 
 
 def _order(finding: Finding) -> tuple[int, int, int]:
     return (
-        SEVERITIES.index(finding.severity), KINDS.index(finding.kind),
+        SEVERITIES.index(finding.severity),
+        KINDS.index(finding.kind),
         finding.seqs[0] if finding.seqs else 0,
     )
 
@@ -133,17 +163,29 @@ class _Review:
     def _title(self, about: str | None) -> str | None:
         if about is None:
             return None
-        key = about if about in self.tree.parents else next(
-            (k for k, code in self.tree.codes.items() if code == about), about
+        key = (
+            about
+            if about in self.tree.parents
+            else next((k for k, code in self.tree.codes.items() if code == about), about)
         )
         return self.tree.titles.get(key)
 
     def _finding(
-        self, kind: str, severity: Severity, about: str | None, seqs: Iterable[int], reason: str,
+        self,
+        kind: str,
+        severity: Severity,
+        about: str | None,
+        seqs: Iterable[int],
+        reason: str,
         detail: str | None = None,
     ) -> Finding:
         return Finding(
-            kind, severity, self._label(about), tuple(sorted(set(seqs))), reason, detail,
+            kind,
+            severity,
+            self._label(about),
+            tuple(sorted(set(seqs))),
+            reason,
+            detail,
             self._title(about),
         )
 
@@ -181,14 +223,20 @@ class _Review:
             code = node.code or node.key
             if score.rule_score is None:
                 yield self._finding(
-                    "stated_without_measure", "media", node.key, self._seqs_of(node),
+                    "stated_without_measure",
+                    "media",
+                    node.key,
+                    self._seqs_of(node),
                     f"{code} scored {stated} by assessment with no measured value: the KPI's rule "
                     "cannot score it, and no override (sentito l'OIV) stands",
                     score.explanation,
                 )
             elif score.rule_score != score.computed:
                 yield self._finding(
-                    "unruled_score", "alta", node.key, self._seqs_of(node),
+                    "unruled_score",
+                    "alta",
+                    node.key,
+                    self._seqs_of(node),
                     f"{code} scored {stated} by assessment where the KPI's rule gives "
                     f"{italian_percent(score.rule_score)} (target {node.target_label}, done "
                     f"{node.measured}); no override (sentito l'OIV) stands",
@@ -215,13 +263,19 @@ class _Review:
             what = _measure_label(event, self._title(event.node))
             gives = "no figure" if shown is None else shown
             yield self._finding(
-                "reported_mismatch", "alta", event.node, [entry.seq],
+                "reported_mismatch",
+                "alta",
+                event.node,
+                [entry.seq],
                 f"{event.document}, {event.where}: {what} printed {event.printed}, the evidence "
                 f"gives {gives}{hint}",
             )
         if matched:
             yield self._finding(
-                "reported_match", "nota", None, matched,
+                "reported_match",
+                "nota",
+                None,
+                matched,
                 f"{len(matched)} printed figures agree with the evidence",
             )
 
@@ -237,7 +291,10 @@ class _Review:
             if approval is None:
                 if self.as_of > due:
                     yield self._finding(
-                        "deadline", "alta", None, [],
+                        "deadline",
+                        "alta",
+                        None,
+                        [],
                         f"no approval of {name} is recorded; it was due by {_day(due)} "
                         "(art. 10 D.Lgs. 150/2009)",
                     )
@@ -248,13 +305,19 @@ class _Review:
             if approval.effective_date > due:
                 days = (approval.effective_date - due).days
                 yield self._finding(
-                    "deadline", "alta", None, [approval.seq],
+                    "deadline",
+                    "alta",
+                    None,
+                    [approval.seq],
                     f"{when}: {days} days after the legal deadline {_day(due)} "
                     "(art. 10 D.Lgs. 150/2009)",
                 )
             else:
                 yield self._finding(
-                    "deadline", "nota", None, [approval.seq],
+                    "deadline",
+                    "nota",
+                    None,
+                    [approval.seq],
                     f"{when}: in time for the legal deadline {_day(due)}",
                 )
 
@@ -262,9 +325,7 @@ class _Review:
         """Acts that change results, recorded or effective after the Relazione's approval or
         validation: the approved figures no longer follow from the ledger."""
         marks = [("approved", self._first("relazione"))]
-        validation = next(
-            (e for e in self.known if e.type == ValidationRecorded.type_name), None
-        )
+        validation = next((e for e in self.known if e.type == ValidationRecorded.type_name), None)
         marks.append(("validated", validation))
         reported: set[int] = set()
         for what, mark in marks:
@@ -280,7 +341,10 @@ class _Review:
                 reported.add(entry.seq)
                 how = "effective" if effective_later else "recorded"
                 yield self._finding(
-                    "after_relazione", "alta", self.subjects.about(entry), [entry.seq, mark.seq],
+                    "after_relazione",
+                    "alta",
+                    self.subjects.about(entry),
+                    [entry.seq, mark.seq],
                     f"{self._said(entry)}: {how} after the Relazione was {what} "
                     f"on {_day(mark.effective_date)} (seq {mark.seq})",
                 )
@@ -289,7 +353,10 @@ class _Review:
         for parent, total, keys in weight_problems(self.state):
             names = ", ".join(self._label(key) or key for key in keys)
             yield self._finding(
-                "weights", "alta", parent, [],
+                "weights",
+                "alta",
+                parent,
+                [],
                 f"the weights under {self._label(parent) or 'the top level'} sum to "
                 f"{italian_number(total)} %, not 100 % ({names})",
             )
@@ -298,7 +365,10 @@ class _Review:
         """Plan changes no approval put in force, and plan approvals that put nothing in force."""
         for entry in self.state.pending:
             yield self._finding(
-                "pending_plan_change", "alta", self.subjects.about(entry), [entry.seq],
+                "pending_plan_change",
+                "alta",
+                self.subjects.about(entry),
+                [entry.seq],
                 f"{self._said(entry)}: recorded {_day(entry.effective_date)}, never "
                 "put in force by an approval",
             )
@@ -311,7 +381,10 @@ class _Review:
             if entry.seq not in approving:
                 what = "an update of the Piano" if event.subject == "plan_update" else "the Piano"
                 yield self._finding(
-                    "empty_approval", "media", None, [entry.seq],
+                    "empty_approval",
+                    "media",
+                    None,
+                    [entry.seq],
                     f"{act_label(entry)} approves {what}, but no plan change is recorded for "
                     "it: it put nothing in force",
                 )
@@ -322,7 +395,9 @@ class _Review:
             if node.level == "action" and node.coverage == 0:
                 stands = ", an override stands on it" if node.override else ""
                 yield self._finding(
-                    "unmeasured", "alta" if self.cruscotto.closed else "media", node.key,
+                    "unmeasured",
+                    "alta" if self.cruscotto.closed else "media",
+                    node.key,
                     self._seqs_of(node),
                     f"{node.code or node.key} ({node.title}) has no measurement {closing}{stands}",
                 )
@@ -335,7 +410,10 @@ class _Review:
                 continue
             unknown = "" if entry.role in ROLES else " (not a role of the ledger)"
             yield self._finding(
-                "role", "media", self.subjects.about(entry), [entry.seq],
+                "role",
+                "media",
+                self.subjects.about(entry),
+                [entry.seq],
                 f"{entry.type} recorded by {entry.actor} as {entry.role!r}{unknown}; it needs "
                 f"{' or '.join(allowed)}",
             )
@@ -352,7 +430,10 @@ class _Review:
                 backfill.setdefault(source, []).append(entry)
                 continue
             yield self._finding(
-                "backdated", "media", self.subjects.about(entry), [entry.seq],
+                "backdated",
+                "media",
+                self.subjects.about(entry),
+                [entry.seq],
                 f"{self._said(entry)}: effective {_day(entry.effective_date)}, "
                 f"recorded {_day(entry.recorded_at.date())}, {days} days later",
             )
@@ -361,7 +442,10 @@ class _Review:
             delays = [(e.recorded_at.date() - e.effective_date).days for e in batch]
             sources = "; ".join(f"{source!r}: {len(found)}" for source, found in backfill.items())
             yield self._finding(
-                "backfill", "nota", None, [e.seq for e in batch],
+                "backfill",
+                "nota",
+                None,
+                [e.seq for e in batch],
                 f"{len(batch)} events transcribed from {len(backfill)} document(s) (backfill), "
                 f"recorded {min(delays)} to {max(delays)} days after their effective dates",
                 f"{sources}; seq {seq_ranges(e.seq for e in batch)}",
@@ -369,8 +453,9 @@ class _Review:
 
     def overrides(self) -> Iterable[Finding]:
         withdrawn = {
-            e.event.node: e for e in self.known if e.type == OverrideWithdrawn.type_name
-            and isinstance(e.event, OverrideWithdrawn)
+            e.event.node: e
+            for e in self.known
+            if e.type == OverrideWithdrawn.type_name and isinstance(e.event, OverrideWithdrawn)
         }
         for entry in self.known:
             event = entry.event if entry.type == OverrideRecorded.type_name else None
@@ -380,11 +465,15 @@ class _Review:
             computed = italian_percent(node.computed) if node else "—"
             gone = withdrawn.get(event.node)
             ended = (
-                f" (withdrawn at seq {gone.seq})" if gone is not None and gone.seq > entry.seq
+                f" (withdrawn at seq {gone.seq})"
+                if gone is not None and gone.seq > entry.seq
                 else ""
             )
             yield self._finding(
-                "override", "nota", event.node, [entry.seq],
+                "override",
+                "nota",
+                event.node,
+                [entry.seq],
                 f"override to {italian_percent(event.achievement)} over the computed {computed}, "
                 f"sentito l'OIV il {_day(event.oiv_heard_on)}{ended}: "
                 f"{_one_line(event.rationale, 70)}",
@@ -400,7 +489,10 @@ class _Review:
             was = self._said(wrong) if wrong else event.corrects
             seqs = [entry.seq, *([wrong.seq] if wrong else [])]
             yield self._finding(
-                "correction", "nota", self.subjects.about(entry), seqs,
+                "correction",
+                "nota",
+                self.subjects.about(entry),
+                seqs,
                 f"{was} (seq {wrong.seq if wrong else '?'}) corrected to "
                 f"{correction_text(event)}: {event.reason}",
             )
@@ -434,8 +526,10 @@ def _evidence(
                 value = cruscotto.result
             else:
                 node = _node(cruscotto, event.node)
-                value = None if node is None else (
-                    node.achievement if event.measure == "achievement" else node.result
+                value = (
+                    None
+                    if node is None
+                    else (node.achievement if event.measure == "achievement" else node.result)
                 )
             return value, (None if value is None else italian_percent(rounded(value))), ""
         case "strategic_at_100" | "strategic_reached":
@@ -453,10 +547,8 @@ def _evidence(
                 (n, targets.get(parent.key)) for parent in strategic for n in parent.children
             ]
             reached_ops = [
-                n for n, target in operational
+                n
+                for n, target in operational
                 if n.result is not None and target is not None and n.result >= target
             ]
-            return (
-                Decimal(len(reached_ops)), f"{len(reached_ops)} of {len(operational)}", ""
-            )
-
+            return (Decimal(len(reached_ops)), f"{len(reached_ops)} of {len(operational)}", "")

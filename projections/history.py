@@ -27,14 +27,25 @@ from projections.trail import PlanTree, Subjects, change_text, plan_tree, summar
 _FACTS = tuple(
     cls.type_name
     for cls in (
-        MeasurementRecorded, AssessmentRecorded, MeasurementCorrected, OverrideRecorded,
+        MeasurementRecorded,
+        AssessmentRecorded,
+        MeasurementCorrected,
+        OverrideRecorded,
         OverrideWithdrawn,
     )
 )
-_ENTE_TYPES = frozenset((
-    *_FACTS, ObjectiveAmended.type_name, ObjectiveWithdrawn.type_name, "CycleOpened",
-    "CycleClosed", "CycleReopened", "ValidationRecorded", "PublicationRecorded",
-))
+_ENTE_TYPES = frozenset(
+    (
+        *_FACTS,
+        ObjectiveAmended.type_name,
+        ObjectiveWithdrawn.type_name,
+        "CycleOpened",
+        "CycleClosed",
+        "CycleReopened",
+        "ValidationRecorded",
+        "PublicationRecorded",
+    )
+)
 """What the ente's history lists besides approvals: the plan's own definitions are summed up
 by the approval that put them in force, not listed one by one."""
 
@@ -98,8 +109,7 @@ def node_history(
 ) -> NodeHistory:
     """The trajectory of `node` (a key or a printed code; None for the ente) in `stream`."""
     known = [
-        e for e in entries
-        if e.stream == stream and (known_at is None or e.recorded_at <= known_at)
+        e for e in entries if e.stream == stream and (known_at is None or e.recorded_at <= known_at)
     ]
     tree = plan_tree(known)
     key = tree.resolve(node, stream) if node is not None else None
@@ -124,23 +134,39 @@ def node_history(
         said = summary(entry.event, tree, subjects.seqs)
         if entry.seq in put:
             said += f"; mette in vigore {len(put[entry.seq])} modifiche del Piano"
-        rows.append(HistoryRow(
-            entry.seq, entry.type, entry.effective_date, entry.recorded_at, entry.actor,
-            entry.role, tree.label(about) if about else None, said,
-            _value(before, about or key, entry.event, before=True),
-            _value(after, about or key, entry.event, before=False),
-            act_label(approvals[entry.seq]) if entry.seq in approvals else None,
-            _result(before, key), _result(after, key),
-        ))
+        rows.append(
+            HistoryRow(
+                entry.seq,
+                entry.type,
+                entry.effective_date,
+                entry.recorded_at,
+                entry.actor,
+                entry.role,
+                tree.label(about) if about else None,
+                said,
+                _value(before, about or key, entry.event, before=True),
+                _value(after, about or key, entry.event, before=False),
+                act_label(approvals[entry.seq]) if entry.seq in approvals else None,
+                _result(before, key),
+                _result(after, key),
+            )
+        )
     return NodeHistory(
-        stream, key, tree.codes.get(key) if key else None,
+        stream,
+        key,
+        tree.codes.get(key) if key else None,
         tree.titles.get(key, key) if key else "Performance di ente",
-        tree.levels.get(key, "ente") if key else "ente", known_at, tuple(rows),
+        tree.levels.get(key, "ente") if key else "ente",
+        known_at,
+        tuple(rows),
     )
 
 
 def _relevant(
-    entry: Entry, keys: set[str] | None, tree: PlanTree, subjects: Subjects,
+    entry: Entry,
+    keys: set[str] | None,
+    tree: PlanTree,
+    subjects: Subjects,
     put: dict[int, list[Entry]],
 ) -> bool:
     """Whether the entry belongs in the history of `keys` (None: the ente's)."""

@@ -101,32 +101,62 @@ class PlanDocument(FileModel):
         found: list[LedgerEvent] = []
         source = self.source
         for perspective in self.perspectives:
-            found.append(PerspectiveDefined(
-                key=perspective.key, title=perspective.title, weight=perspective.weight,
-                note=perspective.note, source=source,
-            ))
+            found.append(
+                PerspectiveDefined(
+                    key=perspective.key,
+                    title=perspective.title,
+                    weight=perspective.weight,
+                    note=perspective.note,
+                    source=source,
+                )
+            )
             for strategic in perspective.strategic:
-                found.append(ObjectiveDefined(
-                    level="strategic", key=strategic.key, code=strategic.code,
-                    parent=perspective.key, title=strategic.title, weight=strategic.weight,
-                    target=strategic.target, note=strategic.note, source=source,
-                ))
+                found.append(
+                    ObjectiveDefined(
+                        level="strategic",
+                        key=strategic.key,
+                        code=strategic.code,
+                        parent=perspective.key,
+                        title=strategic.title,
+                        weight=strategic.weight,
+                        target=strategic.target,
+                        note=strategic.note,
+                        source=source,
+                    )
+                )
                 for operational in strategic.operational:
-                    found.append(ObjectiveDefined(
-                        level="operational", key=operational.code, code=operational.code,
-                        parent=strategic.key, title=operational.title,
-                        weight=operational.weight, note=operational.note, source=source,
-                    ))
+                    found.append(
+                        ObjectiveDefined(
+                            level="operational",
+                            key=operational.code,
+                            code=operational.code,
+                            parent=strategic.key,
+                            title=operational.title,
+                            weight=operational.weight,
+                            note=operational.note,
+                            source=source,
+                        )
+                    )
                     for action in operational.actions:
-                        found.append(ObjectiveDefined(
-                            level="action", key=action.code, code=action.code,
-                            parent=operational.code, title=action.title, weight=action.weight,
-                            kpi=action.kpi, note=action.note, source=source,
-                        ))
+                        found.append(
+                            ObjectiveDefined(
+                                level="action",
+                                key=action.code,
+                                code=action.code,
+                                parent=operational.code,
+                                title=action.title,
+                                weight=action.weight,
+                                kpi=action.kpi,
+                                note=action.note,
+                                source=source,
+                            )
+                        )
         for manager in self.managers:
-            found.append(ManagerialObjectiveAssigned(
-                key=manager.key, manager=manager.manager, items=manager.items, source=source
-            ))
+            found.append(
+                ManagerialObjectiveAssigned(
+                    key=manager.key, manager=manager.manager, items=manager.items, source=source
+                )
+            )
         return found
 
 

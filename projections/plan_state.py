@@ -105,7 +105,10 @@ class CycleState:
 
 
 def fold(
-    entries: Iterable[Entry], stream: str, *, as_of: date | None = None,
+    entries: Iterable[Entry],
+    stream: str,
+    *,
+    as_of: date | None = None,
     known_at: datetime | None = None,
 ) -> CycleState:
     """Replay a cycle's entries into its state as of `as_of` and as known at `known_at`."""
@@ -146,15 +149,29 @@ def apply(state: CycleState, entry: Entry) -> None:
         case PublicationRecorded():
             state.publication = entry
         case MeasurementRecorded():
-            _observe(state, event.action, entry.event_id, Observation(
-                kind="measurement", value=event.value, unit=event.unit, event_id=entry.event_id
-            ))
+            _observe(
+                state,
+                event.action,
+                entry.event_id,
+                Observation(
+                    kind="measurement", value=event.value, unit=event.unit, event_id=entry.event_id
+                ),
+            )
         case AssessmentRecorded():
-            _observe(state, event.action, entry.event_id, Observation(
-                kind=event.kind, level=event.level, completed_on=event.completed_on,
-                precision=event.precision, met=event.met, achievement=event.achievement,
-                event_id=entry.event_id,
-            ))
+            _observe(
+                state,
+                event.action,
+                entry.event_id,
+                Observation(
+                    kind=event.kind,
+                    level=event.level,
+                    completed_on=event.completed_on,
+                    precision=event.precision,
+                    met=event.met,
+                    achievement=event.achievement,
+                    event_id=entry.event_id,
+                ),
+            )
         case MeasurementCorrected():
             _correct(state, event)
         case OverrideRecorded():
@@ -204,13 +221,22 @@ def apply_plan_change(state: CycleState, event: object, on: date) -> None:
     match event:
         case PerspectiveDefined():
             state.nodes[event.key] = Node(
-                key=event.key, level="perspective", title=event.title, weight=event.weight,
+                key=event.key,
+                level="perspective",
+                title=event.title,
+                weight=event.weight,
                 in_force_from=on,
             )
         case ObjectiveDefined():
             state.nodes[event.key] = Node(
-                key=event.key, level=event.level, title=event.title, parent=event.parent,
-                code=event.code, weight=event.weight, target=event.target, kpi=event.kpi,
+                key=event.key,
+                level=event.level,
+                title=event.title,
+                parent=event.parent,
+                code=event.code,
+                weight=event.weight,
+                target=event.target,
+                kpi=event.kpi,
                 in_force_from=on,
             )
         case ObjectiveAmended():
@@ -229,6 +255,13 @@ def apply_plan_change(state: CycleState, event: object, on: date) -> None:
             state.managers[event.key] = event
         case _:
             pass
+
+
+def action_kpi(node: Node) -> Kpi:
+    """The KPI of an action node (every action has one: the plan refuses an action without)."""
+    if node.kpi is None:
+        raise ValueError(f"{node.level} {node.key} has no KPI")
+    return node.kpi
 
 
 def descendants(nodes: dict[str, Node], key: str) -> list[str]:

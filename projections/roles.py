@@ -39,7 +39,10 @@ ROLES: dict[str, str] = {
 }
 
 _PLAN = (
-    PerspectiveDefined, ObjectiveDefined, ObjectiveAmended, ObjectiveWithdrawn,
+    PerspectiveDefined,
+    ObjectiveDefined,
+    ObjectiveAmended,
+    ObjectiveWithdrawn,
     ManagerialObjectiveAssigned,
 )
 _ALLOWED: dict[type[LedgerEvent], tuple[str, ...]] = {
@@ -166,7 +169,11 @@ def check_role_name(role: str) -> None:
 
 
 def authorise(
-    identity: Identity, stream: str, actor: str, role: str, role_stated: bool,
+    identity: Identity,
+    stream: str,
+    actor: str,
+    role: str,
+    role_stated: bool,
     events: Iterable[LedgerEvent],
 ) -> str:
     """Check that `actor` may record `events` in `stream`; return the role to record.

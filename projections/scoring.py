@@ -88,11 +88,14 @@ def check_fits(action: str, kpi: Kpi, observation: Observation, policy: ScoringP
             f"level {observation.level!r} of action {action} is not a level of this cycle's "
             f"policy ({levels})"
         )
-    if observation.kind == "measurement" and observation.unit and kpi.unit:
-        if _unit_key(observation.unit) != _unit_key(kpi.unit):
-            raise ValueKindMismatch(
-                f"action {action} is measured in {kpi.unit!r}, not {observation.unit!r}"
-            )
+    unit = observation.unit
+    if (
+        observation.kind == "measurement"
+        and unit
+        and kpi.unit
+        and _unit_key(unit) != _unit_key(kpi.unit)
+    ):
+        raise ValueKindMismatch(f"action {action} is measured in {kpi.unit!r}, not {unit!r}")
 
 
 def _unit_key(unit: str) -> str:
@@ -116,12 +119,13 @@ def rule_score(
     kpi: Kpi, observation: Observation, policy: ScoringPolicy
 ) -> tuple[Decimal | None, str]:
     """What the KPI's rule gives from the observed facts, with a one-line reason."""
-    if kpi.kind == "threshold" and observation.value is not None:
-        return _threshold(kpi, observation.value, policy)
-    if kpi.kind == "proportional" and observation.value is not None:
-        return _proportional(kpi, observation.value)
-    if kpi.kind == "deadline" and observation.completed_on is not None:
-        return _deadline(kpi, observation, policy)
+    value, target, done = observation.value, kpi.target, observation.completed_on
+    if kpi.kind == "threshold" and value is not None and target is not None:
+        return _threshold(kpi, target, value, policy)
+    if kpi.kind == "proportional" and value is not None and target is not None:
+        return _proportional(kpi, target, value)
+    if kpi.kind == "deadline" and done is not None and kpi.deadline is not None:
+        return _deadline(kpi.deadline, done, observation.precision, policy)
     if kpi.kind == "qualitative" and observation.level is not None:
         score = policy.qualitative_levels[observation.level.lower()]
         return score, f"level {observation.level} scores {score}"
@@ -131,14 +135,15 @@ def rule_score(
     return None, "no measured value: the rule cannot score it"
 
 
-def _threshold(kpi: Kpi, value: Decimal, policy: ScoringPolicy) -> tuple[Decimal, str]:
-    assert kpi.target is not None
+def _threshold(
+    kpi: Kpi, target: Decimal, value: Decimal, policy: ScoringPolicy
+) -> tuple[Decimal, str]:
     higher = kpi.direction == "higher"
 
     def reaches(bound: Decimal) -> bool:
         return value >= bound if higher else value <= bound
 
-    steps = [("target", kpi.target, policy.levels.target)]
+    steps = [("target", target, policy.levels.target)]
     for threshold in sorted(kpi.thresholds, key=lambda t: 0 if t.level == "medio" else 1):
         steps.append((threshold.level, threshold.value, getattr(policy.levels, threshold.level)))
     for level, bound, score in steps:
@@ -148,30 +153,29 @@ def _threshold(kpi: Kpi, value: Decimal, policy: ScoringPolicy) -> tuple[Decimal
     return policy.levels.below, f"{value} is worse than {last_level} {last_bound}"
 
 
-def _proportional(kpi: Kpi, value: Decimal) -> tuple[Decimal, str]:
-    assert kpi.target is not None
+def _proportional(kpi: Kpi, target: Decimal, value: Decimal) -> tuple[Decimal, str]:
     cap = kpi.cap if kpi.cap is not None else HUNDRED
     if kpi.direction == "higher":
-        ratio = HUNDRED if kpi.target == 0 else value / kpi.target * HUNDRED
+        ratio = HUNDRED if target == 0 else value / target * HUNDRED
     else:
-        ratio = cap if value <= 0 else kpi.target / value * HUNDRED
+        ratio = cap if value <= 0 else target / value * HUNDRED
     score = max(Decimal(0), min(cap, ratio))
-    return score, f"{value} against target {kpi.target}, capped at {cap}"
+    return score, f"{value} against target {target}, capped at {cap}"
 
 
-def _deadline(kpi: Kpi, observation: Observation, policy: ScoringPolicy) -> tuple[Decimal, str]:
-    assert kpi.deadline is not None and observation.completed_on is not None
-    done = observation.completed_on
-    if observation.precision == "month":
+def _deadline(
+    deadline: date, done: date, precision: Precision | None, policy: ScoringPolicy
+) -> tuple[Decimal, str]:
+    if precision == "month":
         # Known only to the month: on time only if the whole month is within the deadline.
         done = done.replace(day=calendar.monthrange(done.year, done.month)[1])
-    late = (done - kpi.deadline).days
+    late = (done - deadline).days
     if late <= 0:
-        return policy.levels.target, f"done {done} by the deadline {kpi.deadline}"
+        return policy.levels.target, f"done {done} by the deadline {deadline}"
     for step in sorted(policy.deadline_steps, key=lambda s: s.days_late):
         if late <= step.days_late:
-            return step.score, f"done {late} days after the deadline {kpi.deadline}"
-    return policy.levels.below, f"done {done}, {late} days after the deadline {kpi.deadline}"
+            return step.score, f"done {late} days after the deadline {deadline}"
+    return policy.levels.below, f"done {done}, {late} days after the deadline {deadline}"
 
 
 def month_end(year: int, month: int) -> date:

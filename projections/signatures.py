@@ -93,7 +93,10 @@ class SigningKey:
 
 
 def check_signing(
-    identity: Identity, stream: str, actor: str, key: SigningKey | None,
+    identity: Identity,
+    stream: str,
+    actor: str,
+    key: SigningKey | None,
     events: Iterable[LedgerEvent],
 ) -> None:
     """Refuse an append that must be signed and is not, or whose key may not sign it."""
@@ -148,7 +151,8 @@ class SignatureChecker:
         identity = self.identities.setdefault(row.stream, Identity())
         event = (
             decode_event(row.type, row.schema_version, row.payload)
-            if row.type in IDENTITY_TYPES else None
+            if row.type in IDENTITY_TYPES
+            else None
         )
         problem = self._problem(identity, row, event)
         if problem is not None:

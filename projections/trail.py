@@ -118,7 +118,9 @@ class Subjects:
             case OverrideRecorded() | OverrideWithdrawn():
                 return event.node
             case (
-                PerspectiveDefined() | ObjectiveDefined() | ObjectiveAmended()
+                PerspectiveDefined()
+                | ObjectiveDefined()
+                | ObjectiveAmended()
                 | ObjectiveWithdrawn()
             ):
                 return event.key
@@ -291,12 +293,21 @@ def trail(entries: Sequence[Entry], wanted: TrailFilter) -> list[TrailRow]:
         if wanted.node is not None and key not in nodes.get(entry.stream, set()):
             continue
         event = entry.event
-        rows.append(TrailRow(
-            entry.seq, entry.stream, entry.type, entry.effective_date, entry.recorded_at,
-            entry.actor, entry.role, tree.label(key) if key else None,
-            summary(event, tree, subjects.seqs),
-            entry.signature is not None, event.source,
-        ))
+        rows.append(
+            TrailRow(
+                entry.seq,
+                entry.stream,
+                entry.type,
+                entry.effective_date,
+                entry.recorded_at,
+                entry.actor,
+                entry.role,
+                tree.label(key) if key else None,
+                summary(event, tree, subjects.seqs),
+                entry.signature is not None,
+                event.source,
+            )
+        )
     return rows
 
 

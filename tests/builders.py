@@ -35,58 +35,158 @@ class StepClock:
         return self.now
 
 
-def threshold_kpi(target: int, medio: int | None = None, minimo: int | None = None,
-                  direction: str = "higher", unit: str = "n.") -> dict[str, Any]:
+def threshold_kpi(
+    target: int,
+    medio: int | None = None,
+    minimo: int | None = None,
+    direction: str = "higher",
+    unit: str = "n.",
+) -> dict[str, Any]:
     thresholds = []
     if medio is not None:
         thresholds.append({"level": "medio", "value": medio})
     if minimo is not None:
         thresholds.append({"level": "minimo", "value": minimo})
-    return {"description": "kpi", "kind": "threshold", "unit": unit, "direction": direction,
-            "target": target, "thresholds": thresholds}
+    return {
+        "description": "kpi",
+        "kind": "threshold",
+        "unit": unit,
+        "direction": direction,
+        "target": target,
+        "thresholds": thresholds,
+    }
 
 
 def small_plan(**policy: Any) -> dict[str, Any]:
     """Two perspectives, three strategic objectives, a handful of actions of every kind."""
     return {
-        "cycle": {"id": STREAM, "entity": "test-ente", "entity_name": "Ente di prova",
-                  "year": 2020, "policy": policy},
+        "cycle": {
+            "id": STREAM,
+            "entity": "test-ente",
+            "entity_name": "Ente di prova",
+            "year": 2020,
+            "policy": policy,
+        },
         "perspectives": [
-            {"key": "p1", "title": "Prima prospettiva", "strategic": [
-                {"key": "s1", "title": "Primo strategico", "target": 80, "operational": [
-                    {"code": "1.1", "title": "Operativo 1.1", "weight": 60, "actions": [
-                        {"code": "1.1.1", "title": "Soglie", "weight": 50,
-                         "kpi": threshold_kpi(100, 90, 80)},
-                        {"code": "1.1.2", "title": "Giorni", "weight": 50,
-                         "kpi": threshold_kpi(28, 29, 30, direction="lower", unit="giorni")},
-                    ]},
-                    {"code": "1.2", "title": "Operativo 1.2", "weight": 40, "actions": [
-                        {"code": "1.2.1", "title": "Scadenza", "weight": 100,
-                         "kpi": {"description": "entro luglio", "kind": "deadline",
-                                 "deadline": "2020-07-31", "target_label": "luglio"}},
-                    ]},
-                ]},
-                {"key": "s2", "title": "Secondo strategico", "target": 100, "operational": [
-                    {"code": "2.1", "title": "Operativo 2.1", "weight": 100, "actions": [
-                        {"code": "2.1.1", "title": "Qualità", "weight": 40,
-                         "kpi": {"description": "livello", "kind": "qualitative",
-                                 "target_label": "qualitativo"}},
-                        {"code": "2.1.2", "title": "Fatto o no", "weight": 30,
-                         "kpi": {"description": "fatto", "kind": "boolean"}},
-                        {"code": "2.1.3", "title": "Proporzionale", "weight": 30,
-                         "kpi": {"description": "quota", "kind": "proportional", "unit": "%",
-                                 "target": 50}},
-                    ]},
-                ]},
-            ]},
-            {"key": "p2", "title": "Seconda prospettiva", "strategic": [
-                {"key": "s3", "title": "Terzo strategico", "target": 80, "operational": [
-                    {"code": "3.1", "title": "Operativo 3.1", "weight": 100, "actions": [
-                        {"code": "3.1.1", "title": "Conteggio", "weight": 100,
-                         "kpi": threshold_kpi(10)},
-                    ]},
-                ]},
-            ]},
+            {
+                "key": "p1",
+                "title": "Prima prospettiva",
+                "strategic": [
+                    {
+                        "key": "s1",
+                        "title": "Primo strategico",
+                        "target": 80,
+                        "operational": [
+                            {
+                                "code": "1.1",
+                                "title": "Operativo 1.1",
+                                "weight": 60,
+                                "actions": [
+                                    {
+                                        "code": "1.1.1",
+                                        "title": "Soglie",
+                                        "weight": 50,
+                                        "kpi": threshold_kpi(100, 90, 80),
+                                    },
+                                    {
+                                        "code": "1.1.2",
+                                        "title": "Giorni",
+                                        "weight": 50,
+                                        "kpi": threshold_kpi(
+                                            28, 29, 30, direction="lower", unit="giorni"
+                                        ),
+                                    },
+                                ],
+                            },
+                            {
+                                "code": "1.2",
+                                "title": "Operativo 1.2",
+                                "weight": 40,
+                                "actions": [
+                                    {
+                                        "code": "1.2.1",
+                                        "title": "Scadenza",
+                                        "weight": 100,
+                                        "kpi": {
+                                            "description": "entro luglio",
+                                            "kind": "deadline",
+                                            "deadline": "2020-07-31",
+                                            "target_label": "luglio",
+                                        },
+                                    },
+                                ],
+                            },
+                        ],
+                    },
+                    {
+                        "key": "s2",
+                        "title": "Secondo strategico",
+                        "target": 100,
+                        "operational": [
+                            {
+                                "code": "2.1",
+                                "title": "Operativo 2.1",
+                                "weight": 100,
+                                "actions": [
+                                    {
+                                        "code": "2.1.1",
+                                        "title": "Qualità",
+                                        "weight": 40,
+                                        "kpi": {
+                                            "description": "livello",
+                                            "kind": "qualitative",
+                                            "target_label": "qualitativo",
+                                        },
+                                    },
+                                    {
+                                        "code": "2.1.2",
+                                        "title": "Fatto o no",
+                                        "weight": 30,
+                                        "kpi": {"description": "fatto", "kind": "boolean"},
+                                    },
+                                    {
+                                        "code": "2.1.3",
+                                        "title": "Proporzionale",
+                                        "weight": 30,
+                                        "kpi": {
+                                            "description": "quota",
+                                            "kind": "proportional",
+                                            "unit": "%",
+                                            "target": 50,
+                                        },
+                                    },
+                                ],
+                            },
+                        ],
+                    },
+                ],
+            },
+            {
+                "key": "p2",
+                "title": "Seconda prospettiva",
+                "strategic": [
+                    {
+                        "key": "s3",
+                        "title": "Terzo strategico",
+                        "target": 80,
+                        "operational": [
+                            {
+                                "code": "3.1",
+                                "title": "Operativo 3.1",
+                                "weight": 100,
+                                "actions": [
+                                    {
+                                        "code": "3.1.1",
+                                        "title": "Conteggio",
+                                        "weight": 100,
+                                        "kpi": threshold_kpi(10),
+                                    },
+                                ],
+                            },
+                        ],
+                    },
+                ],
+            },
         ],
     }
 
@@ -113,7 +213,9 @@ def measure(store: SqlEventStore, action: str, value: str, on: date = date(2021,
 
 
 def sqlite_store(tmp_path: Path, clock: StepClock | None = None) -> SqlEventStore:
-    return open_store(f"sqlite:///{tmp_path / 'ledger.db'}", create=True, clock=clock or StepClock())
+    return open_store(
+        f"sqlite:///{tmp_path / 'ledger.db'}", create=True, clock=clock or StepClock()
+    )
 
 
 def ledger_rows(store: SqlEventStore) -> Iterator[int]:

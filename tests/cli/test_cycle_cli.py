@@ -39,27 +39,37 @@ def plan_file(tmp_path: Path) -> Path:
 def approved(db_url: str, plan_file: Path) -> str:
     assert ledger(db_url, "init")[0] == 0
     assert ledger(db_url, "plan", "import", str(plan_file), "--date", "20/01/2020")[0] == 0
-    code, out = ledger(db_url, "record", "approval", "plan", "--act", "delibera n. 5/GC",
-                       "--date", "27/01/2020")
+    code, out = ledger(
+        db_url, "record", "approval", "plan", "--act", "delibera n. 5/GC", "--date", "27/01/2020"
+    )
     assert code == 0, out
     return db_url
 
 
 def test_a_measurement_is_recorded_with_an_italian_number(approved: str) -> None:
-    code, out = ledger(approved, "record", "measurement", "1.1.2", "28,5 gg", "--date", "30/04/2021")
+    code, out = ledger(
+        approved, "record", "measurement", "1.1.2", "28,5 gg", "--date", "30/04/2021"
+    )
     assert code == 0, out
     assert out.startswith("recorded seq ") and "MeasurementRecorded in test-ente/2020" in out
     data = json.loads(ledger(approved, "replay", "--as-of", "2021-04-30", "--format", "json")[1])
     action = data["ente"]["perspectives"][0]["strategic"][0]["operational"][0]["actions"][1]
     assert (action["code"], action["measured"], action["computed"], action["result"]) == (
-        "1.1.2", "28,50", 80, 80)  # medio 29 reached, lower is better
+        "1.1.2",
+        "28,50",
+        80,
+        80,
+    )  # medio 29 reached, lower is better
 
 
 def test_an_unknown_action_exits_1_with_one_line_and_writes_nothing(approved: str) -> None:
     before = count(approved)
     code, out = ledger(approved, "record", "measurement", "9.9.9", "5", "--date", "30/04/2021")
-    assert (code, out) == (1, "Error: 9.9.9 is not in the plan of test-ente/2020 in force on "
-                              "2021-04-30 (see: ledger plan show)\n")
+    assert (code, out) == (
+        1,
+        "Error: 9.9.9 is not in the plan of test-ente/2020 in force on "
+        "2021-04-30 (see: ledger plan show)\n",
+    )
     assert count(approved) == before
 
 
@@ -96,7 +106,9 @@ def test_replay_in_every_format(approved: str) -> None:
     assert "Obiettivo strategico" in table and "% Raggiungimento" in table and "80,00 %" in table
     rows = ledger(approved, "replay", "--as-of", "2021-04-30", "--format", "csv")[1].splitlines()
     assert rows[0].startswith("level,key,code,parent,title,weight,kpi")
-    assert any(row.startswith("action,1.1.1,1.1.1,1.1,Soglie,50,") and ",80," in row for row in rows)
+    assert any(
+        row.startswith("action,1.1.1,1.1.1,1.1,Soglie,50,") and ",80," in row for row in rows
+    )
 
 
 def test_known_at_shows_what_the_ledger_held_before_a_correction(approved: str) -> None:
@@ -104,14 +116,29 @@ def test_known_at_shows_what_the_ledger_held_before_a_correction(approved: str) 
     seq = out.split()[2]
     log = json.loads(ledger(approved, "log", "--format", "json")[1])
     recorded = log[-1]["recorded_at"]
-    code, out = ledger(approved, "record", "correction", seq, "--value", "100", "--reason", "recount",
-                       "--date", "10/05/2021")
+    code, out = ledger(
+        approved,
+        "record",
+        "correction",
+        seq,
+        "--value",
+        "100",
+        "--reason",
+        "recount",
+        "--date",
+        "10/05/2021",
+    )
     assert code == 0, out
 
     def result(*extra: str) -> int:
-        data = json.loads(ledger(approved, "replay", "--as-of", "2021-06-30", "--format", "json",
-                                 *extra)[1])
-        return int(data["ente"]["perspectives"][0]["strategic"][0]["operational"][0]["actions"][0]["result"])
+        data = json.loads(
+            ledger(approved, "replay", "--as-of", "2021-06-30", "--format", "json", *extra)[1]
+        )
+        return int(
+            data["ente"]["perspectives"][0]["strategic"][0]["operational"][0]["actions"][0][
+                "result"
+            ]
+        )
 
     assert result() == 100
     assert result("--known-at", recorded) == 80
@@ -125,8 +152,11 @@ def test_several_cycles_need_cycle(approved: str, tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(other, allow_unicode=True), encoding="utf-8")
     ledger(approved, "plan", "import", str(path))
     code, out = ledger(approved, "replay")
-    assert (code, out) == (1, "Error: the ledger holds several cycles (test-ente/2020, "
-                              "test-ente/2021): choose one with --cycle\n")
+    assert (code, out) == (
+        1,
+        "Error: the ledger holds several cycles (test-ente/2020, "
+        "test-ente/2021): choose one with --cycle\n",
+    )
     assert ledger(approved, "replay", "--cycle", "test-ente/2020")[0] == 0
     code, out = ledger(approved, "replay", "--cycle", "nope/2020")
     assert code == 1 and out.startswith("Error: cycle nope/2020 does not exist")
@@ -145,9 +175,13 @@ def test_importing_the_same_plan_file_again_records_nothing(db_url: str, plan_fi
     [
         ("cycle: [", "piano.yaml: line 1: expected the node content"),
         ("perspectives: []\n", "piano.yaml: cycle: Field required"),
-        ("format: performance-ledger/plan/1\ncycle: {id: a/1, entity: a, entity_name: A, year: 2020}\n"
-         "perspectives:\n - {key: p, title: P, strategic: [{key: s, title: S, target: 1.400}]}\n",
-         "piano.yaml: line 4: 1.400 is ambiguous"),
+        (
+            "format: performance-ledger/plan/1\n"
+            "cycle: {id: a/1, entity: a, entity_name: A, year: 2020}\n"
+            "perspectives:\n"
+            " - {key: p, title: P, strategic: [{key: s, title: S, target: 1.400}]}\n",
+            "piano.yaml: line 4: 1.400 is ambiguous",
+        ),
         ("\xff\xfe", "piano.yaml: not a UTF-8 text file"),
     ],
 )

@@ -122,14 +122,16 @@ def planned(db_url: str, here: Path) -> str:
     plan = str(EXAMPLES / "sondrio-2020-plan.yaml")
     code, out = ledger(db_url, "plan", "import", plan, "--date", "27/01/2020")
     assert code == 0, out
-    code, out = ledger(db_url, "record", "approval", "plan", "--act", "delibera n. 5/GC",
-                       "--date", "27/01/2020")
+    code, out = ledger(
+        db_url, "record", "approval", "plan", "--act", "delibera n. 5/GC", "--date", "27/01/2020"
+    )
     assert code == 0, out
     return db_url
 
 
 def write_workbook(
-    path: Path, sheets: dict[str, Sequence[Sequence[Any]]],
+    path: Path,
+    sheets: dict[str, Sequence[Sequence[Any]]],
     merges: dict[str, Sequence[str]] | None = None,
     formats: dict[str, dict[str, str]] | None = None,
 ) -> Path:

@@ -20,16 +20,21 @@ from tests.formats.conftest import run_bytes
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 DIGEST = re.compile(r"ledger-digest seq=\d+ sha256=[0-9a-f]{64}")
 
 
 @pytest.fixture(scope="module")
 def page_text(shared_reference: str) -> str:
-    return run_bytes(shared_reference, "export", "--as-of", "30/06/2021", "--format",
-                     "html").decode("utf-8")
+    return run_bytes(
+        shared_reference, "export", "--as-of", "30/06/2021", "--format", "html"
+    ).decode("utf-8")
 
 
 def test_the_page_is_italian_self_contained_and_names_its_digest(page_text: str) -> None:
@@ -113,7 +118,10 @@ def test_the_page_in_a_real_browser_shows_the_figures_passes_axe_and_fetches_not
     assert page.locator(".ente-result .cifra").inner_text() == "96,67 %"
     overrides = page.locator("#t-override").locator("xpath=..").locator("tbody tr")
     assert [overrides.nth(i).locator("th").inner_text() for i in range(overrides.count())] == [
-        "3.3.1", "3.4.1", "8.1.1"]
+        "3.3.1",
+        "3.4.1",
+        "8.1.1",
+    ]
     assert DIGEST.search(page.locator("footer").inner_text())
 
     page.keyboard.press("Tab")

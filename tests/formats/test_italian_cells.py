@@ -23,12 +23,18 @@ from events.errors import UsageError
 FILES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 amounts = st.decimals(
-    min_value=Decimal("-999999999.999999"), max_value=Decimal("999999999.999999"), places=6,
-    allow_nan=False, allow_infinity=False,
+    min_value=Decimal("-999999999.999999"),
+    max_value=Decimal("999999999.999999"),
+    places=6,
+    allow_nan=False,
+    allow_infinity=False,
 )
 measures = st.decimals(
-    min_value=Decimal("-99999999.99"), max_value=Decimal("99999999.99"), places=2,
-    allow_nan=False, allow_infinity=False,
+    min_value=Decimal("-99999999.99"),
+    max_value=Decimal("99999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
 )
 percentages = st.decimals(min_value=Decimal(0), max_value=Decimal(1000), places=2)
 days = st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2199, 12, 31))
@@ -72,8 +78,10 @@ def test_numbers_and_dates_survive_a_real_workbook(
         sheet.cell(number, 3, day).number_format = "DD/MM/YYYY"
     book.save(path)
     read = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    found = [(cells[0].number(), cells[1].number(), cells[2].value.date())
-             for _, cells in sheet_rows(read["Misure"], "misure.xlsx")]
+    found = [
+        (cells[0].number(), cells[1].number(), cells[2].value.date())
+        for _, cells in sheet_rows(read["Misure"], "misure.xlsx")
+    ]
     read.close()
     assert found == [(value, value, day) for value, day in rows]
 
@@ -84,10 +92,13 @@ def test_numbers_and_dates_survive_an_italian_excel_csv(
     tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[Decimal, dt.date]]
 ) -> None:
     path = tmp_path_factory.mktemp("csv") / "misure.csv"
-    path.write_bytes(excel_csv(
-        ({"valore": value, "data": day} for value, day in rows), ["valore", "data"],
-        ["valore", "data"],
-    ))
+    path.write_bytes(
+        excel_csv(
+            ({"valore": value, "data": day} for value, day in rows),
+            ["valore", "data"],
+            ["valore", "data"],
+        )
+    )
     found = list(csv_rows(path, "misure.csv"))[1:]
     assert [(c[0].decimal(), parse_date(c[1].text())) for _, c in found] == rows
 
@@ -102,8 +113,15 @@ def test_a_value_that_stays_ambiguous_or_is_not_a_number_is_refused(text: str) -
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("35,87 gg", "35.87"), ("€ 165,80", "165.80"), ("27,78%", "27.78"), ("1.400", "1400"),
-     ("1.234.567,5", "1234567.5"), ("−3,5", "-3.5"), (" 1.100 ", "1100")],
+    [
+        ("35,87 gg", "35.87"),
+        ("€ 165,80", "165.80"),
+        ("27,78%", "27.78"),
+        ("1.400", "1400"),
+        ("1.234.567,5", "1234567.5"),
+        ("−3,5", "-3.5"),
+        (" 1.100 ", "1100"),
+    ],
 )
 def test_italian_writing_of_numbers_is_read_as_written(text: str, value: str) -> None:
     assert Cell(text, "x").decimal() == Decimal(value)
@@ -113,5 +131,6 @@ def test_a_csv_in_the_windows_code_page_is_decoded(tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
     path.write_bytes("codice;unità;valore\r\n9.1.3;€;165,80\r\n".encode("cp1252"))
     assert [[c.value for c in cells] for _, cells in csv_rows(path, "m.csv")] == [
-        ["codice", "unità", "valore"], ["9.1.3", "€", "165,80"]]
-
+        ["codice", "unità", "valore"],
+        ["9.1.3", "€", "165,80"],
+    ]

@@ -78,22 +78,26 @@ def test_a_workbook_with_real_numbers_percentages_and_dates_is_recorded(
 ) -> None:
     write_workbook(
         here / "misure.xlsx",
-        {"Misure": [
-            ["Misurazioni 2020"],
-            [],
-            ["Codice", "Valore", "Unità", "Data", "Periodo", "Raggiungimento", "Evidenza"],
-            ["3.3.1", 35.87, "giorni", dt.date(2021, 4, 30), 2020, None, "riga 3.3.1"],
-            ["6.1.1", 0.7153, None, dt.date(2021, 4, 30), "2020-01..2020-06", None, None],
-            ["3.3.5", dt.date(2020, 12, 14), None, "30/04/2021", None, None, None],
-            ["3.1.1", None, None, dt.date(2021, 4, 30), None, 100, None],
-        ]},
+        {
+            "Misure": [
+                ["Misurazioni 2020"],
+                [],
+                ["Codice", "Valore", "Unità", "Data", "Periodo", "Raggiungimento", "Evidenza"],
+                ["3.3.1", 35.87, "giorni", dt.date(2021, 4, 30), 2020, None, "riga 3.3.1"],
+                ["6.1.1", 0.7153, None, dt.date(2021, 4, 30), "2020-01..2020-06", None, None],
+                ["3.3.5", dt.date(2020, 12, 14), None, "30/04/2021", None, None, None],
+                ["3.1.1", None, None, dt.date(2021, 4, 30), None, 100, None],
+            ]
+        },
         formats={"Misure": {"B5": "0.00%"}},
     )
     code, out = ledger(planned, "record", "measurements", "misure.xlsx")
     assert (code, out) == (0, f"recorded 4 of 4 rows of misure.xlsx in {REFERENCE}\n")
     found = {row["action"]: row for row in recorded(planned)}
     assert (found["3.3.1"]["value"], found["3.3.1"]["evidence"]) == (
-        "35.87", "riga 3.3.1 (misure.xlsx:Misure:B4)")
+        "35.87",
+        "riga 3.3.1 (misure.xlsx:Misure:B4)",
+    )
     assert (found["6.1.1"]["value"], found["6.1.1"]["unit"]) == ("71.53", "%")
     assert found["6.1.1"]["period"] == {"start": "2020-01-01", "end": "2020-06-30"}
     assert found["3.3.5"]["completed_on"] == "2020-12-14"
@@ -109,7 +113,8 @@ def test_the_same_rows_imported_again_are_recorded_once_even_from_another_file(
     write_csv(here / "misure-bis.csv", [*ROWS, "1.1.1;6;;30/04/2021;nuova riga"], "utf-8-sig")
     code, out = ledger(planned, "record", "measurements", "misure-bis.csv")
     assert (code, out) == (
-        0, f"recorded 1 of 8 rows of misure-bis.csv in {REFERENCE} (7 already recorded)\n"
+        0,
+        f"recorded 1 of 8 rows of misure-bis.csv in {REFERENCE} (7 already recorded)\n",
     )
     assert count(planned) == before + 1
 
@@ -117,16 +122,20 @@ def test_the_same_rows_imported_again_are_recorded_once_even_from_another_file(
 def test_every_refused_row_is_reported_in_one_pass_and_nothing_is_written(
     planned: str, here: Path
 ) -> None:
-    write_csv(here / "misure.csv", [
-        "1.1.1;6;;30/04/2021;",
-        "3.3.1;1.10;;30/04/2021;",
-        "9.9.9;5;;30/04/2021;",
-        "1.1.2;dodici;;30/04/2021;",
-        "1.2.1;7;;31/02/2021;",
-        "3.3.2;4,42 gg;%;30/04/2021;",
-        "1.3.2;ottimo;;30/04/2021;",
-        "1.1.1;6;;30/04/2021;",
-    ], "cp1252")
+    write_csv(
+        here / "misure.csv",
+        [
+            "1.1.1;6;;30/04/2021;",
+            "3.3.1;1.10;;30/04/2021;",
+            "9.9.9;5;;30/04/2021;",
+            "1.1.2;dodici;;30/04/2021;",
+            "1.2.1;7;;31/02/2021;",
+            "3.3.2;4,42 gg;%;30/04/2021;",
+            "1.3.2;ottimo;;30/04/2021;",
+            "1.1.1;6;;30/04/2021;",
+        ],
+        "cp1252",
+    )
     before = count(planned)
     code, out = ledger(planned, "record", "measurements", "misure.csv")
     assert code == 1, out
@@ -156,11 +165,16 @@ def test_a_row_the_plan_refuses_alone_is_reported_the_same_way(planned: str, her
 
 
 def test_cells_of_a_workbook_are_named_by_sheet_and_cell(planned: str, here: Path) -> None:
-    write_workbook(here / "misure.xlsx", {"Misure": [
-        ["codice", "valore", "data"],
-        ["3.3.1", "35.87", dt.date(2021, 4, 30)],
-        ["3.3.2", 4.42, "domani"],
-    ]})
+    write_workbook(
+        here / "misure.xlsx",
+        {
+            "Misure": [
+                ["codice", "valore", "data"],
+                ["3.3.1", "35.87", dt.date(2021, 4, 30)],
+                ["3.3.2", 4.42, "domani"],
+            ]
+        },
+    )
     code, out = ledger(planned, "record", "measurements", "misure.xlsx")
     assert code == 1, out
     assert lines(out) == [
@@ -176,19 +190,44 @@ def test_cells_of_a_workbook_are_named_by_sheet_and_cell(planned: str, here: Pat
     ("name", "content", "message", "exit_code"),
     [
         ("misure.csv", b"", "misure.csv: the file is empty (a CSV file was expected)", 2),
-        ("misure.csv", b"%PDF-1.4\n\x00\x01binary", "misure.csv: not a CSV text file (is it a "
-         "spreadsheet? save it as .csv)", 2),
-        ("misure.xlsx", b"codice;valore;data\n", "misure.xlsx: not an Excel workbook (.xlsx): "
-         "the file is not a spreadsheet", 2),
-        ("misure.ods", b"PK\x03\x04", "misure.ods: .ods is not a measurements file: use .xlsx "
-         "or .csv", 2),
-        ("misure.csv", b"codice;valore;data\r\n", "misure.csv: no measurements below the "
-         "header row", 2),
-        ("misure.csv", b"codice;valore;evidenza\r\n3.3.1;35,87;x\r\n", "misure.csv: no column "
-         "'data' (the header in row 1 has: codice, valore, evidenza): add the day each "
-         "measurement was taken, or give --date", 2),
-        ("misure.csv", b"a;b\r\n1;2\r\n", "misure.csv: no header row found in the first 15 rows",
-         2),
+        (
+            "misure.csv",
+            b"%PDF-1.4\n\x00\x01binary",
+            "misure.csv: not a CSV text file (is it a spreadsheet? save it as .csv)",
+            2,
+        ),
+        (
+            "misure.xlsx",
+            b"codice;valore;data\n",
+            "misure.xlsx: not an Excel workbook (.xlsx): the file is not a spreadsheet",
+            2,
+        ),
+        (
+            "misure.ods",
+            b"PK\x03\x04",
+            "misure.ods: .ods is not a measurements file: use .xlsx or .csv",
+            2,
+        ),
+        (
+            "misure.csv",
+            b"codice;valore;data\r\n",
+            "misure.csv: no measurements below the header row",
+            2,
+        ),
+        (
+            "misure.csv",
+            b"codice;valore;evidenza\r\n3.3.1;35,87;x\r\n",
+            "misure.csv: no column "
+            "'data' (the header in row 1 has: codice, valore, evidenza): add the day each "
+            "measurement was taken, or give --date",
+            2,
+        ),
+        (
+            "misure.csv",
+            b"a;b\r\n1;2\r\n",
+            "misure.csv: no header row found in the first 15 rows",
+            2,
+        ),
     ],
     ids=["empty", "binary", "text-as-xlsx", "ods", "header-only", "missing-column", "no-header"],
 )
@@ -207,21 +246,35 @@ def test_a_workbook_without_the_measurements_sheet_names_the_sheets_it_has(
 ) -> None:
     write_workbook(here / "misure.xlsx", {"Foglio1": [["x"]], "Foglio2": [["y"]]})
     code, out = ledger(planned, "record", "measurements", "misure.xlsx")
-    assert (code, lines(out)) == (2, [
-        "Error: misure.xlsx: no sheet named 'Misure' (the workbook has 'Foglio1', 'Foglio2'): "
-        "rename the sheet, or choose one with --sheet"
-    ])
+    assert (code, lines(out)) == (
+        2,
+        [
+            "Error: misure.xlsx: no sheet named 'Misure' (the workbook has 'Foglio1', 'Foglio2'): "
+            "rename the sheet, or choose one with --sheet"
+        ],
+    )
 
 
 def test_sheet_option_chooses_the_sheet_and_date_option_fills_empty_dates(
     planned: str, here: Path
 ) -> None:
-    write_workbook(here / "misure.xlsx", {
-        "Note": [["niente"]],
-        "Aprile": [["codice", "valore"], ["1.1.1", 6], ["1.1.2", "655"]],
-    })
-    code, out = ledger(planned, "record", "measurements", "misure.xlsx", "--sheet", "aprile",
-                       "--date", "30/04/2021")
+    write_workbook(
+        here / "misure.xlsx",
+        {
+            "Note": [["niente"]],
+            "Aprile": [["codice", "valore"], ["1.1.1", 6], ["1.1.2", "655"]],
+        },
+    )
+    code, out = ledger(
+        planned,
+        "record",
+        "measurements",
+        "misure.xlsx",
+        "--sheet",
+        "aprile",
+        "--date",
+        "30/04/2021",
+    )
     assert (code, out) == (0, f"recorded 2 of 2 rows of misure.xlsx in {REFERENCE}\n")
     assert [row["on"] for row in recorded(planned)] == [dt.date(2021, 4, 30)] * 2
     assert recorded(planned)[1]["value"] == str(Decimal(655))

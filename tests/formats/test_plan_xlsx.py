@@ -21,30 +21,129 @@ CYCLE: list[list[Any]] = [
     ["denominazione", "Camera di commercio di Sondrio"],
     ["anno", 2021],
 ]
-GROUPS = ["Prospettiva BSC", "Obiettivo Strategico", "Obiettivi operativi", None, None,
-          "Azioni", None, None, None, None, None, None, None]
-LABELS = [None, None, "cod.", "titolo / descrizione", "peso", "cod.",
-          "titolo / descrizione", "Peso", "kpi", "target", "soglia medio", "soglia minimo",
-          "direzione"]
-ROWS: list[list[Any]] = [
-    ["TESSUTO ECONOMICO LOCALE", "Competitività del territorio", "1.1", "Capitale Umano", 1,
-     "1.1.1", "Progetti attivati", 0.5, "numero di iniziative attivate", "4", None, None,
-     "più alto"],
-    [None, None, None, None, None,
-     "1.1.2", "Soggetti coinvolti", 0.5, "numero di soggetti coinvolti", "880", "750", "600",
-     None],
-    ["PROCESSI INTERNI", "La qualità dei processi", "3.3", "Tempi istruttori", "100%",
-     "3.3.1", "Tempi di istruttoria", "60%", "durata istruttoria (gg.)", "28 gg", "29", "30",
-     None],
-    [None, None, None, None, None,
-     "3.3.5", "Emissione ruoli esattoriali", "20%", "tempi di emissione", "dicembre", None,
-     None, None],
-    [None, None, None, None, None,
-     "3.3.8", "Gestione diretta SUAP", "20%", "livello del servizio", "qualitativo", None,
-     None, None],
+GROUPS = [
+    "Prospettiva BSC",
+    "Obiettivo Strategico",
+    "Obiettivi operativi",
+    None,
+    None,
+    "Azioni",
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
 ]
-MERGES = ["A1:A2", "B1:B2", "C1:E1", "F1:M1", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4",
-          "A5:A7", "B5:B7", "C5:C7", "D5:D7", "E5:E7"]
+LABELS = [
+    None,
+    None,
+    "cod.",
+    "titolo / descrizione",
+    "peso",
+    "cod.",
+    "titolo / descrizione",
+    "Peso",
+    "kpi",
+    "target",
+    "soglia medio",
+    "soglia minimo",
+    "direzione",
+]
+ROWS: list[list[Any]] = [
+    [
+        "TESSUTO ECONOMICO LOCALE",
+        "Competitività del territorio",
+        "1.1",
+        "Capitale Umano",
+        1,
+        "1.1.1",
+        "Progetti attivati",
+        0.5,
+        "numero di iniziative attivate",
+        "4",
+        None,
+        None,
+        "più alto",
+    ],
+    [
+        None,
+        None,
+        None,
+        None,
+        None,
+        "1.1.2",
+        "Soggetti coinvolti",
+        0.5,
+        "numero di soggetti coinvolti",
+        "880",
+        "750",
+        "600",
+        None,
+    ],
+    [
+        "PROCESSI INTERNI",
+        "La qualità dei processi",
+        "3.3",
+        "Tempi istruttori",
+        "100%",
+        "3.3.1",
+        "Tempi di istruttoria",
+        "60%",
+        "durata istruttoria (gg.)",
+        "28 gg",
+        "29",
+        "30",
+        None,
+    ],
+    [
+        None,
+        None,
+        None,
+        None,
+        None,
+        "3.3.5",
+        "Emissione ruoli esattoriali",
+        "20%",
+        "tempi di emissione",
+        "dicembre",
+        None,
+        None,
+        None,
+    ],
+    [
+        None,
+        None,
+        None,
+        None,
+        None,
+        "3.3.8",
+        "Gestione diretta SUAP",
+        "20%",
+        "livello del servizio",
+        "qualitativo",
+        None,
+        None,
+        None,
+    ],
+]
+MERGES = [
+    "A1:A2",
+    "B1:B2",
+    "C1:E1",
+    "F1:M1",
+    "A3:A4",
+    "B3:B4",
+    "C3:C4",
+    "D3:D4",
+    "E3:E4",
+    "A5:A7",
+    "B5:B7",
+    "C5:C7",
+    "D5:D7",
+    "E5:E7",
+]
 
 
 def seed_like(path: Path, rows: list[list[Any]] | None = None, **changes: Any) -> Path:
@@ -102,16 +201,22 @@ def test_a_plan_laid_out_like_the_seed_with_merged_cells_is_imported(
     days = nodes["3.3.1"].kpi
     assert days is not None
     assert (days.kind, days.unit, days.direction, days.target, days.target_label) == (
-        "threshold", "giorni", "lower", Decimal(28), "28 gg")
+        "threshold",
+        "giorni",
+        "lower",
+        Decimal(28),
+        "28 gg",
+    )
     assert [(t.level, t.value) for t in days.thresholds] == [
-        ("medio", Decimal(29)), ("minimo", Decimal(30))]
+        ("medio", Decimal(29)),
+        ("minimo", Decimal(30)),
+    ]
     people = nodes["1.1.2"].kpi
     assert people is not None
     assert (people.direction, people.target) == ("higher", Decimal(880))
     deadline = nodes["3.3.5"].kpi
     assert deadline is not None
-    assert (deadline.kind, deadline.deadline) == (
-        "deadline", date(2021, 12, 31))
+    assert (deadline.kind, deadline.deadline) == ("deadline", date(2021, 12, 31))
     level = nodes["3.3.8"].kpi
     assert level is not None
     assert (level.kind, level.target_label) == ("qualitative", "qualitativo")
@@ -148,10 +253,10 @@ def test_every_bad_cell_is_reported_in_one_pass_and_nothing_is_written(
     empty_db: str, here: Path
 ) -> None:
     rows = [list(row) for row in ROWS]
-    rows[0][7] = "dieci"          # H3: text in a number cell
-    rows[1][9] = "1.10"           # J4: an ambiguous target
-    rows[2][12] = "a caso"        # M5: not a direction
-    rows[4][8] = None             # I7: no kpi
+    rows[0][7] = "dieci"  # H3: text in a number cell
+    rows[1][9] = "1.10"  # J4: an ambiguous target
+    rows[2][12] = "a caso"  # M5: not a direction
+    rows[4][8] = None  # I7: no kpi
     seed_like(here / "piano.xlsx", rows)
     before = count(empty_db)
     code, out = ledger(empty_db, "plan", "import", "piano.xlsx", "--date", "20/01/2021")
@@ -187,12 +292,18 @@ def test_a_numeric_kpi_without_direction_or_thresholds_is_refused_not_guessed(
     ("content", "message"),
     [
         (b"", "piano.xlsx: the file is empty (an Excel workbook (.xlsx) was expected)"),
-        (b"prospettiva;obiettivo\n", "piano.xlsx: not an Excel workbook (.xlsx): the file is "
-         "not a spreadsheet"),
-        (b"PK\x03\x04 not really a zip", "piano.xlsx: not an Excel workbook (.xlsx): the file "
-         "is not a spreadsheet"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "piano.xlsx: an old Excel 97-2003 "
-         "(.xls) workbook: save it as .xlsx (Excel Workbook)"),
+        (
+            b"prospettiva;obiettivo\n",
+            "piano.xlsx: not an Excel workbook (.xlsx): the file is not a spreadsheet",
+        ),
+        (
+            b"PK\x03\x04 not really a zip",
+            "piano.xlsx: not an Excel workbook (.xlsx): the file is not a spreadsheet",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64,
+            "piano.xlsx: an old Excel 97-2003 (.xls) workbook: save it as .xlsx (Excel Workbook)",
+        ),
     ],
     ids=["empty", "text", "broken-zip", "xls"],
 )
@@ -210,18 +321,25 @@ def test_a_missing_cycle_sheet_is_named_with_the_sheets_there_are(
 ) -> None:
     seed_like(here / "piano.xlsx", Ciclo=None)
     code, out = ledger(empty_db, "plan", "import", "piano.xlsx")
-    assert (code, lines(out)) == (2, [
-        "Error: piano.xlsx: no sheet named 'Ciclo' (the workbook has 'Cruscotto'): rename the sheet"
-    ])
+    assert (code, lines(out)) == (
+        2,
+        [
+            "Error: piano.xlsx: no sheet named 'Ciclo' (the workbook has 'Cruscotto'): "
+            "rename the sheet"
+        ],
+    )
 
 
 def test_a_plan_on_a_wrongly_named_sheet_is_refused(empty_db: str, here: Path) -> None:
     write_workbook(here / "piano.xlsx", {"Ciclo": CYCLE, "Foglio1": [GROUPS, LABELS, *ROWS]})
     code, out = ledger(empty_db, "plan", "import", "piano.xlsx")
-    assert (code, lines(out)) == (2, [
-        "Error: piano.xlsx: no sheet named 'Cruscotto' (the workbook has 'Ciclo', 'Foglio1'): "
-        "rename the sheet"
-    ])
+    assert (code, lines(out)) == (
+        2,
+        [
+            "Error: piano.xlsx: no sheet named 'Cruscotto' (the workbook has 'Ciclo', 'Foglio1'): "
+            "rename the sheet"
+        ],
+    )
 
 
 def test_a_missing_column_is_named_with_the_header_there_is(empty_db: str, here: Path) -> None:
@@ -239,10 +357,13 @@ def test_a_missing_column_is_named_with_the_header_there_is(empty_db: str, here:
 def test_a_sheet_without_the_cruscotto_header_is_refused(empty_db: str, here: Path) -> None:
     write_workbook(here / "piano.xlsx", {"Ciclo": CYCLE, "Cruscotto": [["a", "b"], [1, 2]]})
     code, out = ledger(empty_db, "plan", "import", "piano.xlsx")
-    assert (code, lines(out)) == (2, [
-        "Error: piano.xlsx:Cruscotto: no header row with 'cod.' and 'kpi' in the first 15 rows "
-        "(is this the cruscotto?)"
-    ])
+    assert (code, lines(out)) == (
+        2,
+        [
+            "Error: piano.xlsx:Cruscotto: no header row with 'cod.' and 'kpi' in the first 15 rows "
+            "(is this the cruscotto?)"
+        ],
+    )
 
 
 def test_an_empty_plan_sheet_is_named(empty_db: str, here: Path) -> None:
@@ -254,7 +375,10 @@ def test_an_empty_plan_sheet_is_named(empty_db: str, here: Path) -> None:
 def test_a_cycle_sheet_without_its_year_is_refused(empty_db: str, here: Path) -> None:
     seed_like(here / "piano.xlsx", Ciclo=CYCLE[:3])
     code, out = ledger(empty_db, "plan", "import", "piano.xlsx")
-    assert (code, lines(out)) == (2, [
-        "Error: piano.xlsx:Ciclo: no row 'anno' (the sheet needs ciclo, ente, denominazione "
-        "and anno, one per row with its value beside it)"
-    ])
+    assert (code, lines(out)) == (
+        2,
+        [
+            "Error: piano.xlsx:Ciclo: no row 'anno' (the sheet needs ciclo, ente, denominazione "
+            "and anno, one per row with its value beside it)"
+        ],
+    )

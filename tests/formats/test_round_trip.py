@@ -55,23 +55,54 @@ def copied(
     recorded from the same workbook, and its three overrides decided again."""
     folder = tmp_path_factory.mktemp("round-trip")
     with reference_database(request.param, folder) as db, chdir(folder):
-        code, out = ledger(db, "export", "--as-of", "30/06/2021", "--format", "xlsx",
-                           "--output", "cruscotto.xlsx", "--cycle", REFERENCE)
+        code, out = ledger(
+            db,
+            "export",
+            "--as-of",
+            "30/06/2021",
+            "--format",
+            "xlsx",
+            "--output",
+            "cruscotto.xlsx",
+            "--cycle",
+            REFERENCE,
+        )
         assert code == 0, out
-        code, out = ledger(db, "plan", "import", "cruscotto.xlsx", "--cycle", COPY,
-                           "--date", "27/01/2020")
+        code, out = ledger(
+            db, "plan", "import", "cruscotto.xlsx", "--cycle", COPY, "--date", "27/01/2020"
+        )
         assert code == 0, out
         assert out.startswith(f"recorded 87 events in {COPY}"), out
-        code, out = ledger(db, "record", "approval", "plan", "--act", "delibera n. 5/GC",
-                           "--date", "27/01/2020", "--cycle", COPY)
+        code, out = ledger(
+            db,
+            "record",
+            "approval",
+            "plan",
+            "--act",
+            "delibera n. 5/GC",
+            "--date",
+            "27/01/2020",
+            "--cycle",
+            COPY,
+        )
         assert code == 0, out
         code, out = ledger(db, "record", "measurements", "cruscotto.xlsx", "--cycle", COPY)
         assert (code, out) == (0, f"recorded 49 of 49 rows of cruscotto.xlsx in {COPY}\n")
         for node, achievement in (("3.3.1", "60"), ("8.1.1", "60"), ("3.4.1", "100")):
             code, out = ledger(
-                db, "record", "override", node, achievement, "--cycle", COPY,
-                "--oiv-heard", "07/06/2021", "--date", "07/06/2021",
-                "--rationale", f"as in {REFERENCE}",
+                db,
+                "record",
+                "override",
+                node,
+                achievement,
+                "--cycle",
+                COPY,
+                "--oiv-heard",
+                "07/06/2021",
+                "--date",
+                "07/06/2021",
+                "--rationale",
+                f"as in {REFERENCE}",
             )
             assert code == 0, out
         yield Copied(db, folder)
@@ -111,10 +142,12 @@ def test_with_the_same_measurements_and_overrides_the_cruscotto_is_the_same(
 
 def test_importing_the_same_workbook_again_records_nothing(copied: Copied) -> None:
     with chdir(copied.folder):
-        code, out = ledger(copied.db, "plan", "import", "cruscotto.xlsx", "--cycle", COPY,
-                           "--date", "27/01/2020")
+        code, out = ledger(
+            copied.db, "plan", "import", "cruscotto.xlsx", "--cycle", COPY, "--date", "27/01/2020"
+        )
         assert (code, out) == (0, f"cruscotto.xlsx: already recorded in {COPY}; nothing to do\n")
         code, out = ledger(copied.db, "record", "measurements", "cruscotto.xlsx", "--cycle", COPY)
     assert (code, out) == (
-        0, f"recorded 0 of 49 rows of cruscotto.xlsx in {COPY} (49 already recorded)\n"
+        0,
+        f"recorded 0 of 49 rows of cruscotto.xlsx in {COPY} (49 already recorded)\n",
     )

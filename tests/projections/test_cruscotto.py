@@ -36,12 +36,23 @@ def cruscotto(store: SqlEventStore, as_of: date = END, known_at=None) -> Cruscot
 def measure_everything(store: SqlEventStore, on: date = date(2021, 4, 30)) -> None:
     measure(store, "1.1.1", "95", on)  # medio 90 reached -> 80
     measure(store, "1.1.2", "28", on)  # lower is better, target 28 -> 100
-    acts.record_assessment(store, STREAM, "1.2.1", "deadline", year_2020(), on, CONTROLLER,
-                           completed_on=date(2020, 7, 15), precision="day")  # by 31/07 -> 100
-    acts.record_assessment(store, STREAM, "2.1.1", "qualitative", year_2020(), on, CONTROLLER,
-                           level="buono")  # -> 80
-    acts.record_assessment(store, STREAM, "2.1.2", "boolean", year_2020(), on, CONTROLLER,
-                           met=True)  # -> 100
+    acts.record_assessment(
+        store,
+        STREAM,
+        "1.2.1",
+        "deadline",
+        year_2020(),
+        on,
+        CONTROLLER,
+        completed_on=date(2020, 7, 15),
+        precision="day",
+    )  # by 31/07 -> 100
+    acts.record_assessment(
+        store, STREAM, "2.1.1", "qualitative", year_2020(), on, CONTROLLER, level="buono"
+    )  # -> 80
+    acts.record_assessment(
+        store, STREAM, "2.1.2", "boolean", year_2020(), on, CONTROLLER, met=True
+    )  # -> 100
     measure(store, "2.1.3", "40", on)  # proportional 40/50 -> 80
     measure(store, "3.1.1", "12", on)  # target 10 -> 100
 
@@ -93,24 +104,31 @@ def test_an_amendment_changes_the_cruscotto_only_from_its_approval(tmp_path: Pat
     approved_cycle(store)
     measure(store, "1.1.1", "95", date(2020, 6, 30))  # -> 80
     measure(store, "1.1.2", "28", date(2020, 6, 30))  # -> 100
-    changes = [ObjectiveAmended(key="1.1.1", weight=Decimal(70), reason="delibera 54/GC"),
-               ObjectiveAmended(key="1.1.2", weight=Decimal(30), reason="delibera 54/GC")]
+    changes = [
+        ObjectiveAmended(key="1.1.1", weight=Decimal(70), reason="delibera 54/GC"),
+        ObjectiveAmended(key="1.1.2", weight=Decimal(30), reason="delibera 54/GC"),
+    ]
     acts.change_plan(store, STREAM, changes, date(2020, 7, 10), CONTROLLER)
     assert cruscotto(store, as_of=date(2020, 7, 20)).node("1.1").result == 90  # still pending
-    acts.record_approval(store, STREAM, "plan_update", "delibera n. 54/GC", date(2020, 7, 14), GIUNTA)
+    acts.record_approval(
+        store, STREAM, "plan_update", "delibera n. 54/GC", date(2020, 7, 14), GIUNTA
+    )
     assert cruscotto(store, as_of=date(2020, 7, 13)).node("1.1").result == 90  # 0,5x80 + 0,5x100
     assert cruscotto(store, as_of=date(2020, 7, 14)).node("1.1").result == 86  # 0,7x80 + 0,3x100
 
 
-def test_a_correction_replaces_the_value_and_known_at_shows_what_was_held_before(tmp_path: Path) -> None:
+def test_a_correction_replaces_the_value_and_known_at_shows_what_was_held_before(
+    tmp_path: Path,
+) -> None:
     clock = StepClock()
     store = sqlite_store(tmp_path, clock)
     approved_cycle(store)
     wrong = measure(store, "1.1.1", "95")  # -> 80
     before_correction = clock.advance(days=10)
     clock.advance(days=1)
-    acts.record_correction(store, STREAM, str(wrong), "recount", date(2021, 5, 10), CONTROLLER,
-                           value=Decimal(100))
+    acts.record_correction(
+        store, STREAM, str(wrong), "recount", date(2021, 5, 10), CONTROLLER, value=Decimal(100)
+    )
     assert cruscotto(store).node("1.1.1").result == 100
     assert cruscotto(store, known_at=before_correction).node("1.1.1").result == 80
     assert cruscotto(store, as_of=date(2021, 5, 9)).node("1.1.1").result == 80
@@ -121,8 +139,16 @@ def test_the_override_keeps_the_computed_score_visible(tmp_path: Path) -> None:
     store = sqlite_store(tmp_path)
     approved_cycle(store)
     measure(store, "1.1.2", "35,87".replace(",", "."))  # worse than minimo 30 -> 0
-    acts.record_override(store, STREAM, "1.1.2", Decimal(60), "sentito l'OIV: volumi eccezionali",
-                         date(2021, 6, 7), date(2021, 6, 7), DIREZIONE)
+    acts.record_override(
+        store,
+        STREAM,
+        "1.1.2",
+        Decimal(60),
+        "sentito l'OIV: volumi eccezionali",
+        date(2021, 6, 7),
+        date(2021, 6, 7),
+        DIREZIONE,
+    )
     node = cruscotto(store).node("1.1.2")
     assert (node.computed, node.override and node.override.achievement, node.result) == (0, 60, 60)
     assert cruscotto(store, as_of=date(2021, 6, 6)).node("1.1.2").result == 0

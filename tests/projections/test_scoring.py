@@ -16,18 +16,28 @@ POLICY = ScoringPolicy()
 def kpi_days() -> Kpi:
     """3.3.1 of the reference: "target di 28 giorni (100%), con soglie successive a 29 e 30"."""
     return Kpi(
-        description="durata istruttoria (gg.)", kind="threshold", unit="giorni",
-        direction="lower", target=Decimal(28),
-        thresholds=(Threshold(level="medio", value=Decimal(29)),
-                    Threshold(level="minimo", value=Decimal(30))),
+        description="durata istruttoria (gg.)",
+        kind="threshold",
+        unit="giorni",
+        direction="lower",
+        target=Decimal(28),
+        thresholds=(
+            Threshold(level="medio", value=Decimal(29)),
+            Threshold(level="minimo", value=Decimal(30)),
+        ),
     )
 
 
 def kpi_count() -> Kpi:
     return Kpi(
-        description="imprese coinvolte", kind="threshold", unit="n.", target=Decimal(1400),
-        thresholds=(Threshold(level="medio", value=Decimal(1100)),
-                    Threshold(level="minimo", value=Decimal(1000))),
+        description="imprese coinvolte",
+        kind="threshold",
+        unit="n.",
+        target=Decimal(1400),
+        thresholds=(
+            Threshold(level="medio", value=Decimal(1100)),
+            Threshold(level="minimo", value=Decimal(1000)),
+        ),
     )
 
 
@@ -39,7 +49,9 @@ def measured(value: str) -> Observation:
     ("value", "expected"),
     [("28", 100), ("27", 100), ("28,5", 80), ("29", 80), ("30", 60), ("35,87", 0)],
 )
-def test_lower_is_better_thresholds_give_the_levels_of_the_reference(value: str, expected: int) -> None:
+def test_lower_is_better_thresholds_give_the_levels_of_the_reference(
+    value: str, expected: int
+) -> None:
     score = score_action(kpi_days(), measured(value.replace(",", ".")), POLICY)
     assert score.computed == expected
     assert score.scored_by == "rule"
@@ -48,13 +60,19 @@ def test_lower_is_better_thresholds_give_the_levels_of_the_reference(value: str,
 @pytest.mark.parametrize(
     ("value", "expected"), [("1500", 100), ("1400", 100), ("1100", 80), ("1050", 60), ("999", 0)]
 )
-def test_higher_is_better_thresholds_give_target_medio_minimo_and_zero(value: str, expected: int) -> None:
+def test_higher_is_better_thresholds_give_target_medio_minimo_and_zero(
+    value: str, expected: int
+) -> None:
     assert score_action(kpi_count(), measured(value), POLICY).computed == expected
 
 
 def test_a_policy_with_other_levels_scores_other_figures_without_code_changes() -> None:
-    policy = ScoringPolicy.model_validate({"levels": {"target": 100, "medio": 75, "minimo": 50, "below": 10}})
-    assert [score_action(kpi_count(), measured(v), policy).computed for v in ("1100", "1000", "1")] == [75, 50, 10]
+    policy = ScoringPolicy.model_validate(
+        {"levels": {"target": 100, "medio": 75, "minimo": 50, "below": 10}}
+    )
+    assert [
+        score_action(kpi_count(), measured(v), policy).computed for v in ("1100", "1000", "1")
+    ] == [75, 50, 10]
 
 
 def test_a_threshold_kpi_without_lower_levels_scores_zero_below_target() -> None:
@@ -87,7 +105,9 @@ def test_a_deadline_met_to_the_day_scores_100_and_a_late_one_scores_0() -> None:
     assert score_action(july, done(date(2020, 8, 1)), POLICY).computed == 0
 
 
-def test_a_completion_known_only_to_the_month_is_late_if_the_month_ends_after_the_deadline() -> None:
+def test_a_completion_known_only_to_the_month_is_late_if_the_month_ends_after_the_deadline() -> (
+    None
+):
     september = deadline(date(2020, 9, 30))
     assert score_action(september, done(date(2020, 9, 1), "month"), POLICY).computed == 100
     # 3.5.2 of the reference: due in September, done in October.
@@ -114,8 +134,9 @@ def test_yes_no_kpis_score_100_or_0() -> None:
 
 
 def test_a_stated_achievement_is_the_score_but_the_rule_stays_visible() -> None:
-    stated = Observation("deadline", completed_on=date(2020, 10, 1), precision="month",
-                         achievement=Decimal(100))
+    stated = Observation(
+        "deadline", completed_on=date(2020, 10, 1), precision="month", achievement=Decimal(100)
+    )
     score = score_action(deadline(date(2020, 9, 30)), stated, POLICY)
     assert (score.computed, score.rule_score, score.scored_by) == (100, 0, "assessment")
 
@@ -143,11 +164,18 @@ def test_a_level_the_policy_does_not_know_is_refused() -> None:
 
 def test_a_measurement_in_another_unit_is_refused() -> None:
     with pytest.raises(ValueKindMismatch, match="measured in 'giorni', not '%'"):
-        check_fits("3.3.1", kpi_days(), Observation("measurement", value=Decimal(3), unit="%"), POLICY)
+        check_fits(
+            "3.3.1", kpi_days(), Observation("measurement", value=Decimal(3), unit="%"), POLICY
+        )
     check_fits("3.3.1", kpi_days(), Observation("measurement", value=Decimal(3), unit="gg"), POLICY)
 
 
 def test_thresholds_that_do_not_get_worse_are_refused_in_the_plan() -> None:
     with pytest.raises(ValueError, match="thresholds must get worse"):
-        Kpi(description="giorni", kind="threshold", direction="lower", target=Decimal(28),
-            thresholds=(Threshold(level="medio", value=Decimal(27)),))
+        Kpi(
+            description="giorni",
+            kind="threshold",
+            direction="lower",
+            target=Decimal(28),
+            thresholds=(Threshold(level="medio", value=Decimal(27)),),
+        )

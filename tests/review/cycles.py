@@ -66,10 +66,16 @@ def reviewed_cycle(url: str) -> Iterator[SqlEventStore]:
     clock.now = at(2020, 1, 27)
     acts.record_approval(store, STREAM, "plan", "delibera n. 5/GC", date(2020, 1, 27), GIUNTA)
     clock.now = at(2020, 7, 10)
-    acts.change_plan(store, STREAM, [
-        ObjectiveAmended(key="1.1", weight=Decimal(50), reason="Covid: meno incontri"),
-        ObjectiveAmended(key="1.2", weight=Decimal(50), reason="Covid: meno incontri"),
-    ], date(2020, 7, 10), CONTROLLER)
+    acts.change_plan(
+        store,
+        STREAM,
+        [
+            ObjectiveAmended(key="1.1", weight=Decimal(50), reason="Covid: meno incontri"),
+            ObjectiveAmended(key="1.2", weight=Decimal(50), reason="Covid: meno incontri"),
+        ],
+        date(2020, 7, 10),
+        CONTROLLER,
+    )
     clock.now = at(2020, 7, 14)
     acts.record_approval(
         store, STREAM, "plan_update", "delibera n. 54/GC", date(2020, 7, 14), GIUNTA
@@ -77,16 +83,41 @@ def reviewed_cycle(url: str) -> Iterator[SqlEventStore]:
     clock.now = at(2021, 4, 30)
     measure(store, "1.1.1", "95")
     measure(store, "1.1.2", "28")
-    acts.record_assessment(store, STREAM, "1.2.1", "deadline", year_2020(), date(2021, 4, 30),
-                           CONTROLLER, completed_on=date(2020, 7, 20), precision="day")
-    acts.record_assessment(store, STREAM, "2.1.1", "qualitative", year_2020(), date(2021, 4, 30),
-                           CONTROLLER, level="eccellente")
-    acts.record_assessment(store, STREAM, "2.1.2", "boolean", year_2020(), date(2021, 4, 30),
-                           CONTROLLER, met=True)
+    acts.record_assessment(
+        store,
+        STREAM,
+        "1.2.1",
+        "deadline",
+        year_2020(),
+        date(2021, 4, 30),
+        CONTROLLER,
+        completed_on=date(2020, 7, 20),
+        precision="day",
+    )
+    acts.record_assessment(
+        store,
+        STREAM,
+        "2.1.1",
+        "qualitative",
+        year_2020(),
+        date(2021, 4, 30),
+        CONTROLLER,
+        level="eccellente",
+    )
+    acts.record_assessment(
+        store, STREAM, "2.1.2", "boolean", year_2020(), date(2021, 4, 30), CONTROLLER, met=True
+    )
     measure(store, "2.1.3", "40")
     clock.now = at(2021, 5, 10)
-    acts.record_correction(store, STREAM, str(SEQS.corrected), "recount of the files",
-                           date(2021, 5, 10), CONTROLLER, value=Decimal(100))
+    acts.record_correction(
+        store,
+        STREAM,
+        str(SEQS.corrected),
+        "recount of the files",
+        date(2021, 5, 10),
+        CONTROLLER,
+        value=Decimal(100),
+    )
     clock.now = at(2021, 6, 14)
     acts.record_approval(store, STREAM, "relazione", None, date(2021, 6, 14), GIUNTA)
     clock.now = at(2021, 7, 15)
@@ -106,15 +137,37 @@ def neglected_cycle(url: str) -> Iterator[SqlEventStore]:
         store, STREAM, "plan_update", "delibera n. 54/GC", date(2020, 7, 14), GIUNTA
     )
     clock.now = at(2020, 9, 1)
-    acts.change_plan(store, STREAM, [ObjectiveAmended(key="1.1", title="Nuovo titolo", reason="x")],
-                     date(2020, 9, 1), CONTROLLER)
+    acts.change_plan(
+        store,
+        STREAM,
+        [ObjectiveAmended(key="1.1", title="Nuovo titolo", reason="x")],
+        date(2020, 9, 1),
+        CONTROLLER,
+    )
     clock.now = at(2021, 4, 30)
     measure(store, "1.1.1", "100")
-    acts.record_assessment(store, STREAM, "1.2.1", "deadline", year_2020(), date(2021, 4, 30),
-                           CONTROLLER, completed_on=date(2020, 10, 1), precision="month",
-                           achievement=Decimal(100))
-    acts.record_override(store, STREAM, "1.1.2", Decimal(60), "sentito l'OIV: volumi eccezionali",
-                         date(2021, 4, 29), date(2021, 4, 30), DIREZIONE)
+    acts.record_assessment(
+        store,
+        STREAM,
+        "1.2.1",
+        "deadline",
+        year_2020(),
+        date(2021, 4, 30),
+        CONTROLLER,
+        completed_on=date(2020, 10, 1),
+        precision="month",
+        achievement=Decimal(100),
+    )
+    acts.record_override(
+        store,
+        STREAM,
+        "1.1.2",
+        Decimal(60),
+        "sentito l'OIV: volumi eccezionali",
+        date(2021, 4, 29),
+        date(2021, 4, 30),
+        DIREZIONE,
+    )
     clock.now = at(2021, 7, 1)
     acts.close_cycle(store, STREAM, date(2021, 7, 1), GIUNTA)
     yield store

@@ -39,7 +39,9 @@ def test_the_three_overrides_are_shown_with_their_rationale_and_the_oiv_date(
 ) -> None:
     overrides = of_kind(findings(sondrio, SONDRIO), "override")
     assert [(f.severity, f.node) for f in overrides] == [
-        ("nota", "3.3.1"), ("nota", "8.1.1"), ("nota", "3.4.1"),
+        ("nota", "3.3.1"),
+        ("nota", "8.1.1"),
+        ("nota", "3.4.1"),
     ]
     first = overrides[0]
     assert first.reason.startswith(
@@ -55,7 +57,9 @@ def test_the_three_overrides_are_shown_with_their_rationale_and_the_oiv_date(
 def test_3_5_2_is_a_score_a_rule_would_not_give(sondrio: SqlEventStore) -> None:
     [finding] = of_kind(findings(sondrio, SONDRIO), "unruled_score")
     assert (finding.severity, finding.node, finding.title) == (
-        "alta", "3.5.2", "Remotizzazione procedure"
+        "alta",
+        "3.5.2",
+        "Remotizzazione procedure",
     )
     assert finding.reason == (
         "3.5.2 scored 100,00 % by assessment where the KPI's rule gives 0,00 % (target settembre, "
@@ -78,11 +82,13 @@ def test_competitivita_delle_imprese_printed_90_00_where_the_evidence_gives_90_4
 ) -> None:
     mismatches = of_kind(findings(sondrio, SONDRIO), "reported_mismatch")
     imprese = [f for f in mismatches if f.node == "competitivita-delle-imprese"]
-    assert [(f.severity, f.reason) for f in imprese] == [(
-        "alta",
-        "Relazione sulla Performance 2020, tabella 3.1, Risultato misurato: the result of "
-        "'Competitività delle Imprese' printed 90,00 %, the evidence gives 90,40 %",
-    )]
+    assert [(f.severity, f.reason) for f in imprese] == [
+        (
+            "alta",
+            "Relazione sulla Performance 2020, tabella 3.1, Risultato misurato: the result of "
+            "'Competitività delle Imprese' printed 90,00 %, the evidence gives 90,40 %",
+        )
+    ]
 
 
 def test_the_prose_5_objectives_at_100_is_not_the_8_of_9_the_evidence_gives(
@@ -90,11 +96,13 @@ def test_the_prose_5_objectives_at_100_is_not_the_8_of_9_the_evidence_gives(
 ) -> None:
     mismatches = of_kind(findings(sondrio, SONDRIO), "reported_mismatch")
     counted = [f for f in mismatches if "strategic objectives at 100 %" in f.reason]
-    assert [(f.node, f.reason.split(": ", 1)[1]) for f in counted] == [(
-        None,
-        "the strategic objectives at 100 % printed 5, the evidence gives 8 of 9 "
-        "(5 have a measured result of 100 %)",
-    )]
+    assert [(f.node, f.reason.split(": ", 1)[1]) for f in counted] == [
+        (
+            None,
+            "the strategic objectives at 100 % printed 5, the evidence gives 8 of 9 "
+            "(5 have a measured result of 100 %)",
+        )
+    ]
 
 
 def test_every_other_printed_figure_agrees_with_the_evidence(sondrio: SqlEventStore) -> None:
@@ -109,10 +117,16 @@ def test_every_other_printed_figure_agrees_with_the_evidence(sondrio: SqlEventSt
 def test_the_legal_deadlines_were_met(sondrio: SqlEventStore) -> None:
     deadlines = of_kind(findings(sondrio, SONDRIO), "deadline")
     assert [(f.severity, f.reason) for f in deadlines] == [
-        ("nota", "the Piano della Performance approved 27/01/2020 (delibera n. 5/GC, seq "
-                 f"{deadlines[0].seqs[0]}): in time for the legal deadline 31/01/2020"),
-        ("nota", "the Relazione sulla Performance approved 14/06/2021 (no act number, seq "
-                 f"{deadlines[1].seqs[0]}): in time for the legal deadline 30/06/2021"),
+        (
+            "nota",
+            "the Piano della Performance approved 27/01/2020 (delibera n. 5/GC, seq "
+            f"{deadlines[0].seqs[0]}): in time for the legal deadline 31/01/2020",
+        ),
+        (
+            "nota",
+            "the Relazione sulla Performance approved 14/06/2021 (no act number, seq "
+            f"{deadlines[1].seqs[0]}): in time for the legal deadline 30/06/2021",
+        ),
     ]
 
 
@@ -199,8 +213,12 @@ def test_known_at_reviews_the_ledger_as_it_stood_before_the_late_entry(
 ) -> None:
     from tests.review.cycles import at
 
-    found = audit(list(reviewed.read_stream(TEST_STREAM)), TEST_STREAM, as_of=REVIEW_DAY,
-                  known_at=at(2021, 7, 1))
+    found = audit(
+        list(reviewed.read_stream(TEST_STREAM)),
+        TEST_STREAM,
+        as_of=REVIEW_DAY,
+        known_at=at(2021, 7, 1),
+    )
     assert of_kind(found, "backdated") == []
     assert of_kind(found, "after_relazione") == []
     assert [f.node for f in of_kind(found, "unmeasured")] == ["3.1.1"]
@@ -214,10 +232,16 @@ def test_a_piano_approved_after_31_january_misses_the_legal_deadline(
 ) -> None:
     deadlines = of_kind(findings(neglected, TEST_STREAM), "deadline")
     assert [(f.severity, f.reason) for f in deadlines] == [
-        ("alta", "no approval of the Relazione sulla Performance is recorded; it was due by "
-                 "30/06/2021 (art. 10 D.Lgs. 150/2009)"),
-        ("alta", "the Piano della Performance approved 10/02/2020 (delibera n. 9/GC, seq 18): "
-                 "10 days after the legal deadline 31/01/2020 (art. 10 D.Lgs. 150/2009)"),
+        (
+            "alta",
+            "no approval of the Relazione sulla Performance is recorded; it was due by "
+            "30/06/2021 (art. 10 D.Lgs. 150/2009)",
+        ),
+        (
+            "alta",
+            "the Piano della Performance approved 10/02/2020 (delibera n. 9/GC, seq 18): "
+            "10 days after the legal deadline 31/01/2020 (art. 10 D.Lgs. 150/2009)",
+        ),
     ]
 
 
@@ -261,12 +285,24 @@ def test_weights_that_do_not_sum_to_100_are_named(reviewed: SqlEventStore) -> No
     # The use cases refuse such a plan; a ledger written by other means is still reviewed.
     [head] = [reviewed.head()]
     assert head is not None
-    reviewed.append(TEST_STREAM, [
-        NewEvent(ObjectiveAmended(key="1.1", weight=Decimal(70), reason="x"), date(2021, 8, 1),
-                 "controller-1", "controller"),
-        NewEvent(ApprovalRecorded(subject="plan_update", act="n. 99/GC"), date(2021, 8, 2),
-                 "segreteria", "giunta-secretariat"),
-    ], expected_version=reviewed.stream_version(TEST_STREAM))
+    reviewed.append(
+        TEST_STREAM,
+        [
+            NewEvent(
+                ObjectiveAmended(key="1.1", weight=Decimal(70), reason="x"),
+                date(2021, 8, 1),
+                "controller-1",
+                "controller",
+            ),
+            NewEvent(
+                ApprovalRecorded(subject="plan_update", act="n. 99/GC"),
+                date(2021, 8, 2),
+                "segreteria",
+                "giunta-secretariat",
+            ),
+        ],
+        expected_version=reviewed.stream_version(TEST_STREAM),
+    )
     [weights] = of_kind(findings(reviewed, TEST_STREAM), "weights")
     assert (weights.severity, weights.node) == ("alta", "s1")
     assert weights.reason == "the weights under s1 sum to 120 %, not 100 % (1.1, 1.2)"

@@ -12,9 +12,12 @@ def test_the_example_registers_its_actors_in_their_roles(sondrio_url: str) -> No
     registry = json.loads(result.stdout)
     assert not registry["open"]
     assert {a["actor"]: a["role"] for a in registry["actors"]} == {
-        "amministratore": "administrator", "controllo-gestione": "controller",
-        "segreteria-giunta": "giunta-secretariat", "segretario-generale": "direzione",
-        "oiv": "oiv", "ufficio-trasparenza": "publisher",
+        "amministratore": "administrator",
+        "controllo-gestione": "controller",
+        "segreteria-giunta": "giunta-secretariat",
+        "segretario-generale": "direzione",
+        "oiv": "oiv",
+        "ufficio-trasparenza": "publisher",
     }
 
 
@@ -47,10 +50,15 @@ def test_the_history_of_3_3_1_shows_the_override_over_the_computed_score(
     events = json.loads(result.stdout)["events"]
     last = events[-1]
     assert (last["type"], last["actor"], last["role"]) == (
-        "OverrideRecorded", "segretario-generale", "direzione"
+        "OverrideRecorded",
+        "segretario-generale",
+        "direzione",
     )
     assert (last["before"], last["after"], last["result_before"], last["result_after"]) == (
-        "—", "60,00 %", 0, 60
+        "—",
+        "60,00 %",
+        0,
+        60,
     )
     measured = events[-2]
     assert (measured["summary"], measured["result_after"]) == ("misura 3.3.1 = 35,87 giorni", 0)
@@ -59,8 +67,9 @@ def test_the_history_of_3_3_1_shows_the_override_over_the_computed_score(
 def test_the_diff_from_april_to_june_is_made_by_the_overrides_and_3_4_1(
     sondrio_url: str,
 ) -> None:
-    result = run(sondrio_url, "diff", "--from", "30/04/2021", "--to", "30/06/2021", "--format",
-                 "json")
+    result = run(
+        sondrio_url, "diff", "--from", "30/04/2021", "--to", "30/06/2021", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     nodes = {n["code"] or n["key"]: n for n in json.loads(result.stdout)["nodes"]}
     actions = sorted(code for code, n in nodes.items() if n["level"] == "action")
@@ -77,9 +86,23 @@ def test_a_reported_raggiungimento_of_an_operational_objective_is_refused(
     reviewed: SqlEventStore, db_url: str
 ) -> None:
     before = reviewed.count()
-    result = run(db_url, "--actor", "oiv-1", "record", "reported", "achievement", "84 %", "--node",
-                 "1.1", "--document", "Relazione", "--where", "tabella 3.1", "--date",
-                 "14/06/2021")
+    result = run(
+        db_url,
+        "--actor",
+        "oiv-1",
+        "record",
+        "reported",
+        "achievement",
+        "84 %",
+        "--node",
+        "1.1",
+        "--document",
+        "Relazione",
+        "--where",
+        "tabella 3.1",
+        "--date",
+        "14/06/2021",
+    )
     assert result.exit_code == 1, result.output
     assert result.stderr == (
         "Error: 1.1 is not a strategic objective: only those have a % raggiungimento (name no "
@@ -91,9 +114,23 @@ def test_a_reported_raggiungimento_of_an_operational_objective_is_refused(
 def test_a_reported_figure_is_compared_with_the_evidence(
     reviewed: SqlEventStore, db_url: str
 ) -> None:
-    result = run(db_url, "--actor", "oiv-1", "record", "reported", "result", "90,00 %", "--node",
-                 "s1", "--document", "Relazione", "--where", "tabella 3.1", "--date",
-                 "14/06/2021")
+    result = run(
+        db_url,
+        "--actor",
+        "oiv-1",
+        "record",
+        "reported",
+        "result",
+        "90,00 %",
+        "--node",
+        "s1",
+        "--document",
+        "Relazione",
+        "--where",
+        "tabella 3.1",
+        "--date",
+        "14/06/2021",
+    )
     assert result.exit_code == 0, result.output
     found = json.loads(run(db_url, "audit", "--as-of", "2021-12-31", "--format", "json").stdout)
     [mismatch] = [f for f in found["findings"] if f["kind"] == "reported_mismatch"]

@@ -59,7 +59,9 @@ def test_history_known_at_a_time_before_the_correction_ends_at_the_measurement(
 ) -> None:
     rows = as_csv(db_url, "history", "1.1.1", "--known-at", BEFORE_CORRECTION)
     assert [(r["seq"], r["after"], r["result_after"]) for r in rows][-1] == (
-        str(SEQS.first_measure), "95", "80"
+        str(SEQS.first_measure),
+        "95",
+        "80",
     )
     assert str(SEQS.correction) not in [r["seq"] for r in rows]
 
@@ -93,7 +95,9 @@ def test_history_without_a_code_is_the_performance_di_ente(
     assert found["node"]["title"] == "Performance di ente"
     last = found["events"][-1]
     assert (last["seq"], last["type"], last["result_after"]) == (
-        SEQS.relazione, "ApprovalRecorded", 98
+        SEQS.relazione,
+        "ApprovalRecorded",
+        98,
     )
     # The late entry takes its place at its effective date, not at the end.
     order = [e["seq"] for e in found["events"]]
@@ -129,8 +133,16 @@ def test_trail_filters_by_node_and_known_at_in_every_format(
 def test_trail_filters_by_role_type_and_effective_dates(
     reviewed: SqlEventStore, db_url: str
 ) -> None:
-    found = as_json(db_url, "trail", "--role", "giunta-secretariat", "--from", "01/07/2020",
-                    "--to", "31/12/2020")
+    found = as_json(
+        db_url,
+        "trail",
+        "--role",
+        "giunta-secretariat",
+        "--from",
+        "01/07/2020",
+        "--to",
+        "31/12/2020",
+    )
     assert [(r["seq"], r["actor"]) for r in found] == [(SEQS.plan_update, "segreteria")]
     typed = as_json(db_url, "trail", "--type", "MeasurementCorrected")
     assert [r["seq"] for r in typed] == [SEQS.correction]
@@ -169,7 +181,13 @@ def test_diff_known_at_a_time_before_the_correction_sees_no_change_in_may(
     reviewed: SqlEventStore, db_url: str
 ) -> None:
     options = (
-        "diff", "--from", "2021-05-01", "--to", "2021-05-31", "--known-at", BEFORE_CORRECTION
+        "diff",
+        "--from",
+        "2021-05-01",
+        "--to",
+        "2021-05-31",
+        "--known-at",
+        BEFORE_CORRECTION,
     )
     assert as_json(db_url, *options)["nodes"] == []
     assert as_csv(db_url, *options) == []
@@ -181,9 +199,16 @@ def test_diff_as_a_table_and_csv(reviewed: SqlEventStore, db_url: str) -> None:
     lines = ok(db_url, *options).splitlines()
     assert lines[0] == "Cruscotto test-ente/2020: dal 01/05/2021 al 31/05/2021"
     rows = as_csv(db_url, *options)
-    assert {"key": "1.1.1", "code": "1.1.1", "level": "action", "title": "Soglie",
-            "field": "measured", "before": "95", "after": "100",
-            "seqs": str(SEQS.correction)} in rows
+    assert {
+        "key": "1.1.1",
+        "code": "1.1.1",
+        "level": "action",
+        "title": "Soglie",
+        "field": "measured",
+        "before": "95",
+        "after": "100",
+        "seqs": str(SEQS.correction),
+    } in rows
 
 
 def test_diff_with_the_dates_the_wrong_way_round_is_a_usage_error(

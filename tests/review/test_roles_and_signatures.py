@@ -26,11 +26,23 @@ from tests.review.cycles import ADMIN, run
 
 DAY = "30/04/2021"
 ACTORS = {
-    "controller-1": "controller", "segreteria": "giunta-secretariat", "oiv-1": "oiv",
+    "controller-1": "controller",
+    "segreteria": "giunta-secretariat",
+    "oiv-1": "oiv",
     "segretario": "direzione",
 }
-REPORTED = ("record", "reported", "result", "96,67 %", "--document", "Relazione 2020",
-            "--where", "sezione 3.1", "--date", "14/06/2021")
+REPORTED = (
+    "record",
+    "reported",
+    "result",
+    "96,67 %",
+    "--document",
+    "Relazione 2020",
+    "--where",
+    "sezione 3.1",
+    "--date",
+    "14/06/2021",
+)
 
 
 @pytest.fixture
@@ -78,34 +90,75 @@ def last_seq(store: SqlEventStore) -> int:
 def test_a_measurement_by_the_oiv_is_refused_naming_the_role_it_needs(
     registered: SqlEventStore, db_url: str
 ) -> None:
-    refused(registered, db_url, "--actor", "oiv-1", "record", "measurement", "1.1.1", "95",
-            "--date", DAY,
-            line="MeasurementRecorded needs the role controller; 'oiv-1' is registered in "
-                 "test-ente/2020 as oiv")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "oiv-1",
+        "record",
+        "measurement",
+        "1.1.1",
+        "95",
+        "--date",
+        DAY,
+        line="MeasurementRecorded needs the role controller; 'oiv-1' is registered in "
+        "test-ente/2020 as oiv",
+    )
 
 
 def test_an_approval_by_the_controller_is_refused_naming_the_role_it_needs(
     registered: SqlEventStore, db_url: str
 ) -> None:
-    refused(registered, db_url, "--actor", "controller-1", "record", "approval", "relazione",
-            "--date", "14/06/2021",
-            line="ApprovalRecorded needs the role giunta-secretariat; 'controller-1' is "
-                 "registered in test-ente/2020 as controller")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "controller-1",
+        "record",
+        "approval",
+        "relazione",
+        "--date",
+        "14/06/2021",
+        line="ApprovalRecorded needs the role giunta-secretariat; 'controller-1' is "
+        "registered in test-ente/2020 as controller",
+    )
 
 
 def test_an_unregistered_actor_is_refused(registered: SqlEventStore, db_url: str) -> None:
-    refused(registered, db_url, "--actor", "stranger", "record", "measurement", "1.1.1", "95",
-            "--date", DAY,
-            line="actor 'stranger' is not registered in test-ente/2020 (an administrator "
-                 "registers it: ledger actors register stranger --as ROLE)")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "stranger",
+        "record",
+        "measurement",
+        "1.1.1",
+        "95",
+        "--date",
+        DAY,
+        line="actor 'stranger' is not registered in test-ente/2020 (an administrator "
+        "registers it: ledger actors register stranger --as ROLE)",
+    )
 
 
 def test_a_role_stated_other_than_the_registered_one_is_refused(
     registered: SqlEventStore, db_url: str
 ) -> None:
-    refused(registered, db_url, "--actor", "controller-1", "--role", "oiv", "record",
-            "measurement", "1.1.1", "95", "--date", DAY,
-            line="actor 'controller-1' is registered in test-ente/2020 as controller, not oiv")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "controller-1",
+        "--role",
+        "oiv",
+        "record",
+        "measurement",
+        "1.1.1",
+        "95",
+        "--date",
+        DAY,
+        line="actor 'controller-1' is registered in test-ente/2020 as controller, not oiv",
+    )
 
 
 def test_the_registered_role_is_recorded_when_no_role_is_given(
@@ -116,32 +169,57 @@ def test_the_registered_role_is_recorded_when_no_role_is_given(
     assert result.exit_code == 0, result.output
     head = registered.head()
     assert head is not None
-    assert (head.type, head.actor, head.role) == ("ReportedFigureRecorded", "controller-1",
-                                                  "controller")
+    assert (head.type, head.actor, head.role) == (
+        "ReportedFigureRecorded",
+        "controller-1",
+        "controller",
+    )
 
 
 def test_only_an_administrator_registers_actors(registered: SqlEventStore, db_url: str) -> None:
-    refused(registered, db_url, "--actor", "oiv-1", "actors", "register", "mallory", "--as",
-            "oiv",
-            line="ActorRegistered needs the role administrator; 'oiv-1' is registered in "
-                 "test-ente/2020 as oiv")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "oiv-1",
+        "actors",
+        "register",
+        "mallory",
+        "--as",
+        "oiv",
+        line="ActorRegistered needs the role administrator; 'oiv-1' is registered in "
+        "test-ente/2020 as oiv",
+    )
 
 
 def test_the_first_actor_registered_is_an_administrator_registering_themselves(
     store: SqlEventStore, db_url: str
 ) -> None:
-    refused(store, db_url, "--actor", "someone", "actors", "register", "controller-1", "--as",
-            "controller", "--cycle", "nuovo/2021",
-            line="the first actor registered in a cycle is an administrator registering "
-                 "themselves (ledger --actor NAME actors register NAME --as administrator), not "
-                 "'controller-1' as controller")
+    refused(
+        store,
+        db_url,
+        "--actor",
+        "someone",
+        "actors",
+        "register",
+        "controller-1",
+        "--as",
+        "controller",
+        "--cycle",
+        "nuovo/2021",
+        line="the first actor registered in a cycle is an administrator registering "
+        "themselves (ledger --actor NAME actors register NAME --as administrator), not "
+        "'controller-1' as controller",
+    )
 
 
 def test_an_unknown_role_is_a_usage_error(registered: SqlEventStore, db_url: str) -> None:
     result = run(db_url, "--actor", "admin", "actors", "register", "x", "--as", "boss")
     assert result.exit_code == 2, result.output
-    assert "'boss' is not a role (controller, direzione, giunta-secretariat, oiv, publisher, " \
-           "administrator)" in result.stderr
+    assert (
+        "'boss' is not a role (controller, direzione, giunta-secretariat, oiv, publisher, "
+        "administrator)" in result.stderr
+    )
 
 
 def test_actors_list_shows_the_registry(registered: SqlEventStore, db_url: str) -> None:
@@ -155,8 +233,16 @@ def test_actors_list_shows_the_registry(registered: SqlEventStore, db_url: str) 
 
 def test_the_use_case_refuses_a_role_with_the_same_message(registered: SqlEventStore) -> None:
     with pytest.raises(RoleRefused) as raised:
-        acts.record_measurement(registered, STREAM, "1.1.1", Decimal(95), None, year_2020(),
-                                date(2021, 4, 30), acts.Actor("oiv-1", "oiv"))
+        acts.record_measurement(
+            registered,
+            STREAM,
+            "1.1.1",
+            Decimal(95),
+            None,
+            year_2020(),
+            date(2021, 4, 30),
+            acts.Actor("oiv-1", "oiv"),
+        )
     assert str(raised.value) == (
         "MeasurementRecorded needs the role controller; 'oiv-1' is registered in test-ente/2020 "
         "as oiv"
@@ -183,16 +269,33 @@ def test_a_key_file_others_can_read_is_a_usage_error(
     registered: SqlEventStore, db_url: str, oiv_key: Path
 ) -> None:
     oiv_key.chmod(0o644)
-    refused(registered, db_url, "--actor", "oiv-1", "--sign-key", str(oiv_key), "keys",
-            "register", code=2,
-            line=f"key file {oiv_key} can be read by others (mode 0644): chmod 600 {oiv_key}")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "oiv-1",
+        "--sign-key",
+        str(oiv_key),
+        "keys",
+        "register",
+        code=2,
+        line=f"key file {oiv_key} can be read by others (mode 0644): chmod 600 {oiv_key}",
+    )
 
 
 def test_a_key_is_registered_only_with_its_private_half(
     registered: SqlEventStore, db_url: str
 ) -> None:
-    refused(registered, db_url, "--actor", "oiv-1", "keys", "register", code=2,
-            line="give the key to register: --sign-key FILE or LEDGER_SIGNING_KEY")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "oiv-1",
+        "keys",
+        "register",
+        code=2,
+        line="give the key to register: --sign-key FILE or LEDGER_SIGNING_KEY",
+    )
 
 
 # -- signatures ----------------------------------------------------------------------------------
@@ -225,8 +328,10 @@ def test_the_key_may_come_from_the_environment_as_pem_text(
     from cli.app import app
 
     result = CliRunner().invoke(
-        app, ["--db", db_url, "--actor", "oiv-1", "keys", "register"],
-        env={"LEDGER_SIGNING_KEY": oiv_key.read_text()}, catch_exceptions=False,
+        app,
+        ["--db", db_url, "--actor", "oiv-1", "keys", "register"],
+        env={"LEDGER_SIGNING_KEY": oiv_key.read_text()},
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     assert "KeyRegistered" in result.stdout
@@ -236,9 +341,15 @@ def test_an_unsigned_act_by_an_actor_holding_a_key_is_refused(
     registered: SqlEventStore, db_url: str, oiv_key: Path
 ) -> None:
     register_key(db_url, oiv_key)
-    refused(registered, db_url, "--actor", "oiv-1", *REPORTED,
-            line=f"'oiv-1' holds key {key_id(oiv_key)} in test-ente/2020: sign the act "
-                 "(--sign-key FILE or LEDGER_SIGNING_KEY)")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "oiv-1",
+        *REPORTED,
+        line=f"'oiv-1' holds key {key_id(oiv_key)} in test-ente/2020: sign the act "
+        "(--sign-key FILE or LEDGER_SIGNING_KEY)",
+    )
 
 
 def test_an_unsigned_act_is_refused_once_the_cycle_requires_signatures(
@@ -247,19 +358,41 @@ def test_an_unsigned_act_is_refused_once_the_cycle_requires_signatures(
     result = run(db_url, "--actor", "admin", "keys", "require", "--date", "01/02/2020")
     assert result.exit_code == 0, result.output
     required = last_seq(registered)
-    refused(registered, db_url, "--actor", "controller-1", "record", "measurement", "1.1.1",
-            "95", "--date", DAY,
-            line=f"cycle test-ente/2020 requires signed acts since seq {required}: give "
-                 "--sign-key FILE or LEDGER_SIGNING_KEY")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "controller-1",
+        "record",
+        "measurement",
+        "1.1.1",
+        "95",
+        "--date",
+        DAY,
+        line=f"cycle test-ente/2020 requires signed acts since seq {required}: give "
+        "--sign-key FILE or LEDGER_SIGNING_KEY",
+    )
 
 
 def test_a_key_signing_for_another_actor_is_refused(
     registered: SqlEventStore, db_url: str, oiv_key: Path
 ) -> None:
     register_key(db_url, oiv_key)
-    refused(registered, db_url, "--actor", "controller-1", "--sign-key", str(oiv_key), "record",
-            "measurement", "1.1.1", "95", "--date", DAY,
-            line=f"key {key_id(oiv_key)} belongs to 'oiv-1', not 'controller-1'")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "controller-1",
+        "--sign-key",
+        str(oiv_key),
+        "record",
+        "measurement",
+        "1.1.1",
+        "95",
+        "--date",
+        DAY,
+        line=f"key {key_id(oiv_key)} belongs to 'oiv-1', not 'controller-1'",
+    )
 
 
 def test_a_forged_signature_is_named_by_verify(
@@ -272,8 +405,11 @@ def test_a_forged_signature_is_named_by_verify(
     assert stolen is not None
     # An intruder copies a real signature of the same key onto another row.
     remove_protection(registered)
-    execute_as_intruder(registered, "UPDATE events SET signature = :s WHERE seq = :q",
-                        {"s": stolen.signature, "q": act})
+    execute_as_intruder(
+        registered,
+        "UPDATE events SET signature = :s WHERE seq = :q",
+        {"s": stolen.signature, "q": act},
+    )
     result = run(db_url, "verify")
     assert result.exit_code == 1, result.output
     assert result.stderr == (
@@ -290,8 +426,7 @@ def test_a_stripped_signature_is_named_by_verify(
     assert run(db_url, "--actor", "oiv-1", "--sign-key", str(oiv_key), *REPORTED).exit_code == 0
     act = last_seq(registered)
     remove_protection(registered)
-    execute_as_intruder(registered, "UPDATE events SET signature = NULL WHERE seq = :q",
-                        {"q": act})
+    execute_as_intruder(registered, "UPDATE events SET signature = NULL WHERE seq = :q", {"q": act})
     result = run(db_url, "verify")
     assert result.exit_code == 1, result.output
     assert result.stderr == (
@@ -308,9 +443,17 @@ def test_a_revoked_key_cannot_sign_a_later_act(
     result = run(db_url, "--actor", "admin", "keys", "revoke", kid, "--reason", "laptop lost")
     assert result.exit_code == 0, result.output
     revoked = last_seq(registered)
-    refused(registered, db_url, "--actor", "oiv-1", "--sign-key", str(oiv_key), *REPORTED,
-            line=f"key {kid} of 'oiv-1' is no longer in force in test-ente/2020 "
-                 f"(revoked: laptop lost, seq {revoked})")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "oiv-1",
+        "--sign-key",
+        str(oiv_key),
+        *REPORTED,
+        line=f"key {kid} of 'oiv-1' is no longer in force in test-ente/2020 "
+        f"(revoked: laptop lost, seq {revoked})",
+    )
 
 
 def test_a_signature_by_a_revoked_key_is_named_by_verify(
@@ -324,7 +467,8 @@ def test_a_signature_by_a_revoked_key_is_named_by_verify(
     key = SigningKey.from_pem(oiv_key.read_text(), "oiv key")
     measurement = MeasurementRecorded(action="1.1.1", value=Decimal(95), period=year_2020())
     [entry] = registered.append(
-        STREAM, [NewEvent(measurement, date(2021, 4, 30), "oiv-1", "oiv", signer=key.sign)],
+        STREAM,
+        [NewEvent(measurement, date(2021, 4, 30), "oiv-1", "oiv", signer=key.sign)],
         expected_version=registered.stream_version(STREAM),
     )
     result = run(db_url, "verify")
@@ -358,14 +502,31 @@ def test_a_new_key_replaces_the_one_the_actor_held(
     listed = run(db_url, "keys", "list", "--format", "csv").stdout.splitlines()
     assert [line.split(",")[0] for line in listed[1:]] == [key_id(oiv_key), key_id(second)]
     assert listed[1].endswith(f",replaced by {key_id(second)}")
-    refused(registered, db_url, "--actor", "oiv-1", "--sign-key", str(oiv_key), *REPORTED,
-            line=f"key {key_id(oiv_key)} of 'oiv-1' is no longer in force in test-ente/2020 "
-                 f"(replaced by {key_id(second)}, seq {last_seq(registered)})")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "oiv-1",
+        "--sign-key",
+        str(oiv_key),
+        *REPORTED,
+        line=f"key {key_id(oiv_key)} of 'oiv-1' is no longer in force in test-ente/2020 "
+        f"(replaced by {key_id(second)}, seq {last_seq(registered)})",
+    )
 
 
 def test_a_missing_key_file_is_a_usage_error(
     registered: SqlEventStore, db_url: str, tmp_path: Path
 ) -> None:
     missing = tmp_path / "nope.pem"
-    refused(registered, db_url, "--actor", "oiv-1", "--sign-key", str(missing), *REPORTED, code=2,
-            line=f"key file {missing} does not exist (make one: ledger keys generate --out FILE)")
+    refused(
+        registered,
+        db_url,
+        "--actor",
+        "oiv-1",
+        "--sign-key",
+        str(missing),
+        *REPORTED,
+        code=2,
+        line=f"key file {missing} does not exist (make one: ledger keys generate --out FILE)",
+    )
