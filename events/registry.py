@@ -75,14 +75,31 @@ def upcast(type_name: str, schema_version: int, payload: dict[str, Any]) -> dict
         step = _upcasters.get((cls.type_name, version)) or _upcasters.get((type_name, version))
         if step is None:
             raise UnknownEventType(type_name, version)
-        payload = step(dict(payload))
+        try:
+            payload = step(dict(payload))
+        except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
+            raise InvalidPayload(
+                f"stored {type_name} v{version} payload cannot be upcast: {error!r}"
+            ) from None
         version += 1
     return payload
 
 
 def decode_event(type_name: str, schema_version: int, payload: bytes | str) -> LedgerEvent:
-    """Read a stored payload back into the current event model."""
+    """Read a stored payload back into the current event model.
+
+    A payload of the current version is parsed and validated by pydantic in one pass (twice
+    as fast as json.loads then validation: replays read every payload). It takes no float
+    guard: canonical bytes hold none, and a row edited to hold one fails `ledger verify`.
+    """
     cls = event_class(type_name)
+    if schema_version == cls.schema_version:
+        try:
+            return cls.model_validate_json(payload)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "payload"
+            raise InvalidPayload(f"stored {type_name} payload: {where}: {first['msg']}") from None
     data = upcast(type_name, schema_version, decode_json(payload))
     try:
         return cls.model_validate(data)

@@ -77,11 +77,11 @@ def read_state(store: EventStore, stream: str, *, as_of: date | None = None) -> 
 
 def resolve_cycle(store: EventStore, stream: str | None) -> str:
     """The cycle the user means: the one named, or the only one in the ledger."""
-    known = store.streams()
     if stream is not None:
-        if stream not in known:
-            raise UnknownCycle(stream, known)
+        if store.stream_version(stream) == 0:  # one index probe, however large the ledger
+            raise UnknownCycle(stream, store.streams())
         return stream
+    known = store.streams()
     if len(known) == 1:
         return known[0]
     if not known:

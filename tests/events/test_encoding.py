@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from events import encoding
 from events.base import LedgerEvent
 from events.encoding import canonical_decimal, canonical_json, decode_json, encode_event
 from events.errors import EncodingError
@@ -356,3 +357,18 @@ def test_an_integer_beyond_2_to_the_53_is_refused() -> None:
 def test_a_lone_surrogate_is_refused() -> None:
     with pytest.raises(EncodingError, match="not valid Unicode"):
         canonical_json({"note": "\ud800"})
+
+
+def test_keys_beyond_the_basic_plane_sort_by_utf16_units_as_jcs_says() -> None:
+    # U+1F600 is the surrogate pair D83D DE00 in UTF-16, which sorts before U+FF00;
+    # by code point it would sort after: RFC 8785 section 3.2.3 orders by UTF-16 units.
+    assert canonical_json({"\uff00": 1, "\U0001f600": 2}) == '{"😀":2,"＀":1}'.encode()
+
+
+@given(st.dictionaries(st.text(max_size=4), st.integers(-5, 5) | st.text(max_size=4), max_size=6))
+def test_the_fast_encoder_agrees_with_the_reference_serialiser(value: dict[str, object]) -> None:
+    try:
+        expected = encoding._serialise(encoding.to_canonical_value(value)).encode("utf-8")
+    except UnicodeEncodeError:
+        return  # lone surrogates: both paths refuse them (tested elsewhere)
+    assert canonical_json(value) == expected
