@@ -13,15 +13,13 @@ GENESIS = bytes(32)
 
 def link_hash(prev_hash_hex: str, fields: Sequence[bytes]) -> bytes:
     """SHA-256 over the previous hash (as hex text) and the row's fields, each length-prefixed."""
-    digest = hashlib.sha256()
-    for part in (prev_hash_hex.encode("ascii"), *fields):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.digest()
+    framed = [
+        len(part).to_bytes(8, "big") + part for part in (prev_hash_hex.encode("ascii"), *fields)
+    ]
+    return hashlib.sha256(b"".join(framed)).digest()
 
 
 def row_fields(
-    *,
     seq: int,
     event_id: str,
     stream: str,

@@ -55,23 +55,13 @@ class Verdict:
 
 def recompute_hash(row: StoredRow, prev_hash_hex: str) -> bytes:
     """The hash a row must carry given its predecessor's hash."""
-    return link_hash(
-        prev_hash_hex,
-        row_fields(
-            seq=row.seq,
-            event_id=row.event_id,
-            stream=row.stream,
-            version=row.version,
-            type_name=row.type,
-            schema_version=row.schema_version,
-            effective_date=row.effective_date,
-            recorded_at=row.recorded_at,
-            actor=row.actor,
-            role=row.role,
-            idempotency_key=row.idempotency_key,
-            payload=row.payload,
-        ),
-    )
+    # Positional on purpose: this runs once per row of the ledger.
+    fields = row_fields(
+        row.seq, row.event_id, row.stream, row.version, row.type, row.schema_version,
+        row.effective_date, row.recorded_at, row.actor, row.role, row.idempotency_key,
+        row.payload,
+    )  # fmt: skip
+    return link_hash(prev_hash_hex, fields)
 
 
 def verify_rows(
