@@ -174,3 +174,38 @@ def test_the_example_twice_records_nothing_the_second_time(tmp_path: Path) -> No
     before = count(db)
     code, out = ledger(db, "example", "sondrio-2020", "--no-show")
     assert (code, out) == (0, "sondrio-2020: already recorded\n") and count(db) == before
+
+
+def test_a_json_plan_file_is_imported_like_a_yaml_one(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "piano.json"
+    path.write_text(json.dumps(small_plan(), ensure_ascii=False), encoding="utf-8")
+    ledger(db_url, "init")
+    code, out = ledger(db_url, "plan", "import", str(path), "--date", "20/01/2020")
+    assert code == 0, out
+    assert out.startswith("recorded ") and "events in test-ente/2020" in out
+
+
+def test_plan_show_gives_the_tree_in_force_and_the_pending_changes(
+    db_url: str, plan_file: Path
+) -> None:
+    ledger(db_url, "init")
+    ledger(db_url, "plan", "import", str(plan_file), "--date", "20/01/2020")
+    code, out = ledger(db_url, "plan", "show", "--as-of", "25/01/2020")
+    assert (code, out) == (
+        0,
+        "test-ente/2020: no plan in force yet\n16 plan changes pending approval\n",
+    )
+    ledger(db_url, "record", "approval", "plan", "--act", "n. 5/GC", "--date", "27/01/2020")
+    shown = json.loads(
+        ledger(db_url, "plan", "show", "--as-of", "27/01/2020", "--format", "json")[1]
+    )
+    nodes = {node["key"]: node for node in shown["nodes"]}
+    assert shown["pending"] == 0 and len(nodes) == 16  # 2 + 3 + 4 + 7
+    assert (nodes["1.1.2"]["parent"], nodes["1.1.2"]["weight"], nodes["1.1.2"]["kind"]) == (
+        "1.1",
+        50,
+        "threshold",
+    )
+    assert nodes["1.1.2"]["in_force_from"] == "2020-01-27"
+    table = ledger(db_url, "plan", "show", "--as-of", "27/01/2020")[1]
+    assert "    1.1.2" in table and "Giorni" in table
