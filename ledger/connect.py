@@ -45,7 +45,9 @@ def open_store(url: str, *, create: bool = False, clock: Clock = utc_now) -> Sql
     if backend == "sqlite":
         database = parsed.database or ""
         if database in ("", ":memory:") or database.startswith("file:"):
-            raise BadDatabaseUrl(f"{url_shown!r}: the ledger needs a SQLite file, not a memory database")
+            raise BadDatabaseUrl(
+                f"{url_shown!r}: the ledger needs a SQLite file, not a memory database"
+            )
         path = Path(database)
         if not create and not path.exists():
             raise LedgerNotInitialized(str(path))
@@ -57,7 +59,9 @@ def open_store(url: str, *, create: bool = False, clock: Clock = utc_now) -> Sql
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         store = PostgresEventStore(url, clock=clock)
     else:
-        raise BadDatabaseUrl(f"{url_shown!r}: unsupported database {backend!r} (use sqlite or postgresql)")
+        raise BadDatabaseUrl(
+            f"{url_shown!r}: unsupported database {backend!r} (use sqlite or postgresql)"
+        )
     try:
         if create:
             store.install()

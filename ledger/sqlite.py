@@ -84,6 +84,9 @@ class SqliteEventStore(SqlEventStore):
         """Rows under any of `keys`, in one statement: one index probe per key."""
         yield from conn.exec_driver_sql(_BY_KEYS, (json.dumps(keys),))
 
+    def _lock(self, conn: Connection) -> None:
+        """Nothing more to do: the write transaction began with BEGIN IMMEDIATE (see above)."""
+
     def _install_protection(self, conn: Connection) -> None:
         for statement in _PROTECTION:
             conn.exec_driver_sql(statement)

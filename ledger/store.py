@@ -5,10 +5,11 @@ only differ in how they open the database, take the write lock and install the p
 """
 
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import Connection, Engine, Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -151,7 +152,7 @@ def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) 
         ids.add(new.event_id)
 
 
-class SqlEventStore:
+class SqlEventStore(ABC):
     """Portable append and read over SQLAlchemy Core; subclasses supply locking and DDL."""
 
     backend = "sql"
@@ -193,9 +194,11 @@ class SqlEventStore:
 
     # -- backend hooks --------------------------------------------------------------------------
 
+    @abstractmethod
     def _install_protection(self, conn: Connection) -> None:
-        raise NotImplementedError  # pragma: no cover - every adapter defines it
+        """Install the triggers that make `events` append-only (each backend its own)."""
 
+    @abstractmethod
     def _lock(self, conn: Connection) -> None:
         """Serialise writers so that seq order is commit order (see the adapters)."""
 
@@ -539,7 +542,7 @@ class _DriverErrors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> bool:
+    def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> Literal[False]:
         if isinstance(error, OperationalError) and "append-only" not in str(error.orig):
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             raise DatabaseUnavailable(
@@ -566,7 +569,7 @@ class _WriteTransaction:
             raise
         return self.conn
 
-    def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> bool:
+    def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> Literal[False]:
         if self.conn is None:  # pragma: no cover - __enter__ raised, so no __exit__ is due
             return False
         try:

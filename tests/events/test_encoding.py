@@ -103,7 +103,7 @@ def values_of(annotation: Any, metadata: Sequence[Any] = ()) -> st.SearchStrateg
         return st.sampled_from(list(annotation))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return models(annotation)
-    raise NotImplementedError(f"no strategy yet for {annotation!r}: teach values_of() about it")
+    raise TypeError(f"no strategy for {annotation!r}: teach values_of() about it")
 
 
 def _field_values(field: FieldInfo) -> st.SearchStrategy[Any]:
