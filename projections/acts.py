@@ -375,6 +375,51 @@ def _action_in_force(state: CycleState, action: str, stream: str, on: date) -> N
     return node
 
 
+def observation_event(
+    state: CycleState,
+    stream: str,
+    action: str,
+    observation: Observation,
+    period: Period,
+    on: date,
+    *,
+    evidence: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+) -> MeasurementRecorded | AssessmentRecorded:
+    """The event that records an observation of an action in force on `on`, checked by its KPI.
+
+    Single acts and batch imports both go through here, so they refuse alike.
+    """
+    kpi = action_kpi(_action_in_force(state, action, stream, on))
+    check_fits(action, kpi, observation, state.policy)
+    if observation.kind == "measurement":
+        if observation.value is None:
+            raise ValueKindMismatch(f"a measurement of {action} needs a value")
+        return MeasurementRecorded(
+            action=action,
+            value=observation.value,
+            unit=observation.unit or kpi.unit,
+            period=period,
+            evidence=evidence,
+            note=note,
+            source=source,
+        )
+    return AssessmentRecorded(
+        action=action,
+        kind=observation.kind,
+        level=observation.level,
+        completed_on=observation.completed_on,
+        precision=observation.precision if observation.completed_on else None,
+        met=observation.met,
+        achievement=observation.achievement,
+        period=period,
+        evidence=evidence,
+        note=note,
+        source=source,
+    )
+
+
 def record_measurement(
     store: EventStore,
     stream: str,
@@ -391,21 +436,13 @@ def record_measurement(
     key: str | None = None,
 ) -> list[Entry]:
     """Record the measured value of an action's numeric KPI."""
+    observation = Observation("measurement", value=value, unit=unit)
 
     def build(state: CycleState) -> list[Draft]:
-        kpi = action_kpi(_action_in_force(state, action, stream, on))
-        check_fits(
-            action, kpi, Observation("measurement", value=value, unit=unit), state.policy
-        )
-        event = MeasurementRecorded(
-            action=action,
-            value=value,
-            unit=unit or kpi.unit,
-            period=period,
-            evidence=evidence,
-            note=note,
-            source=source,
-        )
+        event = observation_event(
+            state, stream, action, observation, period, on,
+            evidence=evidence, note=note, source=source,
+        )  # fmt: skip
         return [Draft(event, on, key)]
 
     return _append(store, stream, actor, build, as_of=on)
@@ -431,31 +468,20 @@ def record_assessment(
     key: str | None = None,
 ) -> list[Entry]:
     """Record a qualitative, deadline, yes/no or stated-achievement assessment of an action."""
+    observation = Observation(
+        kind,
+        level=level,
+        completed_on=completed_on,
+        precision=precision,
+        met=met,
+        achievement=achievement,
+    )
 
     def build(state: CycleState) -> list[Draft]:
-        kpi = action_kpi(_action_in_force(state, action, stream, on))
-        observation = Observation(
-            kind,
-            level=level,
-            completed_on=completed_on,
-            precision=precision,
-            met=met,
-            achievement=achievement,
-        )
-        check_fits(action, kpi, observation, state.policy)
-        event = AssessmentRecorded(
-            action=action,
-            kind=kind,
-            level=level,
-            completed_on=completed_on,
-            precision=precision if completed_on else None,
-            met=met,
-            achievement=achievement,
-            period=period,
-            evidence=evidence,
-            note=note,
-            source=source,
-        )
+        event = observation_event(
+            state, stream, action, observation, period, on,
+            evidence=evidence, note=note, source=source,
+        )  # fmt: skip
         return [Draft(event, on, key)]
 
     return _append(store, stream, actor, build, as_of=on)

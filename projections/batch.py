@@ -11,15 +11,15 @@ from datetime import date
 
 from events.base import LedgerEvent
 from events.errors import LedgerError
-from events.measurement import AssessmentRecorded, MeasurementRecorded, Period
+from events.measurement import Period
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
 from ledger.store import EventStore
-from projections.acts import RETRIES, Actor, authorised_role
+from projections.acts import RETRIES, Actor, authorised_role, observation_event
 from projections.errors import ActRefused
 from projections.errors import CycleClosed as CycleIsClosed
 from projections.plan_state import CycleState, fold
-from projections.scoring import Observation, check_fits
+from projections.scoring import Observation
 
 
 @dataclass(frozen=True)
@@ -108,33 +108,7 @@ def record_observations(
 
 
 def _event(state: CycleState, item: ObservationItem, stream: str) -> LedgerEvent:
-    node = state.nodes.get(item.action)
-    if node is None or node.kpi is None:
-        raise ActRefused(
-            f"action {item.action} is not in the plan of {stream} in force on {item.on.isoformat()}"
-        )
-    check_fits(item.action, node.kpi, item.observation, state.policy)
-    seen = item.observation
-    if seen.kind == "measurement":
-        if seen.value is None:
-            raise ActRefused(f"{item.ref}: a measurement of {item.action} needs a value")
-        return MeasurementRecorded(
-            action=item.action,
-            value=seen.value,
-            unit=seen.unit or node.kpi.unit,
-            period=item.period,
-            evidence=item.evidence,
-            note=item.note,
-        )
-    return AssessmentRecorded(
-        action=item.action,
-        kind=seen.kind,
-        level=seen.level,
-        completed_on=seen.completed_on,
-        precision=seen.precision if seen.completed_on else None,
-        met=seen.met,
-        achievement=seen.achievement,
-        period=item.period,
-        evidence=item.evidence,
-        note=item.note,
-    )
+    return observation_event(
+        state, stream, item.action, item.observation, item.period, item.on,
+        evidence=item.evidence, note=item.note,
+    )  # fmt: skip
