@@ -27,7 +27,7 @@ from cli.measurements_file import import_measurements
 from events.plan import Kpi
 from ledger.connect import open_store
 from ledger.store import SqlEventStore
-from projections import acts
+from projections import acts, planning
 from projections.plan_document import plan_document
 from projections.plan_state import fold
 
@@ -41,7 +41,7 @@ def planned_ledger(url: str) -> SqlEventStore:
     """A new ledger with the reference plan recorded and approved."""
     store = open_store(url, create=True)
     document = plan_document(load_document(EXAMPLES / "sondrio-2020-plan.yaml"), "plan")
-    acts.import_plan(store, document, date(2020, 1, 27), ACTOR, key_prefix="bench-plan")
+    planning.import_plan(store, document, date(2020, 1, 27), ACTOR, key_prefix="bench-plan")
     acts.record_approval(store, STREAM, "plan", "delibera n. 5/GC", date(2020, 1, 27), ACTOR)
     return store
 
@@ -54,8 +54,9 @@ def rows(count: int, kpis: dict[str, Kpi]) -> list[list[str]]:
         code = codes[index % len(codes)]
         day = date(2020, 2, 1) + timedelta(days=index // len(codes))
         kpi = kpis[code]
-        found.append([code, _value(kpi, index), "", day.strftime("%d/%m/%Y"),
-                      f"rilevazione n. {index + 1}"])
+        found.append(
+            [code, _value(kpi, index), "", day.strftime("%d/%m/%Y"), f"rilevazione n. {index + 1}"]
+        )
     return found
 
 

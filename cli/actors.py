@@ -8,7 +8,7 @@ from cli.context import settings, today
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
 from cli.render import to_csv, to_json, to_table
 from ledger.store import Query, SqlEventStore
-from projections import acts
+from projections import acts, registration
 from projections.roles import IDENTITY_TYPES, ROLES, Identity, identity_of
 
 app = typer.Typer(help="Register the actors of a cycle and their roles.", no_args_is_help=True)
@@ -57,7 +57,7 @@ def register(
     try:
         stream = cycle_for_registry(store, cycle)
         report(
-            acts.register_actor(
+            registration.register_actor(
                 store,
                 stream,
                 name,

@@ -24,7 +24,7 @@ from events.errors import UsageError
 from events.measurement import as_assessment_kind
 from events.oversight import ReportedFigureRecorded
 from ledger.store import SqlEventStore
-from projections import acts
+from projections import acts, measuring, oversight, planning, registration
 from projections.cruscotto import replay
 from projections.plan_document import plan_document
 
@@ -102,7 +102,7 @@ def _carry_out(
             document = plan_document(
                 load_document(folder / spec.required("file")), spec.required("file")
             )
-            entries = acts.import_plan(store, document, spec.on, spec.actor, key_prefix=key)
+            entries = planning.import_plan(store, document, spec.on, spec.actor, key_prefix=key)
         case "approval":
             entries = acts.record_approval(
                 store,
@@ -115,7 +115,7 @@ def _carry_out(
             )
         case "measurement":
             year = acts.read_state(store, stream).opened
-            entries = acts.record_measurement(
+            entries = measuring.record_measurement(
                 store,
                 stream,
                 spec.required("action"),
@@ -130,7 +130,7 @@ def _carry_out(
         case "assessment":
             entries = _assessment(store, stream, spec, common)
         case "override":
-            entries = acts.record_override(
+            entries = oversight.record_override(
                 store,
                 stream,
                 spec.required("node"),
@@ -160,7 +160,7 @@ def _carry_out(
                 store, stream, spec.on, spec.actor, note=note, key=key, source=source
             )
         case "actor":
-            entries = acts.register_actor(
+            entries = registration.register_actor(
                 store,
                 stream,
                 spec.required("name"),
@@ -185,7 +185,7 @@ def _carry_out(
                     "source": source,
                 }
             )
-            entries = acts.record_reported(store, stream, figure, spec.on, spec.actor, key=key)
+            entries = oversight.record_reported(store, stream, figure, spec.on, spec.actor, key=key)
         case other:
             raise UsageError(f"act {spec.id}: unknown act {other!r}")
     return len(entries)
@@ -202,7 +202,7 @@ def _assessment(
         completed, precision = parse_when(spec.required("completed_on"), year)
     stated = spec.text("achievement")
     met = spec.fields.get("met")
-    return acts.record_assessment(
+    return measuring.record_assessment(
         store,
         stream,
         spec.required("action"),

@@ -12,7 +12,7 @@ from cli.errors import fail
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
 from cli.render import to_csv, to_json, to_table
 from ledger.store import SqlEventStore
-from projections import acts
+from projections import acts, registration
 from projections.signatures import SigningKey
 
 app = typer.Typer(help="Make, register and revoke the keys that sign acts.", no_args_is_help=True)
@@ -59,7 +59,7 @@ def register(
     try:
         stream = cycle_for_registry(store, cycle)
         actor = _actor(chosen, store, stream)
-        report(acts.register_key(store, stream, on or today(), actor, note=note))
+        report(registration.register_key(store, stream, on or today(), actor, note=note))
     finally:
         store.close()
 
@@ -81,7 +81,7 @@ def revoke(
     try:
         stream = acts.resolve_cycle(store, cycle)
         actor = _actor(chosen, store, stream)
-        report(acts.revoke_key(store, stream, key_id, reason, on or today(), actor))
+        report(registration.revoke_key(store, stream, key_id, reason, on or today(), actor))
     finally:
         store.close()
 
@@ -102,7 +102,7 @@ def require(
     try:
         stream = acts.resolve_cycle(store, cycle)
         report(
-            acts.require_signatures(
+            registration.require_signatures(
                 store, stream, on or today(), chosen.acting("administrator"), note=note
             )
         )

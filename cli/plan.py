@@ -14,7 +14,7 @@ from cli.render import to_csv, to_json, to_table
 from cli.sheets import SPREADSHEETS, refused_rows_reported
 from cli.xlsx_plan import import_plan_workbook
 from ledger.store import EventStore
-from projections import acts
+from projections import acts, planning
 from projections.numbers import italian_number
 from projections.plan_document import plan_document
 from projections.plan_state import CycleState, Node, fold
@@ -40,7 +40,7 @@ def import_file(
             update={"cycle": document.cycle.model_copy(update={"id": cycle})}
         )
         prefix += f":{cycle}"
-    entries = acts.import_plan(store, document, on, actor, key_prefix=prefix)
+    entries = planning.import_plan(store, document, on, actor, key_prefix=prefix)
     return document.cycle.id, len(entries)
 
 

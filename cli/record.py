@@ -30,7 +30,7 @@ from events.oversight import ReportedFigureRecorded
 from events.plan import ObjectiveAmended, ObjectiveWithdrawn
 from ledger.records import Entry
 from ledger.store import SqlEventStore
-from projections import acts
+from projections import acts, measuring, oversight, planning
 
 app = typer.Typer(help="Record an act or a fact in the ledger.", no_args_is_help=True)
 
@@ -94,7 +94,7 @@ def measurement(
     written_unit = as_parameter(number_unit)(value)
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
-            acts.record_measurement(
+            measuring.record_measurement(
                 store,
                 stream,
                 action,
@@ -153,7 +153,7 @@ def assessment(
             else (None, None)
         )
         _report(
-            acts.record_assessment(
+            measuring.record_assessment(
                 store,
                 stream,
                 action,
@@ -194,7 +194,7 @@ def correction(
     with _cycle(ctx, cycle) as (chosen, store, stream):
         completed, precision = as_parameter(parse_when)(done) if done is not None else (None, None)
         _report(
-            acts.record_correction(
+            measuring.record_correction(
                 store,
                 stream,
                 corrects,
@@ -232,7 +232,7 @@ def override(
     value = _number(achievement)
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
-            acts.record_override(
+            oversight.record_override(
                 store,
                 stream,
                 node,
@@ -260,7 +260,7 @@ def override_withdrawal(
     """
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
-            acts.withdraw_override(
+            oversight.withdraw_override(
                 store, stream, node, reason, on or today(), chosen.acting("direzione")
             )
         )
@@ -355,7 +355,9 @@ def amendment(
     )
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
-            acts.change_plan(store, stream, [change], on or today(), chosen.acting("controller"))
+            planning.change_plan(
+                store, stream, [change], on or today(), chosen.acting("controller")
+            )
         )
 
 
@@ -374,7 +376,9 @@ def withdrawal(
     change = ObjectiveWithdrawn(key=node, reason=reason)
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
-            acts.change_plan(store, stream, [change], on or today(), chosen.acting("controller"))
+            planning.change_plan(
+                store, stream, [change], on or today(), chosen.acting("controller")
+            )
         )
 
 
@@ -461,7 +465,9 @@ def reported(
         }
     )
     with _cycle(ctx, cycle) as (chosen, store, stream):
-        _report(acts.record_reported(store, stream, figure, on or today(), chosen.acting("oiv")))
+        _report(
+            oversight.record_reported(store, stream, figure, on or today(), chosen.acting("oiv"))
+        )
 
 
 @app.command("measurements")

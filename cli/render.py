@@ -54,6 +54,9 @@ def _csv_cell(value: Any) -> str:
 def to_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
     """A plain-text table; leading spaces are kept, since they show the depth of the tree."""
     return tabulate(
-        rows, headers=list(headers), tablefmt="simple", disable_numparse=True,
+        rows,
+        headers=list(headers),
+        tablefmt="simple",
+        disable_numparse=True,
         preserve_whitespace=True,
     )

@@ -41,7 +41,7 @@ from cli.xlsx_kpi import read_kpi
 from cli.xlsx_sides import read_cycle, read_managers, read_notes
 from events.errors import UsageError
 from ledger.store import EventStore
-from projections import acts
+from projections import acts, planning
 from projections.plan_document import PLAN_FORMAT, PlanDocument, plan_document
 
 PLAN_SHEETS = ("Cruscotto", "Piano", "Cruscotto della performance")
@@ -66,7 +66,7 @@ def import_plan_workbook(
     document = read_plan_workbook(path, cycle=cycle)
     digest = hashlib.sha256(document.model_dump_json().encode("utf-8")).hexdigest()[:16]
     prefix = f"plan-xlsx:{document.cycle.id}:{digest}"
-    entries = acts.import_plan(store, document, on, actor, key_prefix=prefix)
+    entries = planning.import_plan(store, document, on, actor, key_prefix=prefix)
     return document.cycle.id, len(entries)
 
 

@@ -15,9 +15,10 @@ from events.measurement import Period
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
 from ledger.store import EventStore
-from projections.acts import RETRIES, Actor, authorised_role, observation_event
+from projections.acts import RETRIES, Actor, authorised_role
 from projections.errors import ActRefused
 from projections.errors import CycleClosed as CycleIsClosed
+from projections.measuring import observation_event
 from projections.plan_state import CycleState, fold
 from projections.scoring import Observation
 

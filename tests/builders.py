@@ -9,7 +9,7 @@ from typing import Any
 from events.measurement import Period
 from ledger.connect import open_store
 from ledger.store import SqlEventStore
-from projections import acts
+from projections import acts, measuring, planning
 from projections.plan_document import PlanDocument, plan_document
 
 STREAM = "test-ente/2020"
@@ -197,7 +197,9 @@ def document(data: dict[str, Any]) -> PlanDocument:
 
 def approved_cycle(store: SqlEventStore, data: dict[str, Any] | None = None) -> None:
     """Import the small plan and approve it on APPROVAL_DAY."""
-    acts.import_plan(store, document(data or small_plan()), PLAN_DAY, CONTROLLER, key_prefix=None)
+    planning.import_plan(
+        store, document(data or small_plan()), PLAN_DAY, CONTROLLER, key_prefix=None
+    )
     acts.record_approval(store, STREAM, "plan", "delibera n. 5/GC", APPROVAL_DAY, GIUNTA)
 
 
@@ -206,7 +208,7 @@ def year_2020() -> Period:
 
 
 def measure(store: SqlEventStore, action: str, value: str, on: date = date(2021, 4, 30)) -> int:
-    [entry] = acts.record_measurement(
+    [entry] = measuring.record_measurement(
         store, STREAM, action, Decimal(value), None, year_2020(), on, CONTROLLER
     )
     return entry.seq

@@ -10,7 +10,7 @@ import pytest
 from events.errors import LedgerError
 from events.plan import Kpi, ObjectiveDefined
 from ledger.store import SqlEventStore
-from projections import acts
+from projections import acts, measuring, oversight, planning
 from projections.errors import (
     ActRefused,
     CycleClosed,
@@ -68,7 +68,7 @@ def test_an_action_under_a_strategic_objective_is_refused(store: SqlEventStore) 
     )
     refused(
         store,
-        lambda: acts.change_plan(store, STREAM, [wrong], DAY, CONTROLLER),
+        lambda: planning.change_plan(store, STREAM, [wrong], DAY, CONTROLLER),
         ActRefused,
         "action 1.9.1 must sit under an operational, but s1 is a strategic",
     )
@@ -79,7 +79,7 @@ def test_an_objective_under_an_unknown_parent_is_refused(store: SqlEventStore) -
     orphan = ObjectiveDefined(level="operational", key="7.1", code="7.1", parent="s9", title="x")
     refused(
         store,
-        lambda: acts.change_plan(store, STREAM, [orphan], DAY, CONTROLLER),
+        lambda: planning.change_plan(store, STREAM, [orphan], DAY, CONTROLLER),
         UnknownNode,
         "s9 is not in the plan of test-ente/2020 (see: ledger plan show)",
     )
@@ -90,7 +90,7 @@ def test_a_plan_whose_weights_do_not_sum_to_100_cannot_be_put_in_force(
 ) -> None:
     plan = small_plan()
     plan["perspectives"][0]["strategic"][0]["operational"][0]["weight"] = 50  # 50 + 40
-    acts.import_plan(store, document(plan), date(2020, 1, 20), CONTROLLER, key_prefix=None)
+    planning.import_plan(store, document(plan), date(2020, 1, 20), CONTROLLER, key_prefix=None)
     refused(
         store,
         lambda: acts.record_approval(store, STREAM, "plan", "n. 5/GC", date(2020, 1, 27), GIUNTA),
@@ -115,7 +115,7 @@ def test_an_override_without_rationale_or_oiv_date_is_refused(store: SqlEventSto
     measure(store, "1.1.1", "50")
     refused(
         store,
-        lambda: acts.record_override(
+        lambda: oversight.record_override(
             store, STREAM, "1.1.1", Decimal(60), "  ", date(2021, 6, 7), date(2021, 6, 7), DIREZIONE
         ),
         ActRefused,
@@ -123,7 +123,7 @@ def test_an_override_without_rationale_or_oiv_date_is_refused(store: SqlEventSto
     )
     refused(
         store,
-        lambda: acts.record_override(
+        lambda: oversight.record_override(
             store, STREAM, "1.1.1", Decimal(60), "Covid", None, date(2021, 6, 7), DIREZIONE
         ),
         ActRefused,
@@ -135,7 +135,7 @@ def test_a_correction_of_an_event_that_does_not_exist_is_refused(store: SqlEvent
     approved_cycle(store)
     refused(
         store,
-        lambda: acts.record_correction(
+        lambda: measuring.record_correction(
             store, STREAM, "999", "typo", DAY, CONTROLLER, value=Decimal(1)
         ),
         ActRefused,
@@ -143,7 +143,7 @@ def test_a_correction_of_an_event_that_does_not_exist_is_refused(store: SqlEvent
     )
     refused(
         store,
-        lambda: acts.record_correction(
+        lambda: measuring.record_correction(
             store, STREAM, "1", "typo", DAY, CONTROLLER, value=Decimal(1)
         ),
         ActRefused,
@@ -152,7 +152,9 @@ def test_a_correction_of_an_event_that_does_not_exist_is_refused(store: SqlEvent
 
 
 def test_a_measurement_of_an_action_pending_approval_is_refused(store: SqlEventStore) -> None:
-    acts.import_plan(store, document(small_plan()), date(2020, 1, 20), CONTROLLER, key_prefix=None)
+    planning.import_plan(
+        store, document(small_plan()), date(2020, 1, 20), CONTROLLER, key_prefix=None
+    )
     refused(
         store,
         lambda: measure(store, "1.1.1", "5"),
@@ -191,7 +193,7 @@ def test_every_act_on_a_closed_cycle_says_the_cycle_is_closed(store: SqlEventSto
     refused(store, lambda: measure(store, "1.1.1", "5"), CycleClosed, message)
     refused(
         store,
-        lambda: acts.record_correction(
+        lambda: measuring.record_correction(
             store, STREAM, str(seq), "x", DAY, CONTROLLER, value=Decimal(1)
         ),
         CycleClosed,
@@ -205,7 +207,9 @@ def test_every_act_on_a_closed_cycle_says_the_cycle_is_closed(store: SqlEventSto
     )
     refused(
         store,
-        lambda: acts.record_override(store, STREAM, "1.1.1", Decimal(60), "x", DAY, DAY, DIREZIONE),
+        lambda: oversight.record_override(
+            store, STREAM, "1.1.1", Decimal(60), "x", DAY, DAY, DIREZIONE
+        ),
         CycleClosed,
         message,
     )
@@ -217,11 +221,11 @@ def test_every_act_on_a_closed_cycle_says_the_cycle_is_closed(store: SqlEventSto
 
 
 def test_importing_the_same_plan_twice_with_a_key_records_nothing(store: SqlEventStore) -> None:
-    first = acts.import_plan(
+    first = planning.import_plan(
         store, document(small_plan()), date(2020, 1, 20), CONTROLLER, key_prefix="plan-file:abc"
     )
     count = store.count()
-    again = acts.import_plan(
+    again = planning.import_plan(
         store, document(small_plan()), date(2020, 1, 20), CONTROLLER, key_prefix="plan-file:abc"
     )
     assert first and not again and store.count() == count
@@ -231,7 +235,7 @@ def test_a_second_assessment_kind_is_refused_for_a_deadline_kpi(store: SqlEventS
     approved_cycle(store)
     refused(
         store,
-        lambda: acts.record_assessment(
+        lambda: measuring.record_assessment(
             store, STREAM, "1.2.1", "qualitative", year_2020(), DAY, CONTROLLER, level="buono"
         ),
         ValueKindMismatch,

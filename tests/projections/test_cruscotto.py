@@ -10,7 +10,7 @@ from pathlib import Path
 
 from events.plan import ObjectiveAmended
 from ledger.store import SqlEventStore
-from projections import acts
+from projections import acts, measuring, oversight, planning
 from projections.cruscotto import Cruscotto, replay
 from projections.numbers import rounded
 from tests.builders import (
@@ -36,7 +36,7 @@ def cruscotto(store: SqlEventStore, as_of: date = END, known_at=None) -> Cruscot
 def measure_everything(store: SqlEventStore, on: date = date(2021, 4, 30)) -> None:
     measure(store, "1.1.1", "95", on)  # medio 90 reached -> 80
     measure(store, "1.1.2", "28", on)  # lower is better, target 28 -> 100
-    acts.record_assessment(
+    measuring.record_assessment(
         store,
         STREAM,
         "1.2.1",
@@ -47,10 +47,10 @@ def measure_everything(store: SqlEventStore, on: date = date(2021, 4, 30)) -> No
         completed_on=date(2020, 7, 15),
         precision="day",
     )  # by 31/07 -> 100
-    acts.record_assessment(
+    measuring.record_assessment(
         store, STREAM, "2.1.1", "qualitative", year_2020(), on, CONTROLLER, level="buono"
     )  # -> 80
-    acts.record_assessment(
+    measuring.record_assessment(
         store, STREAM, "2.1.2", "boolean", year_2020(), on, CONTROLLER, met=True
     )  # -> 100
     measure(store, "2.1.3", "40", on)  # proportional 40/50 -> 80
@@ -108,7 +108,7 @@ def test_an_amendment_changes_the_cruscotto_only_from_its_approval(tmp_path: Pat
         ObjectiveAmended(key="1.1.1", weight=Decimal(70), reason="delibera 54/GC"),
         ObjectiveAmended(key="1.1.2", weight=Decimal(30), reason="delibera 54/GC"),
     ]
-    acts.change_plan(store, STREAM, changes, date(2020, 7, 10), CONTROLLER)
+    planning.change_plan(store, STREAM, changes, date(2020, 7, 10), CONTROLLER)
     assert cruscotto(store, as_of=date(2020, 7, 20)).node("1.1").result == 90  # still pending
     acts.record_approval(
         store, STREAM, "plan_update", "delibera n. 54/GC", date(2020, 7, 14), GIUNTA
@@ -126,7 +126,7 @@ def test_a_correction_replaces_the_value_and_known_at_shows_what_was_held_before
     wrong = measure(store, "1.1.1", "95")  # -> 80
     before_correction = clock.advance(days=10)
     clock.advance(days=1)
-    acts.record_correction(
+    measuring.record_correction(
         store, STREAM, str(wrong), "recount", date(2021, 5, 10), CONTROLLER, value=Decimal(100)
     )
     assert cruscotto(store).node("1.1.1").result == 100
@@ -139,7 +139,7 @@ def test_the_override_keeps_the_computed_score_visible(tmp_path: Path) -> None:
     store = sqlite_store(tmp_path)
     approved_cycle(store)
     measure(store, "1.1.2", "35,87".replace(",", "."))  # worse than minimo 30 -> 0
-    acts.record_override(
+    oversight.record_override(
         store,
         STREAM,
         "1.1.2",
@@ -152,7 +152,9 @@ def test_the_override_keeps_the_computed_score_visible(tmp_path: Path) -> None:
     node = cruscotto(store).node("1.1.2")
     assert (node.computed, node.override and node.override.achievement, node.result) == (0, 60, 60)
     assert cruscotto(store, as_of=date(2021, 6, 6)).node("1.1.2").result == 0
-    acts.withdraw_override(store, STREAM, "1.1.2", "decided in error", date(2021, 6, 8), DIREZIONE)
+    oversight.withdraw_override(
+        store, STREAM, "1.1.2", "decided in error", date(2021, 6, 8), DIREZIONE
+    )
     assert cruscotto(store).node("1.1.2").result == 0
 
 

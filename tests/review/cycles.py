@@ -15,7 +15,7 @@ from typer.testing import CliRunner, Result
 from events.plan import ObjectiveAmended
 from ledger.connect import open_store
 from ledger.store import SqlEventStore
-from projections import acts
+from projections import acts, measuring, oversight, planning
 from tests.builders import (
     CONTROLLER,
     DIREZIONE,
@@ -35,7 +35,7 @@ def at(year: int, month: int, day: int, hour: int = 9) -> datetime:
 
 
 def measure(store: SqlEventStore, action: str, value: str, on: date = date(2021, 4, 30)) -> int:
-    [entry] = acts.record_measurement(
+    [entry] = measuring.record_measurement(
         store, STREAM, action, Decimal(value), None, year_2020(), on, CONTROLLER
     )
     return entry.seq
@@ -62,11 +62,13 @@ def reviewed_cycle(url: str) -> Iterator[SqlEventStore]:
     """A live cycle: plan, an approved amendment, measurements, a correction, a late entry."""
     clock = StepClock(at(2020, 1, 20))
     store = open_store(url, create=True, clock=clock)
-    acts.import_plan(store, document(small_plan()), date(2020, 1, 20), CONTROLLER, key_prefix=None)
+    planning.import_plan(
+        store, document(small_plan()), date(2020, 1, 20), CONTROLLER, key_prefix=None
+    )
     clock.now = at(2020, 1, 27)
     acts.record_approval(store, STREAM, "plan", "delibera n. 5/GC", date(2020, 1, 27), GIUNTA)
     clock.now = at(2020, 7, 10)
-    acts.change_plan(
+    planning.change_plan(
         store,
         STREAM,
         [
@@ -83,7 +85,7 @@ def reviewed_cycle(url: str) -> Iterator[SqlEventStore]:
     clock.now = at(2021, 4, 30)
     measure(store, "1.1.1", "95")
     measure(store, "1.1.2", "28")
-    acts.record_assessment(
+    measuring.record_assessment(
         store,
         STREAM,
         "1.2.1",
@@ -94,7 +96,7 @@ def reviewed_cycle(url: str) -> Iterator[SqlEventStore]:
         completed_on=date(2020, 7, 20),
         precision="day",
     )
-    acts.record_assessment(
+    measuring.record_assessment(
         store,
         STREAM,
         "2.1.1",
@@ -104,12 +106,12 @@ def reviewed_cycle(url: str) -> Iterator[SqlEventStore]:
         CONTROLLER,
         level="eccellente",
     )
-    acts.record_assessment(
+    measuring.record_assessment(
         store, STREAM, "2.1.2", "boolean", year_2020(), date(2021, 4, 30), CONTROLLER, met=True
     )
     measure(store, "2.1.3", "40")
     clock.now = at(2021, 5, 10)
-    acts.record_correction(
+    measuring.record_correction(
         store,
         STREAM,
         str(SEQS.corrected),
@@ -130,14 +132,16 @@ def neglected_cycle(url: str) -> Iterator[SqlEventStore]:
     """A late Piano, an empty plan update, a change never approved, a gap, a wrong role."""
     clock = StepClock(at(2020, 2, 10))
     store = open_store(url, create=True, clock=clock)
-    acts.import_plan(store, document(small_plan()), date(2020, 2, 10), CONTROLLER, key_prefix=None)
+    planning.import_plan(
+        store, document(small_plan()), date(2020, 2, 10), CONTROLLER, key_prefix=None
+    )
     acts.record_approval(store, STREAM, "plan", "delibera n. 9/GC", date(2020, 2, 10), GIUNTA)
     clock.now = at(2020, 7, 14)
     acts.record_approval(
         store, STREAM, "plan_update", "delibera n. 54/GC", date(2020, 7, 14), GIUNTA
     )
     clock.now = at(2020, 9, 1)
-    acts.change_plan(
+    planning.change_plan(
         store,
         STREAM,
         [ObjectiveAmended(key="1.1", title="Nuovo titolo", reason="x")],
@@ -146,7 +150,7 @@ def neglected_cycle(url: str) -> Iterator[SqlEventStore]:
     )
     clock.now = at(2021, 4, 30)
     measure(store, "1.1.1", "100")
-    acts.record_assessment(
+    measuring.record_assessment(
         store,
         STREAM,
         "1.2.1",
@@ -158,7 +162,7 @@ def neglected_cycle(url: str) -> Iterator[SqlEventStore]:
         precision="month",
         achievement=Decimal(100),
     )
-    acts.record_override(
+    oversight.record_override(
         store,
         STREAM,
         "1.1.2",

@@ -17,7 +17,7 @@ from events.measurement import MeasurementRecorded
 from ledger.connect import open_store
 from ledger.records import NewEvent
 from ledger.store import SqlEventStore
-from projections import acts
+from projections import acts, measuring, registration
 from projections.roles import RoleRefused
 from projections.signatures import SigningKey
 from tests.builders import STREAM, approved_cycle, year_2020
@@ -49,9 +49,9 @@ REPORTED = (
 def registered(db_url: str) -> Iterator[SqlEventStore]:
     """A cycle whose actors are registered by its administrator, with its plan approved."""
     store = open_store(db_url, create=True)
-    acts.register_actor(store, STREAM, "admin", "administrator", date(2020, 1, 2), ADMIN)
+    registration.register_actor(store, STREAM, "admin", "administrator", date(2020, 1, 2), ADMIN)
     for name, role in ACTORS.items():
-        acts.register_actor(store, STREAM, name, role, date(2020, 1, 2), ADMIN)
+        registration.register_actor(store, STREAM, name, role, date(2020, 1, 2), ADMIN)
     approved_cycle(store)
     yield store
     store.close()
@@ -233,7 +233,7 @@ def test_actors_list_shows_the_registry(registered: SqlEventStore, db_url: str) 
 
 def test_the_use_case_refuses_a_role_with_the_same_message(registered: SqlEventStore) -> None:
     with pytest.raises(RoleRefused) as raised:
-        acts.record_measurement(
+        measuring.record_measurement(
             registered,
             STREAM,
             "1.1.1",

@@ -1,0 +1,228 @@
+"""The controller's acts: measurements, assessments and their corrections.
+
+Each is checked against the KPI of an action in force on its date; single acts and batch
+imports (projections/batch.py) build their events through `observation_event`.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from events.measurement import (
+    AssessmentKind,
+    AssessmentRecorded,
+    MeasurementCorrected,
+    MeasurementRecorded,
+    Period,
+    Precision,
+)
+from ledger.records import Entry
+from ledger.store import EventStore
+from projections.acts import Actor, Draft, append_act
+from projections.errors import ActRefused, UnknownNode, ValueKindMismatch
+from projections.plan_state import CycleState, Node, action_kpi
+from projections.scoring import Observation, check_fits
+
+
+def _action_in_force(state: CycleState, action: str, stream: str, on: date) -> Node:
+    node = state.nodes.get(action)
+    if node is None or node.level != "action":
+        pending = any(getattr(e.event, "key", None) == action for e in state.pending)
+        if pending:
+            raise ActRefused(
+                f"action {action} of {stream} is pending approval on {on.isoformat()} "
+                "(record the Giunta's approval first)"
+            )
+        raise UnknownNode(action, stream, on)
+    return node
+
+
+def observation_event(
+    state: CycleState,
+    stream: str,
+    action: str,
+    observation: Observation,
+    period: Period,
+    on: date,
+    *,
+    evidence: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+) -> MeasurementRecorded | AssessmentRecorded:
+    """The event that records an observation of an action in force on `on`, checked by its KPI.
+
+    Single acts and batch imports both go through here, so they refuse alike.
+    """
+    kpi = action_kpi(_action_in_force(state, action, stream, on))
+    check_fits(action, kpi, observation, state.policy)
+    if observation.kind == "measurement":
+        if observation.value is None:
+            raise ValueKindMismatch(f"a measurement of {action} needs a value")
+        return MeasurementRecorded(
+            action=action,
+            value=observation.value,
+            unit=observation.unit or kpi.unit,
+            period=period,
+            evidence=evidence,
+            note=note,
+            source=source,
+        )
+    return AssessmentRecorded(
+        action=action,
+        kind=observation.kind,
+        level=observation.level,
+        completed_on=observation.completed_on,
+        precision=observation.precision if observation.completed_on else None,
+        met=observation.met,
+        achievement=observation.achievement,
+        period=period,
+        evidence=evidence,
+        note=note,
+        source=source,
+    )
+
+
+def record_measurement(
+    store: EventStore,
+    stream: str,
+    action: str,
+    value: Decimal,
+    unit: str | None,
+    period: Period,
+    on: date,
+    actor: Actor,
+    *,
+    evidence: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+    key: str | None = None,
+) -> list[Entry]:
+    """Record the measured value of an action's numeric KPI."""
+    observation = Observation("measurement", value=value, unit=unit)
+
+    def build(state: CycleState) -> list[Draft]:
+        event = observation_event(
+            state, stream, action, observation, period, on,
+            evidence=evidence, note=note, source=source,
+        )  # fmt: skip
+        return [Draft(event, on, key)]
+
+    return append_act(store, stream, actor, build, as_of=on)
+
+
+def record_assessment(
+    store: EventStore,
+    stream: str,
+    action: str,
+    kind: AssessmentKind,
+    period: Period,
+    on: date,
+    actor: Actor,
+    *,
+    level: str | None = None,
+    completed_on: date | None = None,
+    precision: Precision | None = None,
+    met: bool | None = None,
+    achievement: Decimal | None = None,
+    evidence: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+    key: str | None = None,
+) -> list[Entry]:
+    """Record a qualitative, deadline, yes/no or stated-achievement assessment of an action."""
+    observation = Observation(
+        kind,
+        level=level,
+        completed_on=completed_on,
+        precision=precision,
+        met=met,
+        achievement=achievement,
+    )
+
+    def build(state: CycleState) -> list[Draft]:
+        event = observation_event(
+            state, stream, action, observation, period, on,
+            evidence=evidence, note=note, source=source,
+        )  # fmt: skip
+        return [Draft(event, on, key)]
+
+    return append_act(store, stream, actor, build, as_of=on)
+
+
+def record_correction(
+    store: EventStore,
+    stream: str,
+    corrects: str,
+    reason: str,
+    on: date,
+    actor: Actor,
+    *,
+    value: Decimal | None = None,
+    unit: str | None = None,
+    level: str | None = None,
+    completed_on: date | None = None,
+    precision: Precision | None = None,
+    met: bool | None = None,
+    achievement: Decimal | None = None,
+) -> list[Entry]:
+    """Correct a recorded measurement or assessment, named by its event id or seq."""
+
+    def build(state: CycleState) -> list[Draft]:
+        target = _corrected_entry(store, stream, corrects)
+        event = MeasurementCorrected(
+            corrects=target.event_id,
+            value=value,
+            unit=unit,
+            level=level,
+            completed_on=completed_on,
+            precision=precision,
+            met=met,
+            achievement=achievement,
+            reason=reason,
+        )
+        _check_correction_fits(state, target, event, stream)
+        return [Draft(event, on)]
+
+    return append_act(store, stream, actor, build)
+
+
+def _corrected_entry(store: EventStore, stream: str, corrects: str) -> Entry:
+    entry = store.entry(seq=int(corrects)) if corrects.isdigit() else store.entry(event_id=corrects)
+    if entry is None or entry.stream != stream:
+        raise ActRefused(f"there is no event {corrects} in {stream} to correct (see: ledger log)")
+    if entry.type not in (MeasurementRecorded.type_name, AssessmentRecorded.type_name):
+        raise ActRefused(
+            f"event {corrects} is a {entry.type}: only a measurement or an assessment is corrected"
+        )
+    return entry
+
+
+def _check_correction_fits(
+    state: CycleState, target: Entry, event: MeasurementCorrected, stream: str
+) -> None:
+    original = target.event
+    if not isinstance(original, MeasurementRecorded | AssessmentRecorded):
+        raise ActRefused(f"event {target.seq} is a {target.type}: it cannot be corrected")
+    if isinstance(original, MeasurementRecorded):
+        if event.value is None or any(
+            v is not None for v in (event.level, event.completed_on, event.met, event.achievement)
+        ):
+            raise ValueKindMismatch(
+                f"a correction of measurement {target.seq} gives a new value only"
+            )
+        observation = Observation("measurement", value=event.value, unit=event.unit)
+    else:
+        given = {
+            "qualitative": event.level,
+            "deadline": event.completed_on,
+            "boolean": event.met,
+            "achievement": event.achievement,
+        }
+        if given[original.kind] is None and event.achievement is None:
+            raise ValueKindMismatch(
+                f"a correction of a {original.kind} assessment ({target.seq}) gives its new value"
+            )
+        observation = Observation(original.kind, level=event.level, completed_on=event.completed_on)
+    node = state.nodes.get(original.action)
+    checkable = observation.kind == "measurement" or event.level is not None
+    if node is not None and node.kpi is not None and checkable:
+        check_fits(original.action, node.kpi, observation, state.policy)

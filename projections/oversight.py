@@ -1,0 +1,108 @@
+"""Overrides decided after hearing the OIV, and the figures a Relazione printed.
+
+An override needs a written rationale and the date the OIV was heard; a reported figure is
+kept as printed, for the audit to compare with the replay.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from events.oversight import OverrideRecorded, OverrideWithdrawn, ReportedFigureRecorded
+from ledger.records import Entry
+from ledger.store import EventStore
+from projections.acts import Actor, Draft, append_act
+from projections.errors import ActRefused, UnknownNode
+from projections.plan_state import CycleState, Node
+
+
+def record_override(
+    store: EventStore,
+    stream: str,
+    node: str,
+    achievement: Decimal,
+    rationale: str,
+    oiv_heard_on: date | None,
+    on: date,
+    actor: Actor,
+    *,
+    note: str | None = None,
+    source: str | None = None,
+    key: str | None = None,
+) -> list[Entry]:
+    """Override a node's achievement, sentito l'OIV, with a written rationale."""
+
+    def build(state: CycleState) -> list[Draft]:
+        if node not in state.nodes:
+            raise UnknownNode(node, stream, on)
+        if not rationale.strip():
+            raise ActRefused(f"the override of {node} needs a written rationale")
+        if oiv_heard_on is None:
+            raise ActRefused(f"the override of {node} needs the date the OIV was heard")
+        if oiv_heard_on > on:
+            raise ActRefused(
+                f"the OIV was heard on {oiv_heard_on.isoformat()}, after the override's date "
+                f"{on.isoformat()}"
+            )
+        event = OverrideRecorded(
+            node=node,
+            achievement=achievement,
+            rationale=rationale,
+            oiv_heard_on=oiv_heard_on,
+            note=note,
+            source=source,
+        )
+        return [Draft(event, on, key)]
+
+    return append_act(store, stream, actor, build, as_of=on)
+
+
+def withdraw_override(
+    store: EventStore, stream: str, node: str, reason: str, on: date, actor: Actor
+) -> list[Entry]:
+    """Withdraw the override standing on a node."""
+
+    def build(state: CycleState) -> list[Draft]:
+        if node not in state.overrides:
+            raise ActRefused(f"no override stands on {node} in {stream} on {on.isoformat()}")
+        return [Draft(OverrideWithdrawn(node=node, reason=reason), on)]
+
+    return append_act(store, stream, actor, build, as_of=on)
+
+
+COUNT_MEASURES = ("strategic_at_100", "strategic_reached", "operational_reached")
+
+
+def record_reported(
+    store: EventStore,
+    stream: str,
+    figure: ReportedFigureRecorded,
+    on: date,
+    actor: Actor,
+    *,
+    key: str | None = None,
+) -> list[Entry]:
+    """Record a figure a published document printed; the audit compares it with the replay."""
+
+    def build(state: CycleState) -> list[Draft]:
+        counted = figure.measure in COUNT_MEASURES
+        if counted and figure.node is not None:
+            raise ActRefused(f"a {figure.measure} figure counts objectives: it names no node")
+        if figure.node is not None:
+            node = _node_by_key_or_code(state, figure.node)
+            if node is None:
+                raise UnknownNode(figure.node, stream, on)
+            if figure.measure == "achievement" and node.level != "strategic":
+                raise ActRefused(
+                    f"{figure.node} is not a strategic objective: only those have a "
+                    "% raggiungimento (name no node for the ente's)"
+                )
+        return [Draft(figure, on, key)]
+
+    return append_act(store, stream, actor, build, as_of=on, allow_closed=False)
+
+
+def _node_by_key_or_code(state: CycleState, text: str) -> Node | None:
+    found = state.nodes.get(text)
+    if found is not None:
+        return found
+    return next((node for node in state.nodes.values() if node.code == text), None)

@@ -1,0 +1,104 @@
+"""Who may act: actors registered in a role, their public keys, and signed-act rules.
+
+Private keys never enter the ledger: only the public half is registered, by an act signed
+with the key itself.
+"""
+
+from datetime import date
+
+from events.identity import ActorRegistered, KeyRegistered, KeyRevoked, SignaturesRequired
+from ledger.records import Entry
+from ledger.store import EventStore, Query
+from projections.acts import Actor, Draft, append_act
+from projections.errors import ActRefused
+from projections.plan_state import CycleState
+from projections.roles import IDENTITY_TYPES, check_role_name, identity_of
+
+
+def register_actor(
+    store: EventStore,
+    stream: str,
+    name: str,
+    role: str,
+    on: date,
+    actor: Actor,
+    *,
+    display_name: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+    key: str | None = None,
+) -> list[Entry]:
+    """Register an actor of the cycle in a role (the first one: an administrator, themselves)."""
+    check_role_name(role)
+
+    def build(state: CycleState) -> list[Draft]:
+        known = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES))).actors.get(name)
+        if known is not None and known.role == role:
+            raise ActRefused(f"{name!r} is already registered in {stream} as {role}")
+        event = ActorRegistered(
+            actor=name, role=role, display_name=display_name, note=note, source=source
+        )
+        return [Draft(event, on, key)]
+
+    return append_act(store, stream, actor, build, must_exist=False)
+
+
+def register_key(
+    store: EventStore, stream: str, on: date, actor: Actor, *, note: str | None = None
+) -> list[Entry]:
+    """Register the public half of the acting actor's key; it replaces the key they held."""
+    signing = actor.key
+    if signing is None:
+        raise ActRefused("give the private key to register (--sign-key FILE or LEDGER_SIGNING_KEY)")
+
+    def build(state: CycleState) -> list[Draft]:
+        identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
+        if signing.key_id in identity.keys:
+            raise ActRefused(f"key {signing.key_id} is already registered in {stream}")
+        held = identity.key_in_force(actor.name)
+        event = KeyRegistered(
+            actor=actor.name,
+            key_id=signing.key_id,
+            public_key=signing.public_key,
+            replaces=held.key_id if held else None,
+            note=note,
+        )
+        return [Draft(event, on)]
+
+    return append_act(store, stream, actor, build, must_exist=False)
+
+
+def revoke_key(
+    store: EventStore, stream: str, key_id: str, reason: str, on: date, actor: Actor
+) -> list[Entry]:
+    """Revoke a key (its holder's, or any key by an administrator); earlier signatures stand."""
+
+    def build(state: CycleState) -> list[Draft]:
+        identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
+        known = identity.keys.get(key_id)
+        if known is None:
+            raise ActRefused(f"there is no key {key_id} in {stream} (see: ledger keys list)")
+        if known.ended is not None:
+            raise ActRefused(
+                f"key {key_id} is no longer in force ({known.ended_by}, seq {known.ended})"
+            )
+        return [Draft(KeyRevoked(actor=known.actor, key_id=key_id, reason=reason), on)]
+
+    return append_act(store, stream, actor, build, must_exist=False)
+
+
+def require_signatures(
+    store: EventStore, stream: str, on: date, actor: Actor, *, note: str | None = None
+) -> list[Entry]:
+    """From now on every act of the cycle must be signed by its actor's key."""
+
+    def build(state: CycleState) -> list[Draft]:
+        identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
+        if identity.signatures_required_since is not None:
+            raise ActRefused(
+                f"cycle {stream} already requires signed acts (since seq "
+                f"{identity.signatures_required_since})"
+            )
+        return [Draft(SignaturesRequired(note=note), on)]
+
+    return append_act(store, stream, actor, build, must_exist=False)
