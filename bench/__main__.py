@@ -84,13 +84,17 @@ LIMITS = {
 def report(result: BackendResult) -> str:
     """The human table of one backend."""
     lines = [f"== {result.backend}: {result.events:,} events =="]
-    lines.append(f"{'step':<36}{'events/s':>12}{'ratio':>8}{'seconds':>10}{'peak RSS MiB':>14}")
+    lines.append(
+        f"{'step':<36}{'events/s':>12}{'ratio':>8}{'seconds':>10}{'peak RSS MiB':>14}"
+        f"{'grew MiB':>10}{'load':>6}"
+    )
     for key, step in result.steps.items():
         limit = result.steps.get(LIMITS.get(key, ""))
         ratio = f"{step.rate / limit.rate:.2f}" if limit and limit.rate else ""
         lines.append(
             f"{step.name:<36}{step.rate:>12,.0f}{ratio:>8}{step.seconds:>10.2f}"
-            f"{step.peak_rss_mb:>14.1f}"
+            f"{step.peak_rss_mb:>14.1f}{step.peak_rss_mb - step.start_rss_mb:>10.1f}"
+            f"{step.extra.get('load_avg_1m', 0):>6.1f}"
         )
     facts = result.facts
     for key in (

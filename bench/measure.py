@@ -7,6 +7,7 @@ code several-fold, which would falsify the throughput figures measured in the sa
 https://www.kernel.org/doc/html/latest/filesystems/proc.html (clear_refs, VmHWM)
 """
 
+import os
 import resource
 import time
 from collections.abc import Iterator
@@ -77,6 +78,7 @@ class Step:
             "events_per_s": round(self.rate, 1),
             "peak_rss_mb": round(self.peak_rss_mb, 1),
             "start_rss_mb": round(self.start_rss_mb, 1),
+            "grew_during_step_mb": round(self.peak_rss_mb - self.start_rss_mb, 1),
             "peak_is_per_step": self.peak_is_per_step,
             **self.extra,
         }
@@ -107,3 +109,5 @@ def measured(name: str, events: int = 0) -> Iterator[tuple[Step, Stopwatch]]:
     finally:
         step.seconds = watch.seconds
         step.peak_rss_mb = peak_rss_mb()
+        # Other engineers' test runs share the 2 cores: the load says how noisy a figure is.
+        step.extra["load_avg_1m"] = round(os.getloadavg()[0], 2)

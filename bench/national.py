@@ -102,7 +102,7 @@ class _Cycle:
     entity: str
     year: int
     version: int = 0
-    measurements: list[str] = field(default_factory=list)  # event ids, for corrections
+    measurements: list[str] = field(default_factory=list)  # this month's ids, for corrections
 
     @property
     def stream(self) -> str:
@@ -204,7 +204,7 @@ class NationalLedger:
             for parent, keys in by_parent.items():
                 for key, weight in zip(keys, _weights(len(keys)), strict=True):
                     event = ObjectiveDefined(
-                        level=level,  # type: ignore[arg-type]
+                        level=level,
                         key=key,
                         code=key if level == "operational" else None,
                         parent=parent,
@@ -286,7 +286,9 @@ class NationalLedger:
             )
             cycle.measurements.append(new.event_id)
             out.append(new)
-        corrected = rnd.choice(cycle.measurements[-len(self.shape.actions) :])
+        # Only this month's ids are kept, so the generator's memory does not grow with time.
+        cycle.measurements = cycle.measurements[-len(self.shape.actions) :]
+        corrected = rnd.choice(cycle.measurements)
         out.append(
             self._new(
                 cycle,

@@ -74,6 +74,9 @@ def append_all(store: SqlEventStore, options: Options, result: BackendResult) ->
     """Build the ledger; only `append_batches` is timed, event construction apart."""
     generated = NationalLedger(options.events)
     build_seconds = 0.0
+    tenth = max(options.events // 10, 1)
+    by_tenth: list[float] = []
+    appended, marked, tenth_seconds = 0, 0, 0.0
     with measured("append (append_batches)", options.events) as (step, watch):
         chunks = generated.chunks()
         while True:
@@ -82,8 +85,15 @@ def append_all(store: SqlEventStore, options: Options, result: BackendResult) ->
             build_seconds += time.perf_counter() - started
             if batch is None:
                 break
+            before = watch.seconds
             with watch.timing():
                 store.append_batches(batch)
+            appended += sum(len(events) for _, events, _ in batch)
+            tenth_seconds += watch.seconds - before
+            if appended >= tenth * (len(by_tenth) + 1):
+                by_tenth.append(round((appended - marked) / tenth_seconds, 1))
+                marked, tenth_seconds = appended, 0.0
+    step.extra["events_per_s_by_tenth"] = by_tenth
     step.extra["transactions_of"] = options.batch_events
     step.extra["building_events_s"] = round(build_seconds, 3)
     step.extra["import_events_per_s"] = round(options.events / (build_seconds + step.seconds), 1)

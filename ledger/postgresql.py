@@ -11,7 +11,7 @@ on `events` for every role, the table's owner included.
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 
 from ledger.store import COLUMNS, Clock, SqlEventStore, select_all_sql, utc_now
@@ -46,13 +46,35 @@ _STREAM_VERSIONS = (
 _BY_KEYS = select_all_sql("idempotency_key = ANY(CAST(%s AS text[]))")
 
 
+def postgres_engine(url: str) -> Engine:
+    """An engine whose sessions plan server-side cursors for reading every row.
+
+    Reads stream through server-side cursors (memory stays flat), and PostgreSQL plans a
+    cursor for fetching only its first 10 % of rows (`cursor_tuple_fraction`), which made it
+    read one cycle by walking the whole table in seq order instead of taking the stream
+    index and sorting ~700 rows (20-40 ms instead of 1 ms on a 100k-event ledger). Every
+    read of ours consumes its cursor, so plan for all rows:
+    https://www.postgresql.org/docs/current/runtime-config-query.html#GUC-CURSOR-TUPLE-FRACTION
+    """
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET cursor_tuple_fraction = 1.0")
+        cursor.close()
+        dbapi_connection.commit()  # a SET rolled back would be undone
+
+    return engine
+
+
 class PostgresEventStore(SqlEventStore):
     """The ledger in a PostgreSQL database (the schema first on the connection's search_path)."""
 
     backend = "postgresql"
 
     def __init__(self, url: str, *, clock: Clock = utc_now) -> None:
-        super().__init__(create_engine(url, pool_pre_ping=True), url, clock=clock)
+        super().__init__(postgres_engine(url), url, clock=clock)
 
     def _lock(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
@@ -76,7 +98,7 @@ class PostgresEventStore(SqlEventStore):
         https://www.postgresql.org/docs/current/sql-copy.html
         """
         driver = conn.connection.driver_connection
-        if len(rows) < COPY_THRESHOLD or not hasattr(driver, "cursor"):
+        if len(rows) < COPY_THRESHOLD or driver is None:
             super()._insert_rows(conn, rows)
             return
         cursor = driver.cursor()

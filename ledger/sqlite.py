@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from ledger.store import Clock, SqlEventStore, select_all_sql, utc_now
 
 BUSY_TIMEOUT_SECONDS = 120
+PAGE_CACHE_KIB = 64 * 1024
 
 _PROTECTION = (
     "CREATE TRIGGER IF NOT EXISTS events_refuse_update BEFORE UPDATE ON events "
@@ -52,6 +53,11 @@ def sqlite_engine(url: str) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
+        # A 64 MiB page cache (the default is 2 MiB) keeps the unique indexes' hot pages in
+        # memory: appends insert event ids and keys at random places in their indexes, and
+        # a 1M-event bulk import ran ~18 % faster (bench/, docs/performance.md). It is a
+        # bound per connection, filled only as pages are read.
+        cursor.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -393,8 +393,8 @@ class SqlEventStore(ABC):
 
     def read(self, query: Query = Query()) -> Iterator[Entry]:
         """Entries matching `query`, in seq order, fetched in batches."""
-        for values in self._stream_values(_select(query)):
-            yield Entry(_stored_row(values))
+        for partition in self._partitions(_select(query)):
+            yield from map(_entry, partition)
 
     def read_stream(
         self, stream: str, *, as_of: date | None = None, known_at: datetime | None = None
@@ -405,11 +405,11 @@ class SqlEventStore(ABC):
     def read_rows(self, *, after_seq: int = 0) -> Iterator[StoredRow]:
         """Raw stored rows in seq order: what `verify` recomputes the chain from."""
         statement = select(events).where(events.c.seq > after_seq).order_by(events.c.seq)
-        for values in self._stream_values(statement):
-            yield _stored_row(values)
+        for partition in self._partitions(statement):
+            yield from map(_stored_row, partition)  # map: no Python frame per row
 
-    def _stream_values(self, statement: Select[Any]) -> Iterator[Sequence[Any]]:
-        """Rows as plain tuples, READ_BATCH at a time (a server-side cursor on PostgreSQL)."""
+    def _partitions(self, statement: Select[Any]) -> Iterator[Sequence[Sequence[Any]]]:
+        """Rows in lists of READ_BATCH (a server-side cursor on PostgreSQL): memory stays flat."""
         with (
             self._translated(),
             self.engine.connect() as conn,
@@ -417,8 +417,7 @@ class SqlEventStore(ABC):
             # stops early (verify stops at the first break).
             conn.execution_options(yield_per=READ_BATCH).execute(statement) as result,
         ):
-            for partition in result.partitions():
-                yield from partition
+            yield from result.partitions()
 
     def head(self) -> Entry | None:
         """The last entry of the ledger, or None when it is empty."""
@@ -507,6 +506,10 @@ def _stored_row(values: Sequence[Any]) -> StoredRow:
 
 _new_object = object.__new__
 _FAST_ROWS = not hasattr(StoredRow, "__slots__")
+
+
+def _entry(values: Sequence[Any]) -> Entry:
+    return Entry(_stored_row(values))
 
 
 def _already_recorded(
