@@ -303,8 +303,9 @@ def run_postgresql(options: Options) -> BackendResult:
             replay_all(store, result)
     finally:
         store.close()
-        if not options.keep:
-            with admin.connect() as conn:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_raw" CASCADE'))
+            if not options.keep:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
     result.facts["schema"] = schema if options.keep else None

@@ -80,9 +80,9 @@ def fee_type(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(registry._upcasters, (TYPE, 2), fee_v2_to_v3)
 
 
-payers = st.text(
-    alphabet=st.characters(codec="utf-8"), min_size=1, max_size=40
-).filter(lambda s: s.strip() == s and s != "")
+payers = st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=40).filter(
+    lambda s: s.strip() == s and s != ""
+)
 years = st.integers(min_value=1990, max_value=2100)
 cents = st.integers(min_value=-(10**12), max_value=10**12)
 FIXTURE_OK = settings(
