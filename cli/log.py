@@ -1,13 +1,20 @@
 """`ledger log`: the events in order, as stored, filterable, in every format."""
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 
 from cli.context import settings
-from cli.options import FormatOption, OutputFormat, _date, _datetime
+from cli.options import (
+    FormatOption,
+    FromOption,
+    OutputFormat,
+    ToOption,
+    TypesOption,
+    _datetime,
+)
 from cli.render import to_csv, to_json, to_table
 from ledger.records import Entry
 from ledger.store import Query
@@ -32,17 +39,9 @@ def register(app: typer.Typer) -> None:
 def log(
     ctx: typer.Context,
     stream: Annotated[str | None, typer.Option(help="Only this cycle, e.g. cciaa-so/2020.")] = None,
-    event_type: Annotated[
-        list[str] | None, typer.Option("--type", help="Only this event type (repeatable).")
-    ] = None,
-    date_from: Annotated[
-        date | None,
-        typer.Option("--from", parser=_date, metavar="DATE", help="Effective on or after."),
-    ] = None,
-    date_to: Annotated[
-        date | None,
-        typer.Option("--to", parser=_date, metavar="DATE", help="Effective on or before."),
-    ] = None,
+    event_type: TypesOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
     known_at: Annotated[
         datetime | None,
         typer.Option(parser=_datetime, metavar="TIME", help="Only what was recorded by then."),

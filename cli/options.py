@@ -98,3 +98,14 @@ EffectiveOption = Annotated[
     ),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A remark kept with the event.")]
+TypesOption = Annotated[
+    list[str] | None, typer.Option("--type", help="Only this event type (repeatable).")
+]
+FromOption = Annotated[
+    date | None,
+    typer.Option("--from", parser=_date, metavar="DATE", help="Effective on or after."),
+]
+ToOption = Annotated[
+    date | None,
+    typer.Option("--to", parser=_date, metavar="DATE", help="Effective on or before."),
+]

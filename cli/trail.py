@@ -10,7 +10,7 @@ import typer
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
 from cli.export_csv import CsvProfile
-from cli.options import _date, _datetime
+from cli.options import FromOption, ToOption, TypesOption, _datetime
 from cli.render import to_csv, to_json, to_table
 from cli.trail_export import TrailFormat, write_rows
 from ledger.records import format_recorded_at
@@ -82,20 +82,12 @@ def trail_command(
     cycle: Annotated[str | None, typer.Option("--cycle", help="Only this cycle.")] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Only acts by this actor.")] = None,
     role: Annotated[str | None, typer.Option("--role", help="Only acts in this role.")] = None,
-    event_type: Annotated[
-        list[str] | None, typer.Option("--type", help="Only this event type (repeatable).")
-    ] = None,
+    event_type: TypesOption = None,
     node: Annotated[
         str | None, typer.Option("--node", help="Only events about this node or one below it.")
     ] = None,
-    date_from: Annotated[
-        date | None,
-        typer.Option("--from", parser=_date, metavar="DATE", help="Effective on or after."),
-    ] = None,
-    date_to: Annotated[
-        date | None,
-        typer.Option("--to", parser=_date, metavar="DATE", help="Effective on or before."),
-    ] = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
     recorded_from: Annotated[
         datetime | None,
         typer.Option(parser=_datetime, metavar="TIME", help="Recorded at or after."),
