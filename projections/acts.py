@@ -88,7 +88,7 @@ def append_act(
         state = read_state(store, stream, as_of=as_of)
         if must_exist and state.opened is None:
             raise UnknownCycle(stream, store.streams())
-        if state.opened is not None and not allow_closed and _closed_now(store, stream, state):
+        if state.opened is not None and not allow_closed and state.closed_now:
             raise CycleIsClosed(stream)
         drafts = build(state)
         if not drafts:
@@ -115,16 +115,6 @@ def authorised_role(
     role = authorise(identity, stream, actor.name, actor.role, actor.role_stated, events)
     check_signing(identity, stream, actor.name, actor.key, events)
     return role
-
-
-def _closed_now(store: EventStore, stream: str, state: CycleState) -> bool:
-    """Closed by what the ledger holds now, whatever date the act claims."""
-    return (
-        fold(store.read_stream(stream, known_at=None), stream).closed if not state.closed else True
-    )
-
-
-# -- the cycle and its plan ------------------------------------------------------------------
 
 
 def open_cycle(
@@ -243,7 +233,7 @@ def reopen_cycle(
     """Reopen a closed cycle, for a stated reason."""
 
     def build(state: CycleState) -> list[Draft]:
-        if not fold(store.read_stream(stream), stream).closed:
+        if not state.closed_now:
             raise ActRefused(f"cycle {stream} is not closed")
         return [Draft(CycleReopened(reason=reason), on)]
 

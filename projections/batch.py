@@ -64,7 +64,7 @@ def _prepare(
     """The events of the rows not yet recorded, and the problems of the others."""
     if state.opened is None:
         raise ActRefused(f"cycle {stream} does not exist")
-    if state.closed:
+    if state.closed_now:
         raise CycleIsClosed(stream)
     by_day: dict[date, CycleState] = {}
     problems: list[tuple[str, str]] = []

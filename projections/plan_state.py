@@ -36,6 +36,7 @@ PLAN_TYPES = frozenset(
     )
 )
 PLAN_APPROVALS = ("plan", "plan_update")
+_CLOSING = frozenset((CycleClosed.type_name, CycleReopened.type_name))
 LEVEL_ORDER = ("perspective", "strategic", "operational", "action")
 
 
@@ -71,6 +72,7 @@ class CycleState:
     stream: str
     opened: CycleOpened | None = None
     closed: bool = False
+    closed_now: bool = False
     nodes: dict[str, Node] = field(default_factory=dict)
     pending: list[Entry] = field(default_factory=list)
     approvals: list[Entry] = field(default_factory=list)
@@ -119,6 +121,9 @@ def fold(
         state.last_seq, state.version = entry.seq, entry.version
         if entry.idempotency_key:
             state.keys.add(entry.idempotency_key)
+        if entry.type in _CLOSING:
+            # Whatever day an act claims, a cycle closed in the ledger refuses it.
+            state.closed_now = entry.type == CycleClosed.type_name
         if entry.type in PLAN_TYPES:
             state.pending.append(entry)
         elif as_of is None or entry.effective_date <= as_of:
