@@ -21,10 +21,10 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from cli.example import EXAMPLES
-from cli.files import load_document
-from cli.italian import format_number
-from cli.measurements_file import import_measurements
 from events.plan import Kpi
+from formats.italian import italian_number
+from formats.readers.documents import load_document
+from formats.readers.measurements import import_measurements
 from ledger.connect import open_store
 from ledger.store import SqlEventStore
 from projections import acts, planning
@@ -67,7 +67,7 @@ def _value(kpi: Kpi, index: int) -> str:
         return (date(2020, 1, 1) + timedelta(days=index % 700)).strftime("%d/%m/%Y")
     if kpi.kind == "boolean":
         return "sì" if index % 2 else "no"
-    value = format_number(Decimal(index % 100000) / 100 + 1, 2)
+    value = italian_number(Decimal(index % 100000) / 100 + 1, 2)
     return f"{value} gg" if kpi.unit == "giorni" else value
 
 

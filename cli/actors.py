@@ -6,7 +6,8 @@ import typer
 
 from cli.context import settings, today
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
-from cli.render import to_csv, to_json, to_table
+from cli.render import to_table
+from formats.serial import to_csv, to_json
 from ledger.store import Query, SqlEventStore
 from projections import acts, registration
 from projections.roles import IDENTITY_TYPES, ROLES, Identity, identity_of

@@ -7,8 +7,9 @@ import typer
 
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date
-from cli.render import to_csv, to_json, to_table
+from cli.render import to_table
 from cli.trail import KnownAtOption, day, moment
+from formats.serial import to_csv, to_json
 from projections import acts
 from projections.findings import LATE_AFTER_DAYS, SEVERITIES, Finding, audit, seq_ranges
 

@@ -1,11 +1,14 @@
 """Refusals become one line on stderr and an exit code; anything else is a bug and propagates."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from events.errors import LedgerError, UsageError
+from formats.readers.sheets import RowsRefused
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -27,3 +30,14 @@ class LedgerGroup(TyperGroup):
             raise fail(str(error), EXIT_USAGE) from None
         except LedgerError as error:
             raise fail(str(error), EXIT_REFUSED) from None
+
+
+@contextmanager
+def refused_rows_reported() -> Iterator[None]:
+    """Print every refused row on its own line, then the summary; exit 1 (nothing written)."""
+    try:
+        yield
+    except RowsRefused as refused:
+        for problem in refused.problems:
+            typer.echo(f"Error: {problem.line()}", err=True)
+        raise fail(str(refused)) from None

@@ -14,15 +14,15 @@ from typing import Annotated, Any
 import typer
 
 from cli.context import settings
-from cli.files import load_document
-from cli.italian import parse_date, parse_number
-from cli.options import parse_period, parse_when
 from cli.record import printed_decimals
 from cli.replay import render_table
 from events.acts import as_subject
 from events.errors import UsageError
 from events.measurement import as_assessment_kind
 from events.oversight import ReportedFigureRecorded
+from formats.italian import parse_date, parse_number
+from formats.periods import parse_period, parse_when
+from formats.readers.documents import load_document
 from ledger.store import SqlEventStore
 from projections import acts, measuring, oversight, planning, registration
 from projections.cruscotto import replay

@@ -20,14 +20,15 @@ from typing import Annotated
 
 import typer
 
-from cli import export_csv, export_html, export_xlsx, trail_export
+from cli import trail_export
 from cli.context import settings, today
 from cli.errors import EXIT_USAGE, fail
-from cli.export_csv import CsvProfile
-from cli.export_data import CruscottoExport, gather
 from cli.options import CycleOption, _date, _datetime
-from cli.render import to_json
 from events.errors import UsageError
+from formats.serial import to_json
+from formats.writers import cruscotto_csv, cruscotto_html, cruscotto_xlsx
+from formats.writers.cruscotto_csv import CsvProfile
+from formats.writers.cruscotto_data import CruscottoExport, gather
 from projections import acts
 from projections.contract import cruscotto_contract
 
@@ -103,18 +104,18 @@ def _render(
 ) -> bytes:
     """The bytes of the export; written to `output` when one is given."""
     if output_format is ExportFormat.xlsx:
-        data = export_xlsx.workbook_bytes(exported)
+        data = cruscotto_xlsx.workbook_bytes(exported)
     elif output_format is ExportFormat.json:
         data = (to_json(cruscotto_contract(exported.cruscotto)) + "\n").encode("utf-8")
     elif output_format is ExportFormat.html:
-        data = export_html.page(exported).encode("utf-8")
+        data = cruscotto_html.page(exported).encode("utf-8")
     else:
-        data = export_csv.cruscotto_csv(exported, profile.value)
+        data = cruscotto_csv.cruscotto_csv(exported, profile.value)
     if output is not None:
         try:
             output.write_bytes(data)
             if output_format is ExportFormat.csv and profile is CsvProfile.opendata:
-                export_csv.write_metadata(exported, output)
+                cruscotto_csv.write_metadata(exported, output)
         except OSError as error:
             raise UsageError(f"{output}: {error.strerror}") from None
     return data

@@ -6,8 +6,9 @@ import typer
 
 from cli.context import settings
 from cli.options import CycleOption, FormatOption, OutputFormat
-from cli.render import to_csv, to_json, to_table
+from cli.render import to_table
 from cli.trail import KnownAtOption, day, moment
+from formats.serial import to_csv, to_json
 from projections import acts
 from projections.history import HistoryRow, NodeHistory, node_history
 from projections.numbers import italian_percent, rounded

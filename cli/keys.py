@@ -10,7 +10,8 @@ from cli.actors import cycle_for_registry, registry, report
 from cli.context import Settings, settings, today
 from cli.errors import fail
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
-from cli.render import to_csv, to_json, to_table
+from cli.render import to_table
+from formats.serial import to_csv, to_json
 from ledger.store import SqlEventStore
 from projections import acts, registration
 from projections.signatures import SigningKey

@@ -15,7 +15,8 @@ from cli.options import (
     TypesOption,
     _datetime,
 )
-from cli.render import to_csv, to_json, to_table
+from cli.render import to_table
+from formats.serial import to_csv, to_json
 from ledger.records import Entry
 from ledger.store import Query
 

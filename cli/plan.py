@@ -8,11 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from cli.context import settings, today
-from cli.files import load_document
+from cli.errors import refused_rows_reported
 from cli.options import CycleOption, EffectiveOption, FormatOption, OutputFormat, _date
-from cli.render import to_csv, to_json, to_table
-from cli.sheets import SPREADSHEETS, refused_rows_reported
-from cli.xlsx_plan import import_plan_workbook
+from cli.render import to_table
+from formats.readers.documents import load_document
+from formats.readers.plan_xlsx import import_plan_workbook
+from formats.readers.sheets import SPREADSHEETS
+from formats.serial import to_csv, to_json
 from ledger.store import EventStore
 from projections import acts, planning
 from projections.numbers import italian_number

@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 
 from cli.context import Settings, settings, today
-from cli.italian import number_unit
-from cli.measurements_file import import_measurements, progress_tracker
+from cli.errors import refused_rows_reported
 from cli.options import (
     CycleOption,
     EffectiveOption,
@@ -19,15 +18,16 @@ from cli.options import (
     _date,
     _number,
     as_parameter,
-    parse_period,
-    parse_when,
 )
-from cli.sheets import refused_rows_reported
+from cli.progress import progress_tracker
 from events.acts import as_subject
 from events.errors import UsageError
 from events.measurement import AssessmentKind, Period
 from events.oversight import ReportedFigureRecorded
 from events.plan import ObjectiveAmended, ObjectiveWithdrawn
+from formats.italian import number_unit
+from formats.periods import parse_period, parse_when
+from formats.readers.measurements import import_measurements
 from ledger.records import Entry
 from ledger.store import SqlEventStore
 from projections import acts, measuring, oversight, planning

@@ -1,54 +1,9 @@
-"""Output in the three read formats: an Italian table, the JSON contract, and CSV."""
+"""Output for a terminal: a plain-text table (the machine formats are in formats.serial)."""
 
-import csv
-import io
-import json
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
+from collections.abc import Sequence
 from typing import Any
 
 from tabulate import tabulate
-
-FORMATS = ("table", "json", "csv")
-
-
-def json_default(value: Any) -> Any:
-    """Numbers stay numbers in the JSON contract; dates are ISO text."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(data, default=json_default, ensure_ascii=False, indent=2)
-
-
-def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """RFC 4180 CSV with a header; decimals as plain numbers with a dot."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(column)) for column in columns])
-    return buffer.getvalue()
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value else str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return str(value.value)
-    return str(value)
 
 
 def to_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:

@@ -7,33 +7,13 @@ import typer
 
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date, _datetime
-from cli.render import to_csv, to_json, to_table
+from cli.render import to_table
+from formats.serial import to_csv, to_json
+from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows
 from projections import acts
 from projections.contract import cruscotto_contract
 from projections.cruscotto import Cruscotto, NodeResult, replay
-from projections.numbers import italian_percent, rounded
-
-CSV_COLUMNS = (
-    "level",
-    "key",
-    "code",
-    "parent",
-    "title",
-    "weight",
-    "kpi",
-    "unit",
-    "target",
-    "measured",
-    "computed",
-    "rule_score",
-    "override",
-    "override_rationale",
-    "oiv_heard_on",
-    "result",
-    "achievement",
-    "band",
-    "coverage",
-)
+from projections.numbers import italian_percent
 
 
 def register(app: typer.Typer) -> None:
@@ -84,43 +64,6 @@ def replay_command(
         typer.echo(to_csv(flat_rows(cruscotto), CSV_COLUMNS), nl=False)
     else:
         typer.echo(render_table(cruscotto))
-
-
-def flat_rows(cruscotto: Cruscotto) -> list[dict[str, Any]]:
-    """One row per node, parents before children: the CSV form."""
-    rows: list[dict[str, Any]] = []
-
-    def visit(node: NodeResult, parent: str | None) -> None:
-        override = node.override
-        rows.append(
-            {
-                "level": node.level,
-                "key": node.key,
-                "code": node.code,
-                "parent": parent,
-                "title": node.title,
-                "weight": rounded(node.weight),
-                "kpi": node.kpi,
-                "unit": node.unit,
-                "target": node.target_label if node.level == "action" else rounded(node.target),
-                "measured": node.measured,
-                "computed": rounded(node.computed),
-                "rule_score": rounded(node.score.rule_score) if node.score else None,
-                "override": rounded(override.achievement) if override else None,
-                "override_rationale": override.rationale if override else None,
-                "oiv_heard_on": override.oiv_heard_on if override else None,
-                "result": rounded(node.result),
-                "achievement": rounded(node.achievement),
-                "band": node.band,
-                "coverage": rounded(node.coverage),
-            }
-        )
-        for child in node.children:
-            visit(child, node.key)
-
-    for perspective in cruscotto.perspectives:
-        visit(perspective, None)
-    return rows
 
 
 def render_table(cruscotto: Cruscotto) -> str:

@@ -9,10 +9,11 @@ import typer
 
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
-from cli.export_csv import CsvProfile
 from cli.options import FromOption, ToOption, TypesOption, _datetime
-from cli.render import to_csv, to_json, to_table
-from cli.trail_export import TrailFormat, write_rows
+from cli.render import to_table
+from formats.serial import to_csv, to_json
+from formats.writers.cruscotto_csv import CsvProfile
+from formats.writers.trail import TrailFormat, write_rows
 from ledger.records import format_recorded_at
 from ledger.store import Query
 from projections.trail import TrailFilter, TrailRow, trail

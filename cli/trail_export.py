@@ -1,127 +1,17 @@
-"""`ledger export-trail`: the events of the ledger as a CSV or an Excel sheet, for auditors.
+"""`ledger export-trail`: the events of the ledger as a CSV or an Excel sheet, for auditors."""
 
-One row per event in seq order with its whole envelope (dates, actor, role, idempotency
-key, hashes) and its payload as stored, so the file can be filtered in Excel and every row's
-hash recomputed from it. The writers take plain rows and columns: when `ledger trail`
-(projections/trail.py) lands, its rows go through the same `write_rows`.
-"""
-
-import io
-from collections.abc import Iterable, Mapping
-from datetime import date
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
-from cli.export_csv import CsvProfile, excel_csv
-from cli.export_data import ledger_digest
-from cli.render import to_csv
-from ledger.records import Entry
+from formats.writers.cruscotto_csv import CsvProfile
+from formats.writers.cruscotto_data import ledger_digest
+from formats.writers.trail import COLUMNS, TrailFormat, trail_row, write_rows
 from ledger.store import Query
 from projections import acts
-
-COLUMNS: dict[str, tuple[str, int]] = {
-    "seq": ("seq", 7),
-    "recorded_at": ("registrato il (UTC)", 28),
-    "effective_date": ("data dell'atto", 13),
-    "stream": ("ciclo", 16),
-    "version": ("versione", 9),
-    "type": ("tipo", 24),
-    "schema_version": ("schema", 8),
-    "actor": ("autore", 20),
-    "role": ("ruolo", 18),
-    "event_id": ("id evento", 38),
-    "idempotency_key": ("chiave di idempotenza", 30),
-    "payload": ("contenuto (JSON)", 80),
-    "prev_hash": ("hash precedente", 66),
-    "hash": ("hash", 66),
-}
-
-
-class TrailFormat(StrEnum):
-    """The formats of `ledger export-trail`."""
-
-    csv = "csv"
-    xlsx = "xlsx"
-
-
-def trail_row(entry: Entry) -> dict[str, Any]:
-    """An event as one row: the stored envelope and payload, nothing re-serialised."""
-    return {
-        "seq": entry.seq,
-        "recorded_at": entry.row.recorded_at,
-        "effective_date": entry.effective_date,
-        "stream": entry.stream,
-        "version": entry.version,
-        "type": entry.type,
-        "schema_version": entry.schema_version,
-        "actor": entry.actor,
-        "role": entry.role,
-        "event_id": entry.event_id,
-        "idempotency_key": entry.idempotency_key,
-        "payload": entry.payload,
-        "prev_hash": entry.prev_hash,
-        "hash": entry.hash,
-    }
-
-
-def write_rows(
-    rows: Iterable[Mapping[str, Any]],
-    columns: Mapping[str, tuple[str, int]],
-    output_format: TrailFormat,
-    profile: CsvProfile,
-    title: str,
-) -> bytes:
-    """Rows as CSV (either profile) or as one sheet of an .xlsx; the header names columns."""
-    names = list(columns)
-    if output_format is TrailFormat.csv:
-        if profile is CsvProfile.opendata:
-            return to_csv(rows, names).encode("utf-8")
-        return excel_csv(rows, names, [columns[name][0] for name in names])
-    return _workbook(rows, columns, title)
-
-
-def _workbook(
-    rows: Iterable[Mapping[str, Any]], columns: Mapping[str, tuple[str, int]], title: str
-) -> bytes:
-    """A write-only workbook: the ledger may hold a great many events."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Registro")
-    for index, (_, width) in enumerate(columns.values(), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for label, _ in columns.values():
-        cell = _cell(sheet, label)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="0066CC")
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        values = []
-        for name in columns:
-            cell = _cell(sheet, row.get(name))
-            if isinstance(row.get(name), date):
-                cell.number_format = "DD/MM/YYYY"
-            values.append(cell)
-        sheet.append(values)
-    about = workbook.create_sheet("Digest")
-    about.append([title])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(sheet: Any, value: Any) -> WriteOnlyCell:
-    return WriteOnlyCell(sheet, value=value)
 
 
 def export_trail_command(

@@ -128,8 +128,12 @@ def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) 
         if not new.actor.strip():
             raise InvalidAppend(f"an event of type {new.event.type_name} has no actor")
         # PostgreSQL text cannot hold NUL, SQLite can: refuse it everywhere, so that both agree.
-        for name, text in (("stream", stream), ("actor", new.actor), ("role", new.role),
-                           ("idempotency key", new.idempotency_key or "")):
+        for name, text in (
+            ("stream", stream),
+            ("actor", new.actor),
+            ("role", new.role),
+            ("idempotency key", new.idempotency_key or ""),
+        ):
             if "\x00" in text:
                 raise InvalidAppend(f"the {name} {text!r} holds a NUL character")
         if new.idempotency_key is not None:
@@ -471,9 +475,7 @@ def _select(query: Query) -> Select[Any]:
     if query.as_of is not None:
         statement = statement.where(events.c.effective_date <= query.as_of.isoformat())
     if query.recorded_from is not None:
-        statement = statement.where(
-            events.c.recorded_at >= format_recorded_at(query.recorded_from)
-        )
+        statement = statement.where(events.c.recorded_at >= format_recorded_at(query.recorded_from))
     if query.known_at is not None:
         statement = statement.where(events.c.recorded_at <= format_recorded_at(query.known_at))
     if query.actor is not None:

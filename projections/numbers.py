@@ -1,6 +1,10 @@
-"""Italian figures as the cruscotto prints them: `97,20`, `1.100`, `96,67 %`."""
+"""Italian figures as the cruscotto prints them: `97,20`, `1.100`, `96,67 %`.
 
-from decimal import ROUND_HALF_UP, Decimal
+The one formatter of numbers for every layer that shows them (projections' texts, the
+terminal, the spreadsheets, the pages); `formats.italian` reads them back.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 TWO_PLACES = Decimal("0.01")
 
@@ -11,21 +15,26 @@ def rounded(value: Decimal | None, places: Decimal = TWO_PLACES) -> Decimal | No
 
 
 def italian_number(value: Decimal, decimals: int | None = None) -> str:
-    """Thousands dot and decimal comma; `decimals=None` keeps the value's own decimals."""
+    """`97.2` -> `97,20` (decimals=2), `1100` -> `1.100`: the inverse of `parse_number`.
+
+    `decimals=None` keeps the value's own decimals. Written by hand rather than with babel:
+    babel rounds half to even where Italian accounting rounds half up, and prints `-0,00` for
+    tiny negatives. Always grouped, so the output never has a lone dot that `parse_number`
+    would refuse.
+    """
+    if decimals is not None and decimals < 0:
+        raise ValueError(f"decimals must be zero or more, not {decimals}")
+    if not value.is_finite():
+        raise ValueError(f"cannot format {value} as an Italian number")
     if decimals is not None:
-        value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    text = format(abs(value), "f")
-    whole, _, fraction = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = sign + ".".join(groups)
-    return f"{out},{fraction}" if fraction else out
+        with localcontext() as context:
+            context.prec = max(context.prec, value.adjusted() + decimals + 2)
+            value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if value.is_zero():
+        value = value.copy_abs()
+    return f"{value:,f}".translate(str.maketrans(",.", ".,"))
 
 
 def italian_percent(value: Decimal | None, decimals: int = 2) -> str:
-    """`97,20 %`; a missing value prints as an em dash."""
+    """`97,20 %`, with the space Italian typography puts before the sign; None is an em dash."""
     return "—" if value is None else f"{italian_number(value, decimals)} %"

@@ -1,7 +1,9 @@
-"""The dependency rule (cli -> projections -> ledger -> events) is a test, not a hope.
+"""The dependency rule is a test, not a hope.
 
-DESIGN.md section 2 and STYLE.md section 1: arrows point one way; no typer or tabulate below
-`cli`, no SQLAlchemy in `events`. A failure names the offending file.
+DESIGN.md section 2 and STYLE.md section 1: arrows point one way, `cli -> formats`,
+`web -> formats`, `formats -> projections -> ledger -> events`; nothing imports `cli` or `web`;
+no typer, tabulate or terminal library below `cli`, no web framework outside `web`, no
+SQLAlchemy in `events`. A failure names the offending file.
 """
 
 import ast
@@ -10,10 +12,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+FRONT_ENDS = {"cli", "web"}
+TERMINAL = {"typer", "click", "tabulate", "rich"}
+WEB = {"fastapi", "starlette", "uvicorn"}
 MUST_NOT_IMPORT = {
-    "events": {"ledger", "projections", "cli", "sqlalchemy", "typer", "tabulate"},
-    "ledger": {"projections", "cli", "typer", "tabulate"},
-    "projections": {"cli", "typer", "tabulate"},
+    "events": {"ledger", "projections", "formats", "sqlalchemy"} | FRONT_ENDS | TERMINAL | WEB,
+    "ledger": {"projections", "formats"} | FRONT_ENDS | TERMINAL | WEB,
+    "projections": {"formats"} | FRONT_ENDS | TERMINAL | WEB,
+    "formats": FRONT_ENDS | TERMINAL | WEB,
+    "cli": {"web"} | WEB,
+    "web": {"cli"} | TERMINAL,
 }
 
 
@@ -56,3 +64,4 @@ def test_the_checker_sees_imports_inside_functions_and_relative_ones(tmp_path: P
     )
 
     assert top_level_imports(module, tmp_path) == {"ledger", "cli", "projections", "typer"}
+

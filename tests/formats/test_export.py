@@ -43,7 +43,7 @@ def test_the_excel_csv_has_a_bom_semicolons_and_decimal_commas(shared_reference:
 
 
 def test_excel_is_never_handed_a_formula() -> None:
-    from cli.export_csv import excel_cell
+    from formats.writers.cruscotto_csv import excel_cell
 
     assert [excel_cell(text) for text in ("=SUM(A1)", "+39 0342", "-x", "@a", "1.1")] == [
         "'=SUM(A1)",

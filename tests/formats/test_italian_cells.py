@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli.export_csv import excel_cell, excel_csv
-from cli.export_xlsx_sheets import number_format, percent
-from cli.italian import parse_date
-from cli.sheets import Cell, csv_rows, sheet_rows
 from events.errors import UsageError
+from formats.italian import parse_date
+from formats.readers.sheets import Cell, csv_rows, sheet_rows
+from formats.writers.cruscotto_csv import excel_cell, excel_csv
+from formats.writers.xlsx_sheets import number_format, percent
 
 FILES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.measurements_file import LONG_FILE, progress_tracker
-from cli.sheets import Cell
+from cli.progress import LONG_FILE, progress_tracker
+from formats.readers.sheets import Cell
 from ledger.connect import open_store
 from ledger.store import Query
 from tests.formats.conftest import REFERENCE, count, ledger, lines, write_workbook

@@ -36,10 +36,15 @@ Times (`parse_datetime`)
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from events.errors import UsageError
+
+# The one formatter lives below (projections print figures too); front ends take it from here.
+from projections.numbers import italian_number as italian_number
+from projections.numbers import italian_percent as italian_percent
+from projections.numbers import rounded as rounded
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -431,30 +436,3 @@ def _end_of_day(day: date, quoted: str) -> datetime:
         return next_midnight.astimezone(UTC) - timedelta(microseconds=1)
     except OverflowError:
         raise UsageError(f"{quoted} is out of the range of supported times") from None
-
-
-# --- output --------------------------------------------------------------------------------
-
-
-def format_number(value: Decimal, decimals: int = 2) -> str:
-    """`97.2` -> `97,20`, `1100` -> `1.100`: the inverse of `parse_number`.
-
-    Written by hand rather than with babel: babel is not a dependency of the ledger, rounds half
-    to even where Italian accounting rounds half up, and prints `-0,00` for tiny negatives.
-    Always grouped, so the output never has a lone dot that `parse_number` would refuse.
-    """
-    if decimals < 0:
-        raise ValueError(f"decimals must be zero or more, not {decimals}")
-    if not value.is_finite():
-        raise ValueError(f"cannot format {value} as an Italian number")
-    with localcontext() as context:
-        context.prec = max(context.prec, value.adjusted() + decimals + 2)
-        rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    if rounded.is_zero():
-        rounded = rounded.copy_abs()
-    return f"{rounded:,f}".translate(str.maketrans(",.", ".,"))
-
-
-def format_percent(value: Decimal, decimals: int = 2) -> str:
-    """`97.2` -> `97,20 %`, with the space Italian typography puts before the sign."""
-    return f"{format_number(value, decimals)} %"

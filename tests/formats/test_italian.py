@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cli.italian
-from cli.italian import (
-    format_number,
-    format_percent,
+import formats.italian
+from events.errors import UsageError
+from formats.italian import (
+    italian_number,
+    italian_percent,
     number_unit,
     parse_date,
     parse_datetime,
@@ -22,7 +23,6 @@ from cli.italian import (
     parse_number,
     parse_percent,
 )
-from events.errors import UsageError
 
 # No example database: these tests must not write into the working tree.
 PROPERTY = settings(database=None, deadline=None, max_examples=300)
@@ -209,24 +209,24 @@ def test_a_long_value_is_shortened_in_the_message() -> None:
 def test_a_number_is_formatted_the_italian_way_rounding_half_up(
     value: Decimal, decimals: int, expected: str
 ) -> None:
-    assert format_number(value, decimals) == expected
-    assert format_percent(value, decimals) == f"{expected} %"
+    assert italian_number(value, decimals) == expected
+    assert italian_percent(value, decimals) == f"{expected} %"
 
 
-def test_format_defaults_to_two_decimals() -> None:
-    assert format_number(Decimal("97.2")) == "97,20"
-    assert format_percent(Decimal("97.2")) == "97,20 %"
+def test_a_number_keeps_its_decimals_and_a_percent_has_two() -> None:
+    assert italian_number(Decimal("97.2")) == "97,2"
+    assert italian_percent(Decimal("97.2")) == "97,20 %"
 
 
 @pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity")])
 def test_formatting_a_non_finite_number_is_a_programming_error(value: Decimal) -> None:
     with pytest.raises(ValueError, match="cannot format"):
-        format_number(value)
+        italian_number(value)
 
 
 def test_formatting_with_negative_decimals_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="decimals"):
-        format_number(Decimal(1), -1)
+        italian_number(Decimal(1), -1)
 
 
 @PROPERTY
@@ -240,9 +240,9 @@ def test_formatting_with_negative_decimals_is_a_programming_error() -> None:
     )
 )
 def test_any_amount_survives_italian_formatting_and_parsing(value: Decimal) -> None:
-    assert parse_number(format_number(value, 2)) == value.quantize(CENT)
-    assert parse_percent(format_percent(value, 2)) == value.quantize(CENT)
-    assert number_unit(format_percent(value, 2)) == "%"
+    assert parse_number(italian_number(value, 2)) == value.quantize(CENT)
+    assert parse_percent(italian_percent(value, 2)) == value.quantize(CENT)
+    assert number_unit(italian_percent(value, 2)) == "%"
 
 
 @PROPERTY
@@ -257,13 +257,13 @@ def test_any_amount_survives_italian_formatting_and_parsing(value: Decimal) -> N
 )
 def test_formatting_rounds_half_up_and_parses_back_to_the_rounded_value(value: Decimal) -> None:
     rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
-    assert parse_number(format_number(value, 2)) == rounded
+    assert parse_number(italian_number(value, 2)) == rounded
 
 
 @PROPERTY
 @given(st.integers(min_value=-(10**18), max_value=10**18))
 def test_any_whole_number_survives_thousands_grouping(value: int) -> None:
-    text = format_number(Decimal(value), 0)
+    text = italian_number(Decimal(value), 0)
     if abs(value) >= 1000:
         assert "." in text
     assert parse_number(text) == value
@@ -585,7 +585,7 @@ def test_any_text_either_parses_as_a_time_or_is_refused_in_one_line(text: str) -
 
 
 def test_the_module_does_not_depend_on_typer() -> None:
-    source = Path(cli.italian.__file__).read_text(encoding="utf-8")
+    source = Path(formats.italian.__file__).read_text(encoding="utf-8")
     imported = re.findall(r"^(?:from|import) ([\w.]+)", source, re.MULTILINE)
     assert imported
     assert not {name.split(".")[0] for name in imported} & {"typer", "click"}

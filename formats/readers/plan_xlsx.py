@@ -26,7 +26,11 @@ from typing import Any
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cli.sheets import (
+from events.errors import UsageError
+from formats.readers.plan_columns import find_columns
+from formats.readers.plan_kpi import read_kpi
+from formats.readers.plan_sides import read_cycle, read_managers, read_notes
+from formats.readers.sheets import (
     Cell,
     Problem,
     RowsRefused,
@@ -36,10 +40,6 @@ from cli.sheets import (
     sheet_rows,
     slug,
 )
-from cli.xlsx_columns import find_columns
-from cli.xlsx_kpi import read_kpi
-from cli.xlsx_sides import read_cycle, read_managers, read_notes
-from events.errors import UsageError
 from ledger.store import EventStore
 from projections import acts, planning
 from projections.plan_document import PLAN_FORMAT, PlanDocument, plan_document

@@ -13,9 +13,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cli.export_data import CruscottoExport
-from cli.xlsx_sides import CYCLE_LABELS
 from events.measurement import AssessmentRecorded, MeasurementRecorded
+from formats.readers.plan_sides import CYCLE_LABELS
+from formats.writers.cruscotto_data import CruscottoExport
 from projections.numbers import italian_percent, rounded
 
 HUNDRED = Decimal(100)

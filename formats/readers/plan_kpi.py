@@ -17,11 +17,11 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from cli.italian import number_unit
-from cli.options import parse_when
-from cli.sheets import Cell, norm
 from events.errors import UsageError
 from events.plan import Kpi, KpiKind, Threshold
+from formats.italian import number_unit
+from formats.periods import parse_when
+from formats.readers.sheets import Cell, norm
 from projections.scoring import month_end
 
 KPI_FIELDS = {

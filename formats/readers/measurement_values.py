@@ -9,12 +9,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
-from cli.italian import number_unit, parse_date
-from cli.options import parse_period, parse_when
-from cli.sheets import Cell, norm
 from events.errors import UsageError
 from events.measurement import Period, Precision
 from events.plan import Kpi
+from formats.italian import number_unit, parse_date
+from formats.periods import parse_period, parse_when
+from formats.readers.sheets import Cell, norm
 from projections.scoring import Observation
 
 Refuse = Callable[[Cell, str], None]

@@ -19,9 +19,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cli import export_xlsx_sheets as sheets
-from cli.export_data import CruscottoExport
-from cli.export_xlsx_sheets import (
+from events.plan import Kpi
+from formats.readers.plan_kpi import DIRECTION_LABELS, KIND_LABELS
+from formats.writers import xlsx_sheets as sheets
+from formats.writers.cruscotto_data import CruscottoExport
+from formats.writers.xlsx_sheets import (
     BORDER,
     DARK,
     DATE,
@@ -35,8 +37,6 @@ from cli.export_xlsx_sheets import (
     result,
     weight_format,
 )
-from cli.xlsx_kpi import DIRECTION_LABELS, KIND_LABELS
-from events.plan import Kpi
 from projections.cruscotto import NodeResult
 from projections.plan_state import Node
 

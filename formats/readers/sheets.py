@@ -12,7 +12,6 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,15 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import typer
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cli.errors import fail
-from cli.italian import parse_number
 from events.errors import LedgerError, UsageError
+from formats.italian import parse_number
 from projections.numbers import italian_number
 
 SPREADSHEETS = (".xlsx", ".xlsm")
@@ -57,17 +54,6 @@ class RowsRefused(LedgerError):
         self.problems = sorted(problems, key=lambda problem: problem.order)
         refused = len({problem.order for problem in self.problems})
         super().__init__(f"{refused} of {rows} rows refused in {label}; nothing was written")
-
-
-@contextmanager
-def refused_rows_reported() -> Iterator[None]:
-    """Print every refused row on its own line, then the summary; exit 1 (nothing written)."""
-    try:
-        yield
-    except RowsRefused as refused:
-        for problem in refused.problems:
-            typer.echo(f"Error: {problem.line()}", err=True)
-        raise fail(str(refused)) from None
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ label; where there is no row of groups, by its label and the columns before it (
 
 from collections.abc import Iterator
 
-from cli.sheets import HEADER_SEARCH_ROWS, Cell, norm
-from cli.xlsx_kpi import KPI_FIELDS
 from events.errors import UsageError
+from formats.readers.plan_kpi import KPI_FIELDS
+from formats.readers.sheets import HEADER_SEARCH_ROWS, Cell, norm
 
 COMMON = {
     "titolo": "title",

@@ -21,10 +21,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from cli.export_data import CruscottoExport
-from cli.italian import format_number
-from cli.render import to_csv
-from cli.replay import CSV_COLUMNS, flat_rows
+from formats.italian import italian_number
+from formats.serial import to_csv
+from formats.writers.cruscotto_data import CruscottoExport
+from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -112,7 +112,7 @@ def excel_cell(value: Any) -> str:
         return "sì" if value else "no"
     if isinstance(value, Decimal):
         places = max(2, -int(value.as_tuple().exponent)) if value.is_finite() else 2
-        return format_number(value, min(places, 6))
+        return italian_number(value, min(places, 6))
     if isinstance(value, int):
         return str(value)
     if isinstance(value, datetime):

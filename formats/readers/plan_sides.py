@@ -6,9 +6,9 @@ from typing import Any
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from cli.sheets import Cell, Problem, find_header, norm, sheet_rows, slug
 from events.errors import UsageError
 from events.policy import ScoringPolicy
+from formats.readers.sheets import Cell, Problem, find_header, norm, sheet_rows, slug
 
 CYCLE_FIELDS = {
     "ciclo": "id",

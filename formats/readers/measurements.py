@@ -29,18 +29,19 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-import rich.progress
 from openpyxl.utils import get_column_letter
-from rich.console import Console
 
-from cli.measurement_values import (
+from events.errors import UsageError
+from events.measurement import Period
+from events.plan import Kpi
+from formats.readers.measurement_values import (
     canonical_unit,
     read_achievement,
     read_date,
     read_observation,
     read_period,
 )
-from cli.sheets import (
+from formats.readers.sheets import (
     SPREADSHEETS,
     TEXT_TABLES,
     Cell,
@@ -54,9 +55,6 @@ from cli.sheets import (
     sheet_rows,
     tidy,
 )
-from events.errors import UsageError
-from events.measurement import Period
-from events.plan import Kpi
 from ledger.store import EventStore
 from projections.acts import Actor
 from projections.batch import (
@@ -106,32 +104,6 @@ class _Row:
 
 def _no_tracking(rows: Iterable[T], total: int | None) -> Iterable[T]:
     return rows
-
-
-LONG_FILE = 256 * 1024
-"""Bytes from which reading a file takes long enough (about 5.000 rows) to show progress."""
-
-
-def progress_tracker(path: Path) -> Tracker[tuple[int, list[Cell]]]:
-    """A progress bar on stderr while a long file is read, when stderr is a terminal."""
-
-    def track(rows: Iterable[T], total: int | None) -> Iterable[T]:
-        console = Console(stderr=True)
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
-        if size < LONG_FILE or not console.is_terminal:
-            return rows
-        return rich.progress.track(
-            rows,
-            total=total,
-            description=f"lettura di {path.name}",
-            console=console,
-            transient=True,
-        )
-
-    return track
 
 
 def import_measurements(

@@ -13,11 +13,11 @@ from decimal import Decimal
 from html import escape
 from importlib.resources import files
 
-from cli.export_data import CruscottoExport
+from formats.writers.cruscotto_data import CruscottoExport
 from projections.cruscotto import NodeResult
 from projections.numbers import italian_percent
 
-STYLESHEET = files("cli").joinpath("templates/cruscotto.css")
+STYLESHEET = files("formats.writers").joinpath("templates/cruscotto.css")
 LICENCE = "CC BY 4.0"
 LEVELS = {
     "perspective": "Prospettiva",

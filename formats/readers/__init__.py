@@ -1,0 +1,1 @@
+"""Readers of the users' files: YAML and JSON documents, spreadsheets, CSV, plans, measurements."""
