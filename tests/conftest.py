@@ -16,8 +16,15 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from events.i18n import set_language
 from ledger.connect import open_store
 from ledger.store import SqlEventStore
+
+# Tests read messages in English (the catalog's source language) unless a test asks for
+# Italian, the users' default: subprocesses inherit the variable, in-process commands the
+# setting. Tests of the Italian wording choose it themselves (LEDGER_LANG=it).
+os.environ["LEDGER_LANG"] = "en"
+set_language("en")
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
