@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +18,9 @@ from formats.readers.sheets import SPREADSHEETS
 from formats.serial import to_csv, to_json
 from ledger.store import EventStore
 from projections import acts, planning
-from projections.numbers import italian_number
+from events.exact import fraction_text
+from projections.numbers import italian_number, rounded
+from projections.rollup import to_decimal
 from projections.plan_document import plan_document
 from projections.plan_state import CycleState, Node, fold
 
@@ -100,7 +103,7 @@ def show(
         state = fold(store.read_stream(stream), stream, as_of=as_of or today())
     finally:
         store.close()
-    rows = [_node_row(node) for node in _in_tree_order(state)]
+    rows = [_node_row(node, state) for node in _in_tree_order(state)]
     if output is OutputFormat.json:
         typer.echo(to_json({"cycle": stream, "nodes": rows, "pending": len(state.pending)}))
         return
@@ -113,7 +116,7 @@ def show(
         typer.echo(
             to_table(
                 [
-                    [_indent(r), r["title"], _pct(r["weight"]), r["kpi"] or "", r["target"] or ""]
+                    [_indent(r), r["title"], _pct(r), r["kpi"] or "", r["target"] or ""]
                     for r in rows
                 ],
                 ["Nodo", "Titolo", "Peso", "KPI", "Target"],
@@ -135,33 +138,46 @@ def _in_tree_order(state: CycleState) -> list[Node]:
     return ordered
 
 
-def _node_row(node: Node) -> dict[str, Any]:
+def _node_row(node: Node, state: CycleState) -> dict[str, Any]:
     kpi = node.kpi
     target = None
     if kpi is not None:
+        number = kpi.target_for(state.year)
         target = kpi.target_label or (
-            italian_number(kpi.target) if kpi.target is not None else None
+            italian_number(to_decimal(number) or Decimal(0)) if number is not None else None
         )
-    elif node.target is not None:
-        target = italian_number(node.target)
+    elif node.target_for(state.year) is not None:
+        target = italian_number(node.target_for(state.year) or Decimal(0))
+    try:
+        depth = state.policy.depth(node.level)
+        level_name = state.policy.rule(node.level).name
+    except (KeyError, ValueError):
+        depth, level_name = 0, node.level
     return {
-        "key": node.key,
         "level": node.level,
+        "key": node.key,
         "code": node.code,
         "parent": node.parent,
         "title": node.title,
-        "weight": node.weight,
+        "weight": rounded(to_decimal(node.weight)),
         "kpi": kpi.description if kpi else None,
         "kind": kpi.kind if kpi else None,
         "target": target,
         "in_force_from": node.in_force_from,
+        "level_name": level_name,
+        "depth": depth,
+        "weight_exact": None if node.weight is None else fraction_text(node.weight),
     }
 
 
 def _indent(row: dict[str, Any]) -> str:
-    depth = ("perspective", "strategic", "operational", "action").index(row["level"])
-    return "  " * depth + str(row["code"] or row["key"])
+    return "  " * int(row["depth"]) + str(row["code"] or row["key"])
 
 
-def _pct(value: Any) -> str:
-    return "" if value is None else f"{italian_number(value)} %"
+def _pct(row: dict[str, Any]) -> str:
+    exact = row["weight_exact"]
+    if exact is None:
+        return ""
+    if "/" in exact:
+        return f"{exact} ({italian_number(row['weight'])} %)"
+    return f"{italian_number(row['weight'])} %"

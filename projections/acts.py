@@ -12,12 +12,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from events.acts import ApprovalRecorded, PublicationRecorded, Subject, ValidationRecorded
+from events.acts import (
+    BODIES,
+    PLAN_SUBJECTS,
+    ApprovalRecorded,
+    Body,
+    PublicationRecorded,
+    Subject,
+    ValidationRecorded,
+)
 from events.base import LedgerEvent
 from events.cycle import CycleClosed, CycleOpened, CycleReopened
+from events.i18n import _
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
 from ledger.store import EventStore, Query
+from projections.dependencies import check_no_cycle
 from projections.errors import ActRefused, UnknownCycle
 from projections.errors import CycleClosed as CycleIsClosed
 from projections.plan_state import CycleState, fold, projected
@@ -143,23 +153,76 @@ def record_approval(
     on: date,
     actor: Actor,
     *,
+    body: str | None = None,
+    kind: str | None = None,
+    number: str | None = None,
     note: str | None = None,
     source: str | None = None,
     key: str | None = None,
 ) -> list[Entry]:
-    """Record an approval; a plan approval puts the pending changes in force from `on`."""
+    """Record an approval; a plan approval puts the pending changes in force from `on`.
+
+    `body` names who approved (a key, name or short name of the cycle's bodies; default: the
+    one that approves this subject); `act` is the act as printed, or it is written from
+    `number` (and `kind`) as the body writes its acts (`Deliberazione del CdA n. 7`).
+    """
 
     def build(state: CycleState) -> list[Draft]:
         if subject == "plan" and not state.pending and not state.nodes:
             raise ActRefused(
                 f"no plan to approve in {stream} (import one: ledger plan import FILE)"
             )
-        if subject in ("plan", "plan_update"):
+        if subject in PLAN_SUBJECTS:
             check_weights(projected(state, on), stream)
-        event = ApprovalRecorded(subject=subject, act=act, note=note, source=source)
+            check_no_cycle(projected(state, on), stream)
+        approving = approving_body(state, subject, body, stream)
+        label = act or (approving.act_label(number, kind) if number is not None else None)
+        event = ApprovalRecorded(
+            subject=subject,
+            body=approving.name,
+            act=label,
+            kind=kind or (approving.kind if number is not None else None),
+            number=number,
+            note=note,
+            source=source,
+        )
         return [Draft(event, on, key)]
 
     return append_act(store, stream, actor, build, as_of=on)
+
+
+def find_body(state: CycleState, text: str) -> Body | None:
+    """The cycle's body named by its key, name or short name (any case)."""
+    wanted = text.strip().lower()
+    pool = state.bodies if state.opened is not None and state.opened.bodies else BODIES.values()
+    for body in pool:
+        if wanted in (body.key, body.name.lower(), (body.short or "").lower()):
+            return body
+    return None
+
+
+def approving_body(state: CycleState, subject: str, text: str | None, stream: str) -> Body:
+    """Who approves: the body named, or the first of the cycle's that approves the subject."""
+    if text is not None:
+        found = find_body(state, text)
+        if found is None:
+            names = ", ".join(f"{b.key} ({b.name})" for b in state.bodies)
+            raise ActRefused(
+                _("{body!r} is not a body of {stream} (its bodies: {names})").format(
+                    body=text, stream=stream, names=names
+                )
+            )
+        return found
+    approvers = [body for body in state.bodies if not body.validates]
+    for body in approvers:
+        if subject in body.approves:
+            return body
+    return approvers[0] if approvers else BODIES["giunta"]
+
+
+def evaluating_body(state: CycleState) -> Body:
+    """Who validates the Relazione: the cycle's OIV or Nucleo di valutazione."""
+    return next((body for body in state.bodies if body.validates), BODIES["oiv"])
 
 
 def record_validation(
@@ -182,7 +245,9 @@ def record_validation(
                 f"the Relazione of {stream} has no approval by {on.isoformat()}: "
                 "record the Giunta's approval first"
             )
-        event = ValidationRecorded(act=act, opinion=opinion, note=note, source=source)
+        evaluator = evaluating_body(state)
+        named = None if evaluator.key == "oiv" else evaluator.name
+        event = ValidationRecorded(body=named, act=act, opinion=opinion, note=note, source=source)
         return [Draft(event, on, key)]
 
     return append_act(store, stream, actor, build, as_of=on)
@@ -228,14 +293,20 @@ def close_cycle(
 
 
 def reopen_cycle(
-    store: EventStore, stream: str, reason: str, on: date, actor: Actor
+    store: EventStore,
+    stream: str,
+    reason: str,
+    on: date,
+    actor: Actor,
+    *,
+    source: str | None = None,
 ) -> list[Entry]:
     """Reopen a closed cycle, for a stated reason."""
 
     def build(state: CycleState) -> list[Draft]:
         if not state.closed_now:
             raise ActRefused(f"cycle {stream} is not closed")
-        return [Draft(CycleReopened(reason=reason), on)]
+        return [Draft(CycleReopened(reason=reason, source=source), on)]
 
     return append_act(store, stream, actor, build, allow_closed=True)
 

@@ -1,31 +1,35 @@
 """The cruscotto della performance as of a date: computed, overridden and final results.
 
-Rollup follows the cycle's policy (DESIGN.md section 6): an operational objective is the
-weighted sum of its actions, a strategic objective the weighted sum of its operational
-objectives and its achievement that result against its target (capped at 100), a perspective
-the mean of its strategic results, the ente the mean of the strategic achievements. Missing
-measurements are left out (weights re-normalised) or count as zero, as the policy says, and
-every node carries the coverage they leave.
+The rollup follows the cycle's policy: the levels its tree names, each with its rule (see
+events/policy.py and projections/evaluation.py). Missing measurements are left out (weights
+re-normalised) or count as zero, as the policy says, and every node carries the coverage they
+leave. The cruscotto is plain, immutable data: every figure a Decimal on the 0-100 scale,
+rounded as the SMVP rounds it, the unrounded figure beside.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
 from events.plan import Kpi
-from events.policy import ScoringPolicy
+from events.policy import LevelRule, ScoringPolicy
 from ledger.records import Entry
+from projections.evaluation import ENTE, Substitutes, TreeEvaluation, weight_percent
 from projections.numbers import italian_number
 from projections.plan_state import CycleState, Node, OverrideInfo, action_kpi, fold
-from projections.scoring import HUNDRED, Score, score_action
+from projections.rollup import to_decimal
+from projections.scoring import Score
 
 ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
 class NodeResult:
-    """One row of the cruscotto at any level, with the scores that made its result."""
+    """One row of the cruscotto at any level, with the scores that made its result.
+
+    `level` is the key of the node's level in the cycle's tree, `level_name` its name.
+    """
 
     key: str
     level: str
@@ -44,13 +48,22 @@ class NodeResult:
     target_label: str | None = None
     measured: str | None = None
     score: Score | None = None
+    level_name: str = ""
+    computed_unrounded: Decimal | None = None
+    achievement_unrounded: Decimal | None = None
+    previous_result: Decimal | None = None
+    previous_achievement: Decimal | None = None
 
     @property
     def result(self) -> Decimal | None:
         """The final result: the override where one stands, else the computed one."""
         return self.override.achievement if self.override else self.computed
 
-    def walk(self) -> Iterable["NodeResult"]:
+    @property
+    def is_indicator(self) -> bool:
+        return self.kpi is not None
+
+    def walk(self) -> Iterator["NodeResult"]:
         yield self
         for child in self.children:
             yield from child.walk()
@@ -58,7 +71,7 @@ class NodeResult:
 
 @dataclass(frozen=True)
 class ManagerResult:
-    """A manager's obiettivi dirigenziali: the weighted results of the assigned actions."""
+    """A manager's obiettivi dirigenziali: the weighted results of the assigned nodes."""
 
     key: str
     manager: str
@@ -78,16 +91,29 @@ class Cruscotto:
     plan_in_force: bool
     pending_changes: int
     closed: bool
-    perspectives: tuple[NodeResult, ...]
+    roots: tuple[NodeResult, ...]
     result: Decimal | None
     band: str | None
     coverage: Decimal
     managers: tuple[ManagerResult, ...] = ()
     policy: ScoringPolicy = field(default_factory=ScoringPolicy)
+    result_unrounded: Decimal | None = None
+    container: str = "piano"
+    previous_stream: str | None = None
+    previous_result: Decimal | None = None
 
-    def nodes(self) -> Iterable[NodeResult]:
-        for perspective in self.perspectives:
-            yield from perspective.walk()
+    @property
+    def perspectives(self) -> tuple[NodeResult, ...]:
+        """The nodes of the top level (the reference's perspectives)."""
+        return self.roots
+
+    @property
+    def levels(self) -> tuple[LevelRule, ...]:
+        return self.policy.tree
+
+    def nodes(self) -> Iterator[NodeResult]:
+        for root in self.roots:
+            yield from root.walk()
 
     def node(self, key: str) -> NodeResult:
         for candidate in self.nodes():
@@ -95,8 +121,14 @@ class Cruscotto:
                 return candidate
         raise KeyError(key)
 
+    def of_level(self, level: str) -> list[NodeResult]:
+        return [node for node in self.nodes() if node.level == level]
+
     def strategic(self) -> list[NodeResult]:
-        return [node for node in self.nodes() if node.level == "strategic"]
+        """The nodes with an achievement against a target of their own: the reference's
+        strategic objectives, or the first level of another tree that has a target rule."""
+        rule = next((r for r in self.policy.tree if r.achievement is not None), None)
+        return self.of_level(rule.key) if rule else []
 
 
 def replay(
@@ -106,17 +138,20 @@ def replay(
     return build(fold(entries, stream, as_of=as_of, known_at=known_at), as_of, known_at)
 
 
-def build(state: CycleState, as_of: date, known_at: datetime | None = None) -> Cruscotto:
-    """The cruscotto of a folded cycle state."""
+def build(
+    state: CycleState,
+    as_of: date,
+    known_at: datetime | None = None,
+    *,
+    substitutes: Substitutes | None = None,
+) -> Cruscotto:
+    """The cruscotto of a folded cycle state (with some figures replaced, if `substitutes`)."""
     policy = state.policy
-    perspectives = tuple(_perspective(state, node) for node in state.of_level("perspective"))
-    strategic = [n for p in perspectives for n in p.children]
-    if policy.ente_rollup == "mean_of_achievements":
-        ente = _mean([node.achievement for node in strategic], policy)
-    else:
-        ente = _mean([node.result for node in strategic], policy)
-    coverage = _mean_coverage([node.coverage for node in strategic])
+    tree = TreeEvaluation(state, substitutes)
+    roots = tuple(_node_result(tree, node, tree.roots()) for node in tree.roots())
+    ente = tree.ente()
     opened = state.opened
+    result = to_decimal(ente.result)
     return Cruscotto(
         stream=state.stream,
         entity_name=opened.entity_name if opened else state.stream,
@@ -126,160 +161,83 @@ def build(state: CycleState, as_of: date, known_at: datetime | None = None) -> C
         plan_in_force=state.plan_in_force,
         pending_changes=len(state.pending),
         closed=state.closed,
-        perspectives=perspectives,
-        result=ente,
-        band=policy.band(ente),
-        coverage=coverage,
-        managers=tuple(_managers(state, perspectives)),
+        roots=roots,
+        result=result,
+        band=policy.band(result),
+        coverage=to_decimal(ente.coverage) or ZERO,
+        managers=tuple(_managers(state, roots, result)),
         policy=policy,
+        result_unrounded=to_decimal(ente.computed_unrounded),
+        container=state.container,
+        previous_stream=opened.previous if opened else None,
     )
 
 
-def _perspective(state: CycleState, node: Node) -> NodeResult:
-    policy = state.policy
-    children = tuple(_strategic(state, child) for child in state.children(node.key))
-    if policy.perspective_rollup == "weighted_mean_of_results":
-        computed = _weighted(children, policy)
-    else:
-        computed = _mean([child.result for child in children], policy)
-    return NodeResult(
+def _node_result(tree: TreeEvaluation, node: Node, siblings: list[Node]) -> NodeResult:
+    rule = tree.rule(node)
+    figures = tree.figures(node.key)
+    children = tree.children[node.key]
+    found = NodeResult(
         key=node.key,
-        level="perspective",
+        level=node.level,
         title=node.title,
         code=node.code,
-        weight=node.weight,
-        computed=computed,
-        override=state.overrides.get(node.key),
-        coverage=_mean_coverage([child.coverage for child in children]),
-        children=children,
+        weight=weight_percent(node, siblings),
+        computed=to_decimal(figures.computed),
+        override=figures.override,
+        coverage=to_decimal(figures.coverage) or ZERO,
+        children=tuple(_node_result(tree, child, children) for child in children),
+        level_name=rule.name,
+        computed_unrounded=to_decimal(figures.computed_unrounded),
     )
+    if rule.achievement is not None:
+        achieved = to_decimal(figures.achievement)
+        found = replace(
+            found,
+            target=node.target_for(tree.year),
+            achievement=achieved,
+            achievement_unrounded=to_decimal(figures.achievement_unrounded),
+        )
+    if rule.has_band:
+        shown = found.achievement if rule.achievement is not None else found.result
+        found = replace(found, band=tree.policy.band(shown))
+    if rule.rollup == "kpi":
+        kpi = action_kpi(node)
+        target = to_decimal(kpi.target_for(tree.year))
+        scale = kpi.ratio.scale if kpi.ratio is not None else Decimal(1)
+        observation = figures.observation
+        found = replace(
+            found,
+            kpi=kpi.description,
+            unit=kpi.unit,
+            target=target,
+            target_label=kpi.target_label or target_text(kpi, target),
+            measured=observation.shown(scale) if observation else None,
+            score=figures.score,
+        )
+    return found
 
 
-def _strategic(state: CycleState, node: Node) -> NodeResult:
-    children = tuple(_operational(state, child) for child in state.children(node.key))
-    override = state.overrides.get(node.key)
-    computed = _weighted(children, state.policy)
-    final = override.achievement if override else computed
-    achievement = _achievement(final, node.target)
-    return NodeResult(
-        key=node.key,
-        level="strategic",
-        title=node.title,
-        code=node.code,
-        weight=node.weight,
-        computed=computed,
-        override=override,
-        coverage=_coverage(children),
-        children=children,
-        target=node.target,
-        achievement=achievement,
-        band=state.policy.band(achievement),
-    )
-
-
-def _operational(state: CycleState, node: Node) -> NodeResult:
-    children = tuple(_action(state, child) for child in state.children(node.key))
-    return NodeResult(
-        key=node.key,
-        level="operational",
-        title=node.title,
-        code=node.code,
-        weight=node.weight,
-        computed=_weighted(children, state.policy),
-        override=state.overrides.get(node.key),
-        coverage=_coverage(children),
-        children=children,
-    )
-
-
-def _action(state: CycleState, node: Node) -> NodeResult:
-    kpi = action_kpi(node)
-    observation = state.observation(node.key)
-    score = score_action(kpi, observation, state.policy) if observation else None
-    return NodeResult(
-        key=node.key,
-        level="action",
-        title=node.title,
-        code=node.code,
-        weight=node.weight,
-        computed=score.computed if score else None,
-        override=state.overrides.get(node.key),
-        coverage=HUNDRED if observation else ZERO,
-        kpi=kpi.description,
-        unit=kpi.unit,
-        target=kpi.target,
-        target_label=kpi.target_label or _target_text(kpi),
-        measured=observation.shown() if observation else None,
-        score=score,
-    )
-
-
-def _target_text(kpi: Kpi) -> str | None:
+def target_text(kpi: Kpi, target: Decimal | None) -> str | None:
+    """The target as the cruscotto prints it when the plan gives no label."""
     if kpi.deadline is not None:
         return kpi.deadline.strftime("%d/%m/%Y")
-    if kpi.target is not None:
-        return italian_number(kpi.target)
+    if target is not None:
+        return italian_number(target)
     return None
 
 
-def _achievement(result: Decimal | None, target: Decimal | None) -> Decimal | None:
-    """The result against the strategic target, capped at 100 (`ratio_capped`)."""
-    if result is None:
-        return None
-    if target is None or target == 0:
-        return min(HUNDRED, result)
-    return min(HUNDRED, result / target * HUNDRED)
-
-
-def _weights(children: Sequence[NodeResult]) -> list[Decimal]:
-    if all(child.weight is None for child in children):
-        return [Decimal(1)] * len(children)
-    return [child.weight or ZERO for child in children]
-
-
-def _weighted(children: Sequence[NodeResult], policy: ScoringPolicy) -> Decimal | None:
-    """Weighted mean of the children's results, missing ones left out or counted as zero."""
-    pairs = list(zip(_weights(children), (child.result for child in children), strict=True))
-    if policy.missing == "zero":
-        pairs = [(weight, result if result is not None else ZERO) for weight, result in pairs]
-        if all(child.coverage == 0 for child in children):
-            return None
-    counted = [(weight, result) for weight, result in pairs if result is not None]
-    total = sum((weight for weight, _ in counted), ZERO)
-    if not counted or total == 0:
-        return None
-    return sum((weight * result for weight, result in counted), ZERO) / total
-
-
-def _mean(values: Sequence[Decimal | None], policy: ScoringPolicy) -> Decimal | None:
-    if policy.missing == "zero" and any(value is not None for value in values):
-        values = [value if value is not None else ZERO for value in values]
-    present = [value for value in values if value is not None]
-    if not present:
-        return None
-    return sum(present, ZERO) / len(present)
-
-
-def _coverage(children: Sequence[NodeResult]) -> Decimal:
-    weights = _weights(children)
-    total = sum(weights, ZERO)
-    if total == 0:
-        return ZERO
-    return sum((w * c.coverage for w, c in zip(weights, children, strict=True)), ZERO) / total
-
-
-def _mean_coverage(values: Sequence[Decimal]) -> Decimal:
-    return sum(values, ZERO) / len(values) if values else ZERO
-
-
-def _managers(state: CycleState, perspectives: Sequence[NodeResult]) -> Iterable[ManagerResult]:
-    actions = {n.key: n for p in perspectives for n in p.walk() if n.level == "action"}
+def _managers(
+    state: CycleState, roots: Sequence[NodeResult], ente: Decimal | None
+) -> Iterable[ManagerResult]:
+    nodes = {n.key: n for r in roots for n in r.walk()}
+    codes = {n.code: n for r in roots for n in r.walk() if n.code}
     for assigned in state.managers.values():
         items = []
         weighted: list[tuple[Decimal, Decimal]] = []
         for item in assigned.items:
-            node = actions.get(item.action)
-            result = node.result if node else None
+            node = nodes.get(item.action) or codes.get(item.action)
+            result = ente if item.action == ENTE else (node.result if node else None)
             title = item.title or (node.title if node else item.action)
             items.append((item.action, title, item.weight, result))
             if result is not None:
@@ -287,3 +245,26 @@ def _managers(state: CycleState, perspectives: Sequence[NodeResult]) -> Iterable
         total = sum((weight for weight, _ in weighted), ZERO)
         value = sum((w * r for w, r in weighted), ZERO) / total if total else None
         yield ManagerResult(assigned.key, assigned.manager, value, tuple(items))
+
+
+def with_previous(current: Cruscotto, previous: Cruscotto) -> Cruscotto:
+    """The cruscotto with last year's result (and achievement) beside each node that was in it,
+    matched by key, else by printed code."""
+    by_key = {node.key: node for node in previous.nodes()}
+    by_code = {node.code: node for node in previous.nodes() if node.code}
+
+    def beside(node: NodeResult) -> NodeResult:
+        before = by_key.get(node.key) or (by_code.get(node.code) if node.code else None)
+        return replace(
+            node,
+            children=tuple(beside(child) for child in node.children),
+            previous_result=before.result if before else None,
+            previous_achievement=before.achievement if before else None,
+        )
+
+    return replace(
+        current,
+        roots=tuple(beside(root) for root in current.roots),
+        previous_stream=previous.stream,
+        previous_result=previous.result,
+    )

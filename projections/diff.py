@@ -158,7 +158,7 @@ def _shown(node: NodeResult | None, name: str) -> str | None:
             value = getattr(node, name)
             return None if value is None else str(value)
         case "target":
-            return node.target_label if node.level == "action" else _pct(node.target)
+            return node.target_label if node.is_indicator else _pct(node.target)
         case "override":
             return _pct(node.override.achievement) if node.override else None
         case _:

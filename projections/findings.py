@@ -15,15 +15,24 @@ from decimal import Decimal
 from typing import Literal
 
 from events.acts import ApprovalRecorded, ValidationRecorded
+from events.i18n import _, ngettext
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
-from events.oversight import OverrideRecorded, OverrideWithdrawn, ReportedFigureRecorded
+from events.oversight import OverrideRecorded, OverrideWithdrawn
 from ledger.records import Entry
-from projections.cruscotto import Cruscotto, NodeResult, build, replay
+from projections.cruscotto import NodeResult, build
 from projections.history import act_label, put_in_force_by
-from projections.numbers import italian_number, italian_percent, rounded
+from projections.numbers import italian_number, italian_percent
 from projections.plan_state import PLAN_APPROVALS, PLAN_TYPES, fold
+from projections.reported import compare_reported, measure_label, node_of
 from projections.roles import ROLES, roles_for
-from projections.trail import PlanTree, Subjects, correction_text, plan_tree, summary
+from projections.trail import (
+    PlanTree,
+    Subjects,
+    correction_text,
+    plan_tree,
+    summary,
+    weight_text,
+)
 from projections.weights import weight_problems
 
 Severity = Literal["alta", "media", "nota"]
@@ -43,6 +52,8 @@ KINDS = (
     "override",
     "correction",
     "backfill",
+    "reported_consequence",
+    "reported_rounding",
     "reported_match",
 )
 """Every kind of finding, in the order a review reads them (after severity)."""
@@ -215,7 +226,7 @@ class _Review:
         """Achievements stated by assessment that no override covers."""
         for node in self.cruscotto.nodes():
             score = node.score
-            if node.level != "action" or score is None or score.scored_by != "assessment":
+            if not node.is_indicator or score is None or score.scored_by != "assessment":
                 continue
             if node.override is not None:
                 continue
@@ -245,31 +256,65 @@ class _Review:
 
     def reported(self) -> Iterable[Finding]:
         """Figures a document printed, against the replay as of the document's date."""
-        matched: list[int] = []
-        for entry in self.known:
-            event = entry.event if entry.type == ReportedFigureRecorded.type_name else None
-            if not isinstance(event, ReportedFigureRecorded):
-                continue
-            evidence_cruscotto = replay(self.known, self.stream, as_of=entry.effective_date)
-            evidence, shown, hint = _evidence(evidence_cruscotto, event)
-            printed = event.value
-            if event.measure in ("result", "achievement"):
-                compared = rounded(evidence, Decimal(1).scaleb(-event.decimals))
-            else:
-                compared = evidence
-            if compared is not None and compared == printed:
-                matched.append(entry.seq)
-                continue
-            what = _measure_label(event, self._title(event.node))
-            gives = "no figure" if shown is None else shown
-            yield self._finding(
-                "reported_mismatch",
-                "alta",
-                event.node,
-                [entry.seq],
+        comparisons = compare_reported(self.known, self.stream)
+        by_seq = {c.entry.seq: c for c in comparisons}
+        explains: dict[int, list[int]] = {}
+        for comparison in comparisons:
+            for cause in comparison.causes:
+                explains.setdefault(cause, []).append(comparison.entry.seq)
+        matched = [c.entry.seq for c in comparisons if c.verdict == "match"]
+        for comparison in comparisons:
+            event = comparison.event
+            what = measure_label(event, self._title(event.node))
+            gives = "no figure" if comparison.shown is None else comparison.shown
+            said = (
                 f"{event.document}, {event.where}: {what} printed {event.printed}, the evidence "
-                f"gives {gives}{hint}",
+                f"gives {gives}{comparison.hint}"
             )
+            seq = comparison.entry.seq
+            if comparison.verdict == "mismatch":
+                follows = explains.get(seq, [])
+                detail = None
+                if follows:
+                    detail = ngettext(
+                        "{said}; it explains {count} more printed figure (seq {seqs})",
+                        "{said}; it explains {count} more printed figures (seq {seqs})",
+                        len(follows),
+                    ).format(said=said, count=len(follows), seqs=seq_ranges(follows))
+                yield self._finding("reported_mismatch", "alta", event.node, [seq], said, detail)
+            elif comparison.verdict == "consequence":
+                causes = [by_seq[cause] for cause in comparison.causes]
+                names = ", ".join(
+                    f"{measure_label(c.event, self._title(c.event.node))} (seq {c.entry.seq})"
+                    for c in causes
+                )
+                yield self._finding(
+                    "reported_consequence",
+                    "nota",
+                    event.node,
+                    [seq, *comparison.causes],
+                    _("{said}: follows from the mismatch of {causes}").format(
+                        said=said, causes=names
+                    ),
+                )
+            elif comparison.verdict == "rounding":
+                exact = italian_number(comparison.evidence or Decimal(0), event.decimals + 2)
+                yield self._finding(
+                    "reported_rounding",
+                    "nota",
+                    event.node,
+                    [seq],
+                    _(
+                        "{document}, {where}: {what} printed {printed}, the evidence gives "
+                        "{exact}: they differ only in the printed precision (rounding)"
+                    ).format(
+                        document=event.document,
+                        where=event.where,
+                        what=what,
+                        printed=event.printed,
+                        exact=exact,
+                    ),
+                )
         if matched:
             yield self._finding(
                 "reported_match",
@@ -280,13 +325,30 @@ class _Review:
             )
 
     def deadlines(self) -> Iterable[Finding]:
-        """The legal deadlines of art. 10 D.Lgs. 150/2009: Piano by 31 January, Relazione by
-        30 June of the next year."""
-        checks = (
-            ("plan", "the Piano della Performance", date(self.year, 1, 31)),
-            ("relazione", "the Relazione sulla Performance", date(self.year + 1, 6, 30)),
+        """The legal deadlines: the Piano (or the PIAO) by 31 January, the Relazione by 30 June
+        of the next year (art. 10 D.Lgs. 150/2009, art. 6 DL 80/2021), or the cycle's own."""
+        opened = self.state.opened
+        piao = self.state.container == "piao"
+        plan_due = (opened.plan_deadline if opened else None) or legal_plan_deadline(
+            self.year, piao
         )
-        for subject, name, due in checks:
+        relazione_due = (opened.relazione_deadline if opened else None) or date(
+            self.year + 1, 6, 30
+        )
+        plan_law = "art. 6 DL 80/2021" if piao else "art. 10 D.Lgs. 150/2009"
+        plan_name = (
+            "the PIAO (sottosezione 2.2 Performance)" if piao else "the Piano della Performance"
+        )
+        checks = (
+            ("plan", plan_name, plan_due, plan_law),
+            (
+                "relazione",
+                "the Relazione sulla Performance",
+                relazione_due,
+                "art. 10 D.Lgs. 150/2009",
+            ),
+        )
+        for subject, name, due, law in checks:
             approval = self._first(subject)
             if approval is None:
                 if self.as_of > due:
@@ -295,8 +357,7 @@ class _Review:
                         "alta",
                         None,
                         [],
-                        f"no approval of {name} is recorded; it was due by {_day(due)} "
-                        "(art. 10 D.Lgs. 150/2009)",
+                        f"no approval of {name} is recorded; it was due by {_day(due)} ({law})",
                     )
                 continue
             event = approval.event
@@ -309,8 +370,7 @@ class _Review:
                     "alta",
                     None,
                     [approval.seq],
-                    f"{when}: {days} days after the legal deadline {_day(due)} "
-                    "(art. 10 D.Lgs. 150/2009)",
+                    f"{when}: {days} days after the legal deadline {_day(due)} ({law})",
                 )
             else:
                 yield self._finding(
@@ -358,7 +418,7 @@ class _Review:
                 parent,
                 [],
                 f"the weights under {self._label(parent) or 'the top level'} sum to "
-                f"{italian_number(total)} %, not 100 % ({names})",
+                f"{weight_text(total)}, not 100 % ({names})",
             )
 
     def plan_changes(self) -> Iterable[Finding]:
@@ -392,7 +452,7 @@ class _Review:
     def unmeasured(self) -> Iterable[Finding]:
         closing = "when the cycle closed" if self.cruscotto.closed else f"by {_day(self.as_of)}"
         for node in self.cruscotto.nodes():
-            if node.level == "action" and node.coverage == 0:
+            if node.is_indicator and node.coverage == 0:
                 stands = ", an override stands on it" if node.override else ""
                 yield self._finding(
                     "unmeasured",
@@ -461,7 +521,7 @@ class _Review:
             event = entry.event if entry.type == OverrideRecorded.type_name else None
             if not isinstance(event, OverrideRecorded):
                 continue
-            node = _node(self.cruscotto, event.node)
+            node = node_of(self.cruscotto, event.node)
             computed = italian_percent(node.computed) if node else "—"
             gone = withdrawn.get(event.node)
             ended = (
@@ -498,57 +558,9 @@ class _Review:
             )
 
 
-def _node(cruscotto: Cruscotto, text: str | None) -> NodeResult | None:
-    if text is None:
-        return None
-    return next((n for n in cruscotto.nodes() if text in (n.key, n.code)), None)
-
-
-def _measure_label(event: ReportedFigureRecorded, title: str | None) -> str:
-    node = f" of {title or event.node!r}" if event.node else " of the ente"
-    return {
-        "result": f"the result{node}",
-        "achievement": f"the % raggiungimento{node}",
-        "strategic_at_100": "the strategic objectives at 100 %",
-        "strategic_reached": "the strategic objectives that reached their target",
-        "operational_reached": "the operational objectives that reached their target",
-    }[event.measure]
-
-
-def _evidence(
-    cruscotto: Cruscotto, event: ReportedFigureRecorded
-) -> tuple[Decimal | None, str | None, str]:
-    """The evidence's figure for what the event reports, how to show it, and a hint."""
-    strategic = cruscotto.strategic()
-    match event.measure:
-        case "result" | "achievement":
-            if event.node is None:
-                value = cruscotto.result
-            else:
-                node = _node(cruscotto, event.node)
-                value = (
-                    None
-                    if node is None
-                    else (node.achievement if event.measure == "achievement" else node.result)
-                )
-            return value, (None if value is None else italian_percent(rounded(value))), ""
-        case "strategic_at_100" | "strategic_reached":
-            hundred = Decimal(100)
-            reached = [
-                n for n in strategic if n.achievement is not None and n.achievement >= hundred
-            ]
-            at_result = [n for n in strategic if n.result is not None and n.result >= hundred]
-            hint = f" ({len(at_result)} have a measured result of 100 %)"
-            count = len(reached)
-            return Decimal(count), f"{count} of {len(strategic)}", hint
-        case _:
-            targets = {n.key: n.target for n in strategic}
-            operational = [
-                (n, targets.get(parent.key)) for parent in strategic for n in parent.children
-            ]
-            reached_ops = [
-                n
-                for n, target in operational
-                if n.result is not None and target is not None and n.result >= target
-            ]
-            return (Decimal(len(reached_ops)), f"{len(reached_ops)} of {len(operational)}", "")
+def legal_plan_deadline(year: int, piao: bool) -> date:
+    """31 January of the cycle's year; the first PIAO, for 2022, by 30 June 2022 (art. 7 c. 1
+    DL 36/2022, which moved it from 30 April, itself moved from 31 January by DL 228/2021)."""
+    if piao and year == 2022:
+        return date(2022, 6, 30)
+    return date(year, 1, 31)

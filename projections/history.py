@@ -239,6 +239,6 @@ def _plan_text(node: NodeResult | None) -> str:
     parts = [node.title]
     if node.weight is not None:
         parts.append(f"peso {italian_percent(node.weight, 0)}")
-    if node.level == "strategic" and node.target is not None:
+    if not node.is_indicator and node.target is not None:
         parts.append(f"target {italian_number(node.target)}")
     return ", ".join(parts)

@@ -10,10 +10,12 @@ from decimal import Decimal
 from events.measurement import (
     AssessmentKind,
     AssessmentRecorded,
+    Bound,
     MeasurementCorrected,
     MeasurementRecorded,
     Period,
     Precision,
+    check_value_form,
 )
 from ledger.records import Entry
 from ledger.store import EventStore
@@ -55,11 +57,14 @@ def observation_event(
     kpi = action_kpi(_action_in_force(state, action, stream, on))
     check_fits(action, kpi, observation, state.policy)
     if observation.kind == "measurement":
-        if observation.value is None:
+        if observation.value is None and observation.numerator is None:
             raise ValueKindMismatch(f"a measurement of {action} needs a value")
         return MeasurementRecorded(
             action=action,
             value=observation.value,
+            numerator=observation.numerator,
+            denominator=observation.denominator,
+            bound=observation.bound,
             unit=observation.unit or kpi.unit,
             period=period,
             evidence=evidence,
@@ -85,19 +90,34 @@ def record_measurement(
     store: EventStore,
     stream: str,
     action: str,
-    value: Decimal,
+    value: Decimal | None,
     unit: str | None,
     period: Period,
     on: date,
     actor: Actor,
     *,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    bound: Bound | None = None,
     evidence: str | None = None,
     note: str | None = None,
     source: str | None = None,
     key: str | None = None,
 ) -> list[Entry]:
-    """Record the measured value of an action's numeric KPI."""
-    observation = Observation("measurement", value=value, unit=unit)
+    """Record the measured value of an indicator's numeric KPI: a value (perhaps only a bound
+    on it, `≥95`), or a ratio's numerator and denominator."""
+    try:
+        check_value_form(value, numerator, denominator, bound)
+    except ValueError as error:
+        raise ValueKindMismatch(f"{action}: {error}") from None
+    observation = Observation(
+        "measurement",
+        value=value,
+        unit=unit,
+        numerator=numerator,
+        denominator=denominator,
+        bound=bound,
+    )
 
     def build(state: CycleState) -> list[Draft]:
         event = observation_event(
@@ -163,14 +183,26 @@ def record_correction(
     precision: Precision | None = None,
     met: bool | None = None,
     achievement: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    bound: Bound | None = None,
+    source: str | None = None,
 ) -> list[Entry]:
     """Correct a recorded measurement or assessment, named by its event id or seq."""
+    try:
+        check_value_form(value, numerator, denominator, bound)
+    except ValueError as error:
+        raise ValueKindMismatch(f"{corrects}: {error}") from None
 
     def build(state: CycleState) -> list[Draft]:
         target = _corrected_entry(store, stream, corrects)
         event = MeasurementCorrected(
             corrects=target.event_id,
             value=value,
+            numerator=numerator,
+            denominator=denominator,
+            bound=bound,
+            source=source,
             unit=unit,
             level=level,
             completed_on=completed_on,
@@ -203,13 +235,20 @@ def _check_correction_fits(
     if not isinstance(original, MeasurementRecorded | AssessmentRecorded):
         raise ActRefused(f"event {target.seq} is a {target.type}: it cannot be corrected")
     if isinstance(original, MeasurementRecorded):
-        if event.value is None or any(
+        if (event.value is None and event.numerator is None) or any(
             v is not None for v in (event.level, event.completed_on, event.met, event.achievement)
         ):
             raise ValueKindMismatch(
                 f"a correction of measurement {target.seq} gives a new value only"
             )
-        observation = Observation("measurement", value=event.value, unit=event.unit)
+        observation = Observation(
+            "measurement",
+            value=event.value,
+            unit=event.unit,
+            numerator=event.numerator,
+            denominator=event.denominator,
+            bound=event.bound,
+        )
     else:
         given = {
             "qualitative": event.level,

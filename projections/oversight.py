@@ -7,12 +7,13 @@ kept as printed, for the audit to compare with the replay.
 from datetime import date
 from decimal import Decimal
 
+from events.i18n import _
 from events.oversight import OverrideRecorded, OverrideWithdrawn, ReportedFigureRecorded
 from ledger.records import Entry
 from ledger.store import EventStore
 from projections.acts import Actor, Draft, append_act
 from projections.errors import ActRefused, UnknownNode
-from projections.plan_state import CycleState, Node
+from projections.plan_state import CycleState, Node, find_node
 
 
 def record_override(
@@ -57,14 +58,21 @@ def record_override(
 
 
 def withdraw_override(
-    store: EventStore, stream: str, node: str, reason: str, on: date, actor: Actor
+    store: EventStore,
+    stream: str,
+    node: str,
+    reason: str,
+    on: date,
+    actor: Actor,
+    *,
+    source: str | None = None,
 ) -> list[Entry]:
     """Withdraw the override standing on a node."""
 
     def build(state: CycleState) -> list[Draft]:
         if node not in state.overrides:
             raise ActRefused(f"no override stands on {node} in {stream} on {on.isoformat()}")
-        return [Draft(OverrideWithdrawn(node=node, reason=reason), on)]
+        return [Draft(OverrideWithdrawn(node=node, reason=reason, source=source), on)]
 
     return append_act(store, stream, actor, build, as_of=on)
 
@@ -91,10 +99,21 @@ def record_reported(
             node = _node_by_key_or_code(state, figure.node)
             if node is None:
                 raise UnknownNode(figure.node, stream, on)
-            if figure.measure == "achievement" and node.level != "strategic":
+            rule = state.policy.rule(node.level)
+            if figure.measure == "achievement" and rule.achievement is None:
+                with_target = [r for r in state.policy.tree if r.achievement is not None]
+                what = (
+                    "a strategic objective"
+                    if [r.key for r in with_target] == ["strategic"]
+                    else _("a node of level {levels}").format(
+                        levels=" or ".join(repr(r.name) for r in with_target) or "-"
+                    )
+                )
                 raise ActRefused(
-                    f"{figure.node} is not a strategic objective: only those have a "
-                    "% raggiungimento (name no node for the ente's)"
+                    _(
+                        "{node} is not {what}: only those have a % raggiungimento (name no node "
+                        "for the ente's)"
+                    ).format(node=figure.node, what=what)
                 )
         return [Draft(figure, on, key)]
 
@@ -102,7 +121,4 @@ def record_reported(
 
 
 def _node_by_key_or_code(state: CycleState, text: str) -> Node | None:
-    found = state.nodes.get(text)
-    if found is not None:
-        return found
-    return next((node for node in state.nodes.values() if node.code == text), None)
+    return find_node(state, text)

@@ -8,8 +8,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 
-from events.acts import ApprovalRecorded, PublicationRecorded, ValidationRecorded
+from events.acts import (
+    DEFAULT_BODIES,
+    PLAN_SUBJECTS,
+    ApprovalRecorded,
+    Body,
+    PublicationRecorded,
+    ValidationRecorded,
+)
 from events.cycle import CycleClosed, CycleOpened, CycleReopened
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from events.oversight import OverrideRecorded, OverrideWithdrawn
@@ -35,24 +43,34 @@ PLAN_TYPES = frozenset(
         ManagerialObjectiveAssigned,
     )
 )
-PLAN_APPROVALS = ("plan", "plan_update")
+PLAN_APPROVALS = PLAN_SUBJECTS
 _CLOSING = frozenset((CycleClosed.type_name, CycleReopened.type_name))
-LEVEL_ORDER = ("perspective", "strategic", "operational", "action")
 
 
 @dataclass(frozen=True)
 class Node:
-    """A node of the plan in force: perspective, strategic or operational objective, or action."""
+    """A node of the plan in force, of one level of the cycle's tree (`level` is its key).
+
+    `weight` is exact (a weight of 1/3 is one third); `targets` are a triennial plan's own
+    targets by year.
+    """
 
     key: str
     level: str
     title: str
     parent: str | None = None
     code: str | None = None
-    weight: Decimal | None = None
+    weight: Fraction | None = None
     target: Decimal | None = None
     kpi: Kpi | None = None
     in_force_from: date | None = None
+    targets: dict[int, Decimal] | None = None
+
+    def target_for(self, year: int | None) -> Decimal | None:
+        """The node's own target for the cycle's year (a single target serves every year)."""
+        if self.targets is not None:
+            return self.targets.get(year) if year is not None else None
+        return self.target
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,19 @@ class CycleState:
     @property
     def policy(self) -> ScoringPolicy:
         return self.opened.policy if self.opened else ScoringPolicy()
+
+    @property
+    def year(self) -> int | None:
+        return self.opened.year if self.opened else None
+
+    @property
+    def container(self) -> str:
+        return self.opened.container if self.opened else "piano"
+
+    @property
+    def bodies(self) -> tuple[Body, ...]:
+        """The bodies that act in the cycle, as the administration names them."""
+        return (self.opened.bodies if self.opened else ()) or DEFAULT_BODIES
 
     @property
     def plan_in_force(self) -> bool:
@@ -159,7 +190,13 @@ def apply(state: CycleState, entry: Entry) -> None:
                 event.action,
                 entry.event_id,
                 Observation(
-                    kind="measurement", value=event.value, unit=event.unit, event_id=entry.event_id
+                    kind="measurement",
+                    value=event.value,
+                    unit=event.unit,
+                    event_id=entry.event_id,
+                    numerator=event.numerator,
+                    denominator=event.denominator,
+                    bound=event.bound,
                 ),
             )
         case AssessmentRecorded():
@@ -206,11 +243,17 @@ def _correct(state: CycleState, event: MeasurementCorrected) -> None:
 
 def corrected(observation: Observation, event: MeasurementCorrected) -> Observation:
     """The observation with the correction's values in place of the wrong ones."""
-    changes = {
+    changes: dict[str, object] = {
         name: getattr(event, name)
         for name in ("value", "unit", "level", "completed_on", "precision", "met", "achievement")
         if getattr(event, name) is not None
     }
+    if event.value is not None:
+        changes.update(numerator=None, denominator=None, bound=event.bound)
+    elif event.numerator is not None:
+        changes.update(
+            value=None, numerator=event.numerator, denominator=event.denominator, bound=None
+        )
     return replace(observation, **changes)
 
 
@@ -229,7 +272,7 @@ def apply_plan_change(state: CycleState, event: object, on: date) -> None:
                 key=event.key,
                 level="perspective",
                 title=event.title,
-                weight=event.weight,
+                weight=None if event.weight is None else Fraction(event.weight),
                 in_force_from=on,
             )
         case ObjectiveDefined():
@@ -243,13 +286,14 @@ def apply_plan_change(state: CycleState, event: object, on: date) -> None:
                 target=event.target,
                 kpi=event.kpi,
                 in_force_from=on,
+                targets=event.targets,
             )
         case ObjectiveAmended():
             node = state.nodes.get(event.key)
             if node is not None:
                 changes = {
                     name: getattr(event, name)
-                    for name in ("title", "weight", "target", "kpi")
+                    for name in ("title", "weight", "target", "kpi", "targets")
                     if getattr(event, name) is not None
                 }
                 state.nodes[event.key] = replace(node, **changes)
@@ -263,10 +307,18 @@ def apply_plan_change(state: CycleState, event: object, on: date) -> None:
 
 
 def action_kpi(node: Node) -> Kpi:
-    """The KPI of an action node (every action has one: the plan refuses an action without)."""
+    """The KPI of an indicator (every one has one: the plan refuses an indicator without)."""
     if node.kpi is None:
         raise ValueError(f"{node.level} {node.key} has no KPI")
     return node.kpi
+
+
+def find_node(state: "CycleState", text: str) -> Node | None:
+    """The node named by its key or by its printed code."""
+    found = state.nodes.get(text)
+    if found is not None:
+        return found
+    return next((node for node in state.nodes.values() if node.code == text), None)
 
 
 def descendants(nodes: dict[str, Node], key: str) -> list[str]:

@@ -1,28 +1,36 @@
-"""How one action scores: its KPI's rule applied to what was observed, under the cycle's policy.
+"""How one indicator scores: its KPI's rule applied to what was observed, under the policy.
 
 The rule's score is always computed when the facts allow it, even when the controller stated
-an achievement directly: the review compares the two.
+an achievement directly: the review compares the two. Scores are exact (`Fraction`): a ratio
+of 2 to 3 is two thirds, never 0,6667.
 """
 
 import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
-from events.measurement import Precision
-from events.plan import Kpi
+from events.i18n import _
+from events.measurement import Bound, Precision
+from events.plan import NUMERIC_KINDS, Kpi
 from events.policy import ScoringPolicy
 from projections.errors import ValueKindMismatch
 from projections.numbers import italian_number
+from projections.rollup import HUNDRED, ZERO, to_decimal
 
-HUNDRED = Decimal(100)
 ObservationKind = Literal["measurement", "qualitative", "deadline", "boolean", "achievement"]
+BOUND_SIGNS = {"at_least": "≥", "at_most": "≤"}
 
 
 @dataclass(frozen=True)
 class Observation:
-    """The current (corrected) facts about an action, and an achievement stated directly."""
+    """The current (corrected) facts about an indicator, and an achievement stated directly.
+
+    A measured value is `value` (perhaps only a `bound` on it), or `numerator` / `denominator`,
+    or a figure of another node the ledger computed (`computed`).
+    """
 
     kind: ObservationKind
     value: Decimal | None = None
@@ -33,12 +41,32 @@ class Observation:
     met: bool | None = None
     achievement: Decimal | None = None
     event_id: str = ""
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    bound: Bound | None = None
+    computed: Fraction | None = None
 
-    def shown(self) -> str:
-        """The measured value as the cruscotto prints it (`35,87`, `eccellente`, `10/2020`)."""
+    def exact(self, scale: Decimal = Decimal(1)) -> Fraction | None:
+        """The measured value, exact: the ratio divided out and scaled (× 100 for a %), or the
+        figure of another node the ledger computed (`computed`)."""
+        if self.computed is not None:
+            return self.computed
+        if self.numerator is not None and self.denominator is not None:
+            return Fraction(self.numerator) / Fraction(self.denominator) * Fraction(scale)
+        return None if self.value is None else Fraction(self.value)
+
+    def shown(self, scale: Decimal = Decimal(1)) -> str:
+        """The measured value as the cruscotto prints it (`35,87`, `≥ 95`, `90,00 (45/50)`)."""
+        if self.computed is not None:
+            return italian_number(to_decimal(self.computed) or Decimal(0), 2)
+        if self.numerator is not None and self.denominator is not None:
+            ratio = to_decimal(self.exact(scale)) or Decimal(0)
+            parts = (italian_number(self.numerator), italian_number(self.denominator))
+            return f"{italian_number(ratio, 2)} ({parts[0]}/{parts[1]})"
         if self.value is not None:
             whole = self.value == self.value.to_integral_value()
-            return italian_number(self.value, None if whole else max(2, _decimals(self.value)))
+            number = italian_number(self.value, None if whole else max(2, _decimals(self.value)))
+            return f"{BOUND_SIGNS[self.bound]} {number}" if self.bound else number
         if self.level is not None:
             return self.level
         if self.completed_on is not None:
@@ -57,17 +85,22 @@ def _decimals(value: Decimal) -> int:
 
 @dataclass(frozen=True)
 class Score:
-    """An action's computed score, and what the KPI's rule alone gives from the facts."""
+    """An indicator's computed score, and what the KPI's rule alone gives from the facts.
+
+    `exact` is the computed score as a Fraction, the figure the rollup uses.
+    """
 
     computed: Decimal | None
     rule_score: Decimal | None
     scored_by: Literal["rule", "assessment"]
     explanation: str
+    exact: Fraction | None = None
 
 
 FITTING_KINDS: dict[str, tuple[ObservationKind, ...]] = {
     "threshold": ("measurement", "achievement"),
     "proportional": ("measurement", "achievement"),
+    "linear": ("measurement", "achievement"),
     "deadline": ("deadline", "achievement"),
     "qualitative": ("qualitative", "achievement"),
     "boolean": ("boolean", "achievement"),
@@ -75,12 +108,32 @@ FITTING_KINDS: dict[str, tuple[ObservationKind, ...]] = {
 
 
 def check_fits(action: str, kpi: Kpi, observation: Observation, policy: ScoringPolicy) -> None:
-    """Refuse an observation of the wrong kind for the action's KPI, naming both."""
+    """Refuse an observation of the wrong kind for the indicator's KPI, naming both."""
     if observation.kind not in FITTING_KINDS[kpi.kind]:
         expected = " or ".join(k for k in FITTING_KINDS[kpi.kind] if k != "achievement")
         raise ValueKindMismatch(
             f"action {action} has a {kpi.kind} KPI ({kpi.description}): it takes a {expected}, "
             f"not a {observation.kind}"
+        )
+    if kpi.derived_from is not None and observation.kind == "measurement":
+        raise ValueKindMismatch(
+            _(
+                "{action} takes its value from {node} ({figure}): it is computed, not measured"
+            ).format(action=action, node=kpi.derived_from.node, figure=kpi.derived_from.figure)
+        )
+    is_ratio = observation.numerator is not None
+    if observation.kind == "measurement" and kpi.ratio is not None and not is_ratio:
+        raise ValueKindMismatch(
+            _(
+                "{action} is a ratio ({numerator} / {denominator}): give the numerator and the "
+                "denominator, not the value"
+            ).format(
+                action=action, numerator=kpi.ratio.numerator, denominator=kpi.ratio.denominator
+            )
+        )
+    if is_ratio and kpi.ratio is None:
+        raise ValueKindMismatch(
+            _("{action} is not a ratio in the plan: give its value").format(action=action)
         )
     if observation.level is not None and observation.level.lower() not in policy.qualitative_levels:
         levels = ", ".join(policy.qualitative_levels)
@@ -104,78 +157,169 @@ def _unit_key(unit: str) -> str:
     return aliases.get(key, key)
 
 
-def score_action(kpi: Kpi, observation: Observation, policy: ScoringPolicy) -> Score:
-    """The action's score: the stated achievement if any, else the KPI's rule."""
-    rule, explanation = rule_score(kpi, observation, policy)
+def score_action(
+    kpi: Kpi, observation: Observation, policy: ScoringPolicy, year: int | None = None
+) -> Score:
+    """The indicator's score: the stated achievement if any, else the KPI's rule."""
+    rule, explanation = rule_score(kpi, observation, policy, year)
     if observation.achievement is not None:
         note = f"stated by assessment: {observation.achievement} %"
         if rule is not None:
-            note += f" (the rule gives {rule} %: {explanation})"
-        return Score(observation.achievement, rule, "assessment", note)
-    return Score(rule, rule, "rule", explanation)
+            note += f" (the rule gives {_pct(rule)} %: {explanation})"
+        stated = Fraction(observation.achievement)
+        return Score(observation.achievement, to_decimal(rule), "assessment", note, stated)
+    return Score(to_decimal(rule), to_decimal(rule), "rule", explanation, rule)
+
+
+def _pct(value: Fraction) -> str:
+    return str(to_decimal(value))
 
 
 def rule_score(
-    kpi: Kpi, observation: Observation, policy: ScoringPolicy
-) -> tuple[Decimal | None, str]:
+    kpi: Kpi, observation: Observation, policy: ScoringPolicy, year: int | None = None
+) -> tuple[Fraction | None, str]:
     """What the KPI's rule gives from the observed facts, with a one-line reason."""
-    value, target, done = observation.value, kpi.target, observation.completed_on
-    if kpi.kind == "threshold" and value is not None and target is not None:
-        return _threshold(kpi, target, value, policy)
-    if kpi.kind == "proportional" and value is not None and target is not None:
-        return _proportional(kpi, target, value)
+    scale = kpi.ratio.scale if kpi.ratio is not None else Decimal(1)
+    value, done = observation.exact(scale), observation.completed_on
+    if kpi.kind in NUMERIC_KINDS and value is not None:
+        target = kpi.target_for(year)
+        if target is None:
+            return None, _("no target for {year} in the plan: the rule cannot score it").format(
+                year=year
+            )
+        if observation.bound is not None:
+            return _bounded(kpi, target, value, observation.bound, policy)
+        return numeric_score(kpi, target, value, policy)
     if kpi.kind == "deadline" and done is not None and kpi.deadline is not None:
         return _deadline(kpi.deadline, done, observation.precision, policy)
     if kpi.kind == "qualitative" and observation.level is not None:
         score = policy.qualitative_levels[observation.level.lower()]
-        return score, f"level {observation.level} scores {score}"
+        return Fraction(score), f"level {observation.level} scores {score}"
     if kpi.kind == "boolean" and observation.met is not None:
         score = policy.boolean_yes if observation.met else policy.boolean_no
-        return score, f"{'done' if observation.met else 'not done'} scores {score}"
+        return Fraction(score), f"{'done' if observation.met else 'not done'} scores {score}"
     return None, "no measured value: the rule cannot score it"
 
 
+def numeric_score(
+    kpi: Kpi, target: Fraction, value: Fraction, policy: ScoringPolicy
+) -> tuple[Fraction, str]:
+    """A numeric KPI's score for an exact value against an exact target."""
+    if kpi.kind == "threshold":
+        return _threshold(kpi, target, value, policy)
+    if kpi.kind == "proportional":
+        return _proportional(kpi, target, value)
+    return _linear(kpi, target, value)
+
+
+def _bounded(
+    kpi: Kpi, target: Fraction, bound: Fraction, side: Bound, policy: ScoringPolicy
+) -> tuple[Fraction | None, str]:
+    """A value known only as a bound, scored the way the KPI (or else the policy) states."""
+    how = kpi.bounds or policy.bounds
+    sign = BOUND_SIGNS[side]
+    shown = f"{sign} {_number(bound)}"
+    if how == "unscored":
+        return None, _(
+            "known only as {shown}: not scored (bounds: unscored); an assessment must state it"
+        ).format(shown=shown)
+    at_bound, reason = numeric_score(kpi, target, bound, policy)
+    favourable = (side == "at_least") == (kpi.direction == "higher")
+    if how == "at_bound" or favourable:
+        return at_bound, _("known only as {shown}, scored at the bound ({how}): {reason}").format(
+            shown=shown, how=how, reason=reason
+        )
+    lowest = Fraction(policy.levels.below) if kpi.kind == "threshold" else ZERO
+    return lowest, _(
+        "known only as {shown}, on the bad side of the bound: scored at the lowest score the "
+        "facts allow ({how})"
+    ).format(shown=shown, how=how)
+
+
+def _number(value: Fraction) -> str:
+    decimal = to_decimal(value) or Decimal(0)
+    return italian_number(
+        decimal.normalize() if decimal == decimal.to_integral_value() else decimal
+    )
+
+
 def _threshold(
-    kpi: Kpi, target: Decimal, value: Decimal, policy: ScoringPolicy
-) -> tuple[Decimal, str]:
+    kpi: Kpi, target: Fraction, value: Fraction, policy: ScoringPolicy
+) -> tuple[Fraction, str]:
     higher = kpi.direction == "higher"
 
-    def reaches(bound: Decimal) -> bool:
+    def reaches(bound: Fraction) -> bool:
         return value >= bound if higher else value <= bound
 
     steps = [("target", target, policy.levels.target)]
     for threshold in sorted(kpi.thresholds, key=lambda t: 0 if t.level == "medio" else 1):
-        steps.append((threshold.level, threshold.value, getattr(policy.levels, threshold.level)))
+        steps.append(
+            (threshold.level, Fraction(threshold.value), getattr(policy.levels, threshold.level))
+        )
     for level, bound, score in steps:
         if reaches(bound):
-            return score, f"{value} reaches {level} {bound}"
-    last_level, last_bound, _ = steps[-1]
-    return policy.levels.below, f"{value} is worse than {last_level} {last_bound}"
+            return Fraction(score), f"{_dec(value)} reaches {level} {_dec(bound)}"
+    last_level, last_bound, _score = steps[-1]
+    return (
+        Fraction(policy.levels.below),
+        f"{_dec(value)} is worse than {last_level} {_dec(last_bound)}",
+    )
 
 
-def _proportional(kpi: Kpi, target: Decimal, value: Decimal) -> tuple[Decimal, str]:
-    cap = kpi.cap if kpi.cap is not None else HUNDRED
+def _dec(value: Fraction) -> str:
+    return str(to_decimal(value))
+
+
+def _proportional(kpi: Kpi, target: Fraction, value: Fraction) -> tuple[Fraction, str]:
+    cap = Fraction(kpi.cap) if kpi.cap is not None else HUNDRED
     if kpi.direction == "higher":
         ratio = HUNDRED if target == 0 else value / target * HUNDRED
     else:
         ratio = cap if value <= 0 else target / value * HUNDRED
-    score = max(Decimal(0), min(cap, ratio))
-    return score, f"{value} against target {target}, capped at {cap}"
+    if kpi.floor is not None and ratio < Fraction(kpi.floor):
+        return ZERO, _("{value} against target {target} is below the floor {floor} %").format(
+            value=_dec(value), target=_dec(target), floor=kpi.floor
+        )
+    score = max(ZERO, min(cap, ratio))
+    return score, f"{_dec(value)} against target {_dec(target)}, capped at {_dec(cap)}"
+
+
+def _linear(kpi: Kpi, target: Fraction, value: Fraction) -> tuple[Fraction, str]:
+    """0 (or `minimum_score`) at the minimum, 100 at the target, linear between."""
+    minimum = Fraction(kpi.minimum if kpi.minimum is not None else 0)
+    low = Fraction(kpi.minimum_score if kpi.minimum_score is not None else 0)
+    sign = 1 if kpi.direction == "higher" else -1
+    if sign * value >= sign * target:
+        return HUNDRED, _("{value} reaches the target {target}").format(
+            value=_dec(value), target=_dec(target)
+        )
+    if sign * value < sign * minimum:
+        return ZERO, _("{value} is worse than the minimum {minimum}").format(
+            value=_dec(value), minimum=_dec(minimum)
+        )
+    share = (value - minimum) / (target - minimum)
+    score = low + (HUNDRED - low) * share
+    return score, _("{value} between the minimum {minimum} and the target {target}").format(
+        value=_dec(value), minimum=_dec(minimum), target=_dec(target)
+    )
 
 
 def _deadline(
     deadline: date, done: date, precision: Precision | None, policy: ScoringPolicy
-) -> tuple[Decimal, str]:
+) -> tuple[Fraction, str]:
     if precision == "month":
         # Known only to the month: on time only if the whole month is within the deadline.
         done = done.replace(day=calendar.monthrange(done.year, done.month)[1])
     late = (done - deadline).days
     if late <= 0:
-        return policy.levels.target, f"done {done} by the deadline {deadline}"
+        return Fraction(policy.levels.target), f"done {done} by the deadline {deadline}"
     for step in sorted(policy.deadline_steps, key=lambda s: s.days_late):
         if late <= step.days_late:
-            return step.score, f"done {late} days after the deadline {deadline}"
-    return policy.levels.below, f"done {done}, {late} days after the deadline {deadline}"
+            return Fraction(step.score), f"done {late} days after the deadline {deadline}"
+    return (
+        Fraction(policy.levels.below),
+        f"done {done}, {late} days after the deadline {deadline}",
+    )
 
 
 def month_end(year: int, month: int) -> date:

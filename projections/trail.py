@@ -9,10 +9,12 @@ also holds what the other reviews share: which node an event is about, and the p
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from fractions import Fraction
 
-from events.acts import SUBJECT_LABELS, ApprovalRecorded, PublicationRecorded, ValidationRecorded
+from events.acts import ApprovalRecorded, PublicationRecorded, ValidationRecorded, subject_label
 from events.base import LedgerEvent
 from events.cycle import CycleClosed, CycleOpened, CycleReopened
+from events.exact import terminates, to_decimal_exact
 from events.identity import ActorRegistered, KeyRegistered, KeyRevoked, SignaturesRequired
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from events.oversight import OverrideRecorded, OverrideWithdrawn, ReportedFigureRecorded
@@ -33,6 +35,30 @@ LEVEL_LABELS = {
     "operational": "obiettivo operativo",
     "action": "azione",
 }
+_FEMININE = (
+    "area",
+    "azione",
+    "prospettiva",
+    "linea",
+    "missione",
+    "attività",
+    "dimensione",
+    "politica",
+)
+"""First words of level names that are feminine in Italian (the rest is masculine)."""
+
+
+def level_label(level: str, names: Mapping[str, str] | None = None) -> str:
+    """How a level is called in a sentence: `azione`, `area strategica`."""
+    if names and level in names:
+        return names[level].lower()
+    return LEVEL_LABELS.get(level, level)
+
+
+def defined_word(label: str) -> str:
+    """`definita` for a feminine level name, `definito` otherwise."""
+    first = label.split(" ")[0].lower() if label else ""
+    return "definita" if first in _FEMININE else "definito"
 
 
 @dataclass
@@ -43,6 +69,8 @@ class PlanTree:
     codes: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)
+    level_names: dict[str, str] = field(default_factory=dict)
+    container: str = "piano"
 
     def resolve(self, text: str, stream: str) -> str:
         """The key of the node named by its key or its printed code."""
@@ -74,7 +102,10 @@ def plan_tree(entries: Iterable[Entry]) -> PlanTree:
     tree = PlanTree()
     for entry in entries:
         event = entry.event if entry.type in _TREE_TYPES else None
-        if isinstance(event, PerspectiveDefined):
+        if isinstance(event, CycleOpened):
+            tree.level_names = {rule.key: rule.name for rule in event.policy.tree}
+            tree.container = event.container
+        elif isinstance(event, PerspectiveDefined):
             tree.parents[event.key] = None
             tree.titles[event.key] = event.title
             tree.levels[event.key] = "perspective"
@@ -87,7 +118,7 @@ def plan_tree(entries: Iterable[Entry]) -> PlanTree:
     return tree
 
 
-_TREE_TYPES = (PerspectiveDefined.type_name, ObjectiveDefined.type_name)
+_TREE_TYPES = (CycleOpened.type_name, PerspectiveDefined.type_name, ObjectiveDefined.type_name)
 _OBSERVED = (MeasurementRecorded.type_name, AssessmentRecorded.type_name)
 
 
@@ -145,10 +176,10 @@ def summary(
         case PerspectiveDefined():
             return f"prospettiva {event.key} definita: {event.title}"
         case ObjectiveDefined():
-            weight = "" if event.weight is None else f" (peso {italian_percent(event.weight, 0)})"
+            weight = "" if event.weight is None else f" (peso {weight_text(event.weight)})"
             code = event.code or event.key
-            done = "definita" if event.level == "action" else "definito"
-            return f"{LEVEL_LABELS[event.level]} {code} {done}: {event.title}{weight}"
+            label = level_label(event.level, tree.level_names if tree else None)
+            return f"{label} {code} {defined_word(label)}: {event.title}{weight}"
         case ObjectiveAmended():
             return f"{name(event.key)} modificato: {change_text(event)} ({event.reason})"
         case ObjectiveWithdrawn():
@@ -173,10 +204,12 @@ def summary(
             return f"override su {name(event.node)} ritirato ({event.reason})"
         case ApprovalRecorded():
             act = f" ({event.act})" if event.act else ""
-            return f"approvazione {SUBJECT_LABELS[event.subject]}{act}: {event.body}"
+            what = subject_label(event.subject, tree.container if tree else "piano")
+            return f"approvazione {what}{act}: {event.body}"
         case ValidationRecorded():
             act = f" ({event.act})" if event.act else ""
-            return f"validazione della Relazione da parte dell'OIV{act}"
+            by = event.body or "OIV"
+            return f"validazione della Relazione da parte {_of(by)}{act}"
         case PublicationRecorded():
             return f"pubblicazione della Relazione: {event.where}"
         case ActorRegistered():
@@ -196,13 +229,29 @@ def summary(
             return event.type_name
 
 
+def weight_text(weight: Fraction) -> str:
+    """`50 %`, `12,5 %`, `1/3`: a weight as the plan wrote it, exact."""
+    if not terminates(weight):
+        return f"{weight.numerator}/{weight.denominator}"
+    value = to_decimal_exact(weight)
+    whole = value == value.to_integral_value()
+    return italian_percent(value, 0 if whole else 2)
+
+
+def _of(body: str) -> str:
+    """`dell'OIV`, `del Nucleo di valutazione`: the preposition an Italian sentence needs."""
+    if body[:1].lower() in "aeiou" or body.isupper():
+        return f"dell'{body}"
+    return f"del {body}"
+
+
 def change_text(event: ObjectiveAmended) -> str:
     """The fields an amendment sets: `peso 70 %, target 80 %`."""
     parts = []
     if event.title is not None:
         parts.append(f"titolo {event.title!r}")
     if event.weight is not None:
-        parts.append(f"peso {italian_percent(event.weight, 0)}")
+        parts.append(f"peso {weight_text(event.weight)}")
     if event.target is not None:
         parts.append(f"target {italian_number(event.target)}")
     if event.kpi is not None:

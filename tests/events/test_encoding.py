@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, localcontext
 from enum import Enum
+from fractions import Fraction
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
@@ -92,6 +93,13 @@ def values_of(annotation: Any, metadata: Sequence[Any] = ()) -> st.SearchStrateg
         bounds = _bounds(metadata)
         return st.decimals(allow_nan=False, allow_infinity=False, **bounds) | st.sampled_from(
             [d for d in LONG_DECIMALS if _within(d, bounds)]
+        )
+    if annotation is Fraction:
+        bounds = _bounds(metadata)
+        return st.fractions(
+            min_value=bounds.get("min_value"),
+            max_value=bounds.get("max_value"),
+            max_denominator=10_000,
         )
     if annotation is str:
         return st.text(max_size=20)
