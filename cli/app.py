@@ -13,6 +13,7 @@ from cli import (
     history,
     integrity,
     keys,
+    load,
     log,
     plan,
     record,
@@ -77,6 +78,7 @@ app.add_typer(record.app, name="record")
 replay.register(app)
 log.register(app)
 example.register(app)
+load.register(app)
 history.register(app)
 trail.register(app)
 export.register(app)

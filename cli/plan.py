@@ -12,17 +12,17 @@ from cli.context import settings, today
 from cli.errors import refused_rows_reported
 from cli.options import CycleOption, EffectiveOption, FormatOption, OutputFormat, _date
 from cli.render import to_table
+from events.exact import fraction_text
 from formats.readers.documents import load_document
 from formats.readers.plan_xlsx import import_plan_workbook
 from formats.readers.sheets import SPREADSHEETS
 from formats.serial import to_csv, to_json
 from ledger.store import EventStore
 from projections import acts, planning
-from events.exact import fraction_text
 from projections.numbers import italian_number, rounded
-from projections.rollup import to_decimal
 from projections.plan_document import plan_document
 from projections.plan_state import CycleState, Node, fold
+from projections.rollup import to_decimal
 
 app = typer.Typer(help="Import and show the Piano della Performance.", no_args_is_help=True)
 

@@ -1,6 +1,5 @@
 """`ledger record ...`: every act of the cycle, checked and appended all-or-nothing."""
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -25,9 +24,9 @@ from events.errors import UsageError
 from events.measurement import AssessmentKind, Period
 from events.oversight import ReportedFigureRecorded
 from events.plan import ObjectiveAmended, ObjectiveWithdrawn
-from formats.italian import number_unit
 from formats.periods import parse_period, parse_when
 from formats.readers.measurements import import_measurements
+from formats.values import parse_measured, parse_weight, printed_decimals
 from ledger.records import Entry
 from ledger.store import SqlEventStore
 from projections import acts, measuring, oversight, planning
@@ -42,7 +41,15 @@ EvidenceOption = Annotated[
     str | None, typer.Option(help="Where the figure comes from (document, file, cell).")
 ]
 ActOption = Annotated[
-    str | None, typer.Option("--act", help="The act's number, e.g. 'delibera n. 5/GC'.")
+    str | None, typer.Option("--act", help="The act as printed, e.g. 'delibera n. 5/GC'.")
+]
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        metavar="DOC",
+        help="The document this act is transcribed from (a backfill), e.g. 'Relazione 2020'.",
+    ),
 ]
 
 
@@ -78,33 +85,42 @@ def _period(store: SqlEventStore, stream: str, text: str | None) -> Period:
 def measurement(
     ctx: typer.Context,
     action: Annotated[str, typer.Argument(help="Action code as printed in the Piano, e.g. 1.1.2.")],
-    value: Annotated[str, typer.Argument(help="35,87 or 1.100 or 97,20% or '€ 165,80'.")],
+    value: Annotated[
+        str,
+        typer.Argument(
+            help="35,87 or 1.100 or 97,20% or '€ 165,80'; a bound '≥ 95%'; a ratio 45/50."
+        ),
+    ],
     unit: Annotated[str | None, typer.Option(help="Unit, if not written with the value.")] = None,
     period: PeriodOption = None,
     on: EffectiveOption = None,
     evidence: EvidenceOption = None,
     note: NoteOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
-    """Record the measured value of an action's KPI.
+    """Record the measured value of an indicator's KPI (a value, a bound, or a ratio).
 
     Example: ledger record measurement 3.3.1 "35,87 gg" --period 2020 --date 30/04/2021
     """
-    number = _number(value)
-    written_unit = as_parameter(number_unit)(value)
+    measured = as_parameter(parse_measured)(value)
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
             measuring.record_measurement(
                 store,
                 stream,
                 action,
-                number,
-                unit or written_unit,
+                measured.value,
+                unit or measured.unit,
                 _period(store, stream, period),
                 on or today(),
                 chosen.acting("controller"),
+                numerator=measured.numerator,
+                denominator=measured.denominator,
+                bound=measured.bound,
                 evidence=evidence,
                 note=note,
+                source=source,
             )
         )
 
@@ -127,6 +143,7 @@ def assessment(
     on: EffectiveOption = None,
     evidence: EvidenceOption = None,
     note: NoteOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Record a qualitative, deadline or yes/no assessment (or a stated % raggiungimento).
@@ -168,6 +185,7 @@ def assessment(
                 achievement=stated,
                 evidence=evidence,
                 note=note,
+                source=source,
             )
         )
 
@@ -183,13 +201,14 @@ def correction(
     met: Annotated[bool | None, typer.Option("--met/--not-met")] = None,
     achievement: Annotated[str | None, typer.Option(help="The right stated %.")] = None,
     on: EffectiveOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Correct a measurement or assessment; the wrong one stays in the ledger.
 
     Example: ledger record correction 57 --value "36,10" --reason "recount of the files"
     """
-    number = _number(value) if value is not None else None
+    measured = as_parameter(parse_measured)(value) if value is not None else None
     stated = _number(achievement) if achievement is not None else None
     with _cycle(ctx, cycle) as (chosen, store, stream):
         completed, precision = as_parameter(parse_when)(done) if done is not None else (None, None)
@@ -201,12 +220,16 @@ def correction(
                 reason,
                 on or today(),
                 chosen.acting("controller"),
-                value=number,
+                value=measured.value if measured else None,
+                numerator=measured.numerator if measured else None,
+                denominator=measured.denominator if measured else None,
+                bound=measured.bound if measured else None,
                 level=level,
                 completed_on=completed,
                 precision=precision,
                 met=met,
                 achievement=stated,
+                source=source,
             )
         )
 
@@ -223,6 +246,7 @@ def override(
     ] = None,
     on: EffectiveOption = None,
     note: NoteOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Override a node's achievement, sentito l'OIV; the computed score stays visible.
@@ -242,6 +266,7 @@ def override(
                 on or today(),
                 chosen.acting("direzione"),
                 note=note,
+                source=source,
             )
         )
 
@@ -252,6 +277,7 @@ def override_withdrawal(
     node: Annotated[str, typer.Argument(help="Node whose override is withdrawn.")],
     reason: Annotated[str, typer.Option(help="Why.")],
     on: EffectiveOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Withdraw an override; the node returns to its computed score.
@@ -261,7 +287,13 @@ def override_withdrawal(
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
             oversight.withdraw_override(
-                store, stream, node, reason, on or today(), chosen.acting("direzione")
+                store,
+                stream,
+                node,
+                reason,
+                on or today(),
+                chosen.acting("direzione"),
+                source=source,
             )
         )
 
@@ -269,15 +301,29 @@ def override_withdrawal(
 @app.command("approval")
 def approval(
     ctx: typer.Context,
-    subject: Annotated[str, typer.Argument(help="smvp, plan, plan_update or relazione.")],
+    subject: Annotated[
+        str,
+        typer.Argument(help="smvp, plan, plan_update, operational_plan or relazione."),
+    ],
     act: ActOption = None,
+    body: Annotated[
+        str | None,
+        typer.Option(help="Who approved: giunta, cda, dg, ... (default: the cycle's own body)."),
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="The act's kind, e.g. Decreto (default: the body's).")
+    ] = None,
+    number: Annotated[
+        str | None, typer.Option(help="The act's number; the act is written as the body does.")
+    ] = None,
     on: EffectiveOption = None,
     note: NoteOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
-    """Record the Giunta's approval; a plan approval puts pending changes in force.
+    """Record an approval (Giunta, CdA, DG, ...); a plan approval puts pending changes in force.
 
-    Example: ledger record approval plan --act "delibera n. 5/GC" --date 27/01/2020
+    Example: ledger record approval plan --body cda --number 7 --date 27/01/2022
     """
     checked = as_parameter(as_subject)(subject)
     with _cycle(ctx, cycle) as (chosen, store, stream):
@@ -289,7 +335,11 @@ def approval(
                 act,
                 on or today(),
                 chosen.acting("giunta-secretariat"),
+                body=body,
+                kind=kind,
+                number=number,
                 note=note,
+                source=source,
             )
         )
 
@@ -300,6 +350,7 @@ def validation(
     act: ActOption = None,
     opinion: Annotated[str | None, typer.Option(help="The OIV's opinion, in brief.")] = None,
     on: EffectiveOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Record the OIV's validation of the Relazione (art. 14 c. 4 lett. c).
@@ -309,7 +360,13 @@ def validation(
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
             acts.record_validation(
-                store, stream, on or today(), chosen.acting("oiv"), act=act, opinion=opinion
+                store,
+                stream,
+                on or today(),
+                chosen.acting("oiv"),
+                act=act,
+                opinion=opinion,
+                source=source,
             )
         )
 
@@ -319,6 +376,7 @@ def publication(
     ctx: typer.Context,
     where: Annotated[str, typer.Option(help="Where it was published (URL or section).")],
     on: EffectiveOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Record the publication of the Relazione in Amministrazione Trasparente.
@@ -327,7 +385,9 @@ def publication(
     """
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
-            acts.record_publication(store, stream, where, on or today(), chosen.acting("publisher"))
+            acts.record_publication(
+                store, stream, where, on or today(), chosen.acting("publisher"), source=source
+            )
         )
 
 
@@ -340,6 +400,7 @@ def amendment(
     weight: Annotated[str | None, typer.Option(help="New weight, e.g. 40.")] = None,
     target: Annotated[str | None, typer.Option(help="New target of a strategic objective.")] = None,
     on: EffectiveOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Amend a node of the plan; pending until an approval (plan_update) puts it in force.
@@ -350,13 +411,13 @@ def amendment(
         key=node,
         title=title,
         reason=reason,
-        weight=_number(weight) if weight is not None else None,
+        weight=as_parameter(parse_weight)(weight) if weight is not None else None,
         target=_number(target) if target is not None else None,
     )
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
             planning.change_plan(
-                store, stream, [change], on or today(), chosen.acting("controller")
+                store, stream, [change], on or today(), chosen.acting("controller"), source=source
             )
         )
 
@@ -367,6 +428,7 @@ def withdrawal(
     node: Annotated[str, typer.Argument(help="Node to take out of the plan.")],
     reason: Annotated[str, typer.Option(help="Why.")],
     on: EffectiveOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Withdraw a node (and what is under it); pending until an approval.
@@ -377,7 +439,7 @@ def withdrawal(
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
             planning.change_plan(
-                store, stream, [change], on or today(), chosen.acting("controller")
+                store, stream, [change], on or today(), chosen.acting("controller"), source=source
             )
         )
 
@@ -387,6 +449,7 @@ def closing(
     ctx: typer.Context,
     on: EffectiveOption = None,
     note: NoteOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Close the cycle: later acts are refused until it is reopened.
@@ -396,7 +459,12 @@ def closing(
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
             acts.close_cycle(
-                store, stream, on or today(), chosen.acting("administrator"), note=note
+                store,
+                stream,
+                on or today(),
+                chosen.acting("administrator"),
+                note=note,
+                source=source,
             )
         )
 
@@ -406,6 +474,7 @@ def reopening(
     ctx: typer.Context,
     reason: Annotated[str, typer.Option(help="Why the closed cycle is reopened.")],
     on: EffectiveOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Reopen a closed cycle, for a stated reason.
@@ -414,14 +483,10 @@ def reopening(
     """
     with _cycle(ctx, cycle) as (chosen, store, stream):
         _report(
-            acts.reopen_cycle(store, stream, reason, on or today(), chosen.acting("administrator"))
+            acts.reopen_cycle(
+                store, stream, reason, on or today(), chosen.acting("administrator"), source=source
+            )
         )
-
-
-def printed_decimals(text: str) -> int:
-    """How many decimals a printed figure shows: `90,00 %` two, `90%` none."""
-    match = re.search(r",(\d+)", text)
-    return len(match.group(1)) if match else 0
 
 
 MEASURES = ("result", "achievement", "strategic_at_100", "strategic_reached", "operational_reached")
@@ -441,6 +506,7 @@ def reported(
     ] = None,
     on: EffectiveOption = None,
     note: NoteOption = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Record a figure a published Relazione printed; `ledger audit` compares it with the evidence.
@@ -462,6 +528,7 @@ def reported(
             "printed": value,
             "decimals": printed_decimals(value),
             "note": note,
+            "source": source,
         }
     )
     with _cycle(ctx, cycle) as (chosen, store, stream):

@@ -167,8 +167,11 @@ class Kpi(PlanModel):
             self._check_against(target)
         return self
 
+    def _better(self, first: Fraction, second: Fraction) -> bool:
+        return first > second if self.direction == "higher" else first < second
+
     def _check_against(self, target: Fraction) -> None:
-        better = (lambda a, b: a > b) if self.direction == "higher" else (lambda a, b: a < b)
+        better = self._better
         if self.kind == "threshold":
             ordered = [target, *(Fraction(t.value) for t in sorted(self.thresholds, key=_rank))]
             for first, second in itertools.pairwise(ordered):
@@ -177,14 +180,17 @@ class Kpi(PlanModel):
                         f"thresholds must get worse from target to minimo ({self.direction} is "
                         f"better): {_shown(first)} then {_shown(second)}"
                     )
-        if self.kind == "linear" and self.minimum is not None:
-            if not better(target, Fraction(self.minimum)):
-                raise ValueError(
-                    _(
-                        "the minimum {minimum} must be worse than the target {target} "
-                        "({direction} is better)"
-                    ).format(minimum=self.minimum, target=_shown(target), direction=self.direction)
-                )
+        if (
+            self.kind == "linear"
+            and self.minimum is not None
+            and not better(target, Fraction(self.minimum))
+        ):
+            raise ValueError(
+                _(
+                    "the minimum {minimum} must be worse than the target {target} "
+                    "({direction} is better)"
+                ).format(minimum=self.minimum, target=_shown(target), direction=self.direction)
+            )
 
     def possible_targets(self) -> list[Fraction]:
         """Every numeric target this KPI can have (one per year for a triennial one)."""

@@ -109,7 +109,7 @@ class LevelRule(PolicyModel):
 
     @property
     def has_band(self) -> bool:
-        """Whether the level's nodes get a valutazione sintetica (default: if they have a target)."""
+        """Whether its nodes get a valutazione sintetica (default: if they have a target)."""
         return self.achievement is not None if self.banded is None else self.banded
 
     @property

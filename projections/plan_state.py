@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from events.acts import (
     DEFAULT_BODIES,
@@ -243,7 +244,7 @@ def _correct(state: CycleState, event: MeasurementCorrected) -> None:
 
 def corrected(observation: Observation, event: MeasurementCorrected) -> Observation:
     """The observation with the correction's values in place of the wrong ones."""
-    changes: dict[str, object] = {
+    changes: dict[str, Any] = {
         name: getattr(event, name)
         for name in ("value", "unit", "level", "completed_on", "precision", "met", "achievement")
         if getattr(event, name) is not None

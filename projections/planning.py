@@ -201,9 +201,12 @@ class _TreeCheck:
                 ).format(key=key, given=given, level=level)
             )
         reference = event.kpi.derived_from if event.kpi is not None else None
-        if reference is not None and reference.node != ENTE:
-            if find_node(self.state, reference.node) is None:
-                raise UnknownNode(reference.node, self.stream)
+        if (
+            reference is not None
+            and reference.node != ENTE
+            and find_node(self.state, reference.node) is None
+        ):
+            raise UnknownNode(reference.node, self.stream)
 
     def _weight(self, key: str, parent: str | None, weight: object) -> None:
         if weight is None or weighted_group(self.state, parent) or self._weighted_root(parent):

@@ -17,9 +17,9 @@ from fractions import Fraction
 from typing import Literal
 
 from events.oversight import ReportedFigureRecorded
+from events.policy import Figure
 from ledger.records import Entry
 from projections.cruscotto import Cruscotto, NodeResult, build
-from projections.evaluation import Substitutes
 from projections.numbers import italian_percent, rounded
 from projections.plan_state import CycleState, find_node, fold
 
@@ -88,11 +88,11 @@ def _explained(
     if len(below) > 1:
         candidates.append(below)
     for causes in candidates:
-        substitutes: Substitutes = {}
+        substitutes: dict[str | None, tuple[Figure, Fraction]] = {}
         for cause in causes:
             found = find_node(state, cause.event.node or "")
             if found is not None:
-                figure = "achievement" if cause.event.measure == "achievement" else "result"
+                figure: Figure = "achievement" if cause.event.measure == "achievement" else "result"
                 substitutes[found.key] = (figure, Fraction(cause.event.value))
         view = build(state, mismatch.entry.effective_date, substitutes=substitutes)
         recomputed, _shown, _hint = evidence_of(view, mismatch.event)

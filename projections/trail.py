@@ -188,7 +188,7 @@ def summary(
             return f"obiettivi dirigenziali di {event.manager}: {len(event.items)} azioni"
         case MeasurementRecorded():
             unit = f" {event.unit}" if event.unit else ""
-            return f"misura {event.action} = {italian_number(event.value)}{unit}"
+            return f"misura {event.action} = {value_text(event)}{unit}"
         case AssessmentRecorded():
             return f"valutazione {event.action}: {assessment_text(event)}"
         case MeasurementCorrected():
@@ -273,10 +273,20 @@ def assessment_text(event: AssessmentRecorded | MeasurementCorrected) -> str:
     return ", ".join(parts)
 
 
+def value_text(event: MeasurementRecorded | MeasurementCorrected) -> str:
+    """`35,87`, `≥ 95`, `45/50`: a measured value as recorded."""
+    if event.numerator is not None and event.denominator is not None:
+        return f"{italian_number(event.numerator)}/{italian_number(event.denominator)}"
+    if event.value is None:
+        return "—"
+    sign = {"at_least": "≥ ", "at_most": "≤ "}.get(event.bound or "", "")
+    return f"{sign}{italian_number(event.value)}"
+
+
 def correction_text(event: MeasurementCorrected) -> str:
-    if event.value is not None:
+    if event.value is not None or event.numerator is not None:
         unit = f" {event.unit}" if event.unit else ""
-        return f"valore {italian_number(event.value)}{unit}"
+        return f"valore {value_text(event)}{unit}"
     return assessment_text(event)
 
 
