@@ -4,12 +4,14 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.context import settings
+from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat
 from cli.render import to_table
 from cli.trail import KnownAtOption, day, moment
+from events.i18n import _
 from formats.serial import to_csv, to_json
 from projections import acts
+from projections.cycles import CycleRow, node_across_cycles
 from projections.history import HistoryRow, NodeHistory, node_history
 from projections.numbers import italian_percent, rounded
 
@@ -41,16 +43,30 @@ def history(
         typer.Argument(help="Node code or key, e.g. 3.3.1 (none: the performance di ente)."),
     ] = None,
     known_at: KnownAtOption = None,
+    cycles: Annotated[
+        bool,
+        typer.Option(
+            "--cycles",
+            help="Follow the node across the administration's cycles, one row per year.",
+        ),
+    ] = False,
     cycle: CycleOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Every event that touched a node, with the value before and after and the node's result.
+    """Every event that touched a node, with the value before and after and the node's result;
+    with --cycles, the node's result in every cycle of the administration.
 
     Example: ledger history 3.3.1 --known-at 2021-06-01
     """
     store = settings(ctx).store()
     try:
         stream = acts.resolve_cycle(store, cycle)
+        if cycles:
+            if code is None:
+                raise typer.BadParameter(_("--cycles follows one node: name it (e.g. 3.3.1)"))
+            rows = node_across_cycles(store, stream, code, as_of=today())
+            _show_cycles(code, rows, output)
+            return
         found = node_history(
             list(store.read_stream(stream, known_at=known_at)), stream, code, known_at=known_at
         )
@@ -122,3 +138,60 @@ def render(found: NodeHistory) -> str:
         "risultato",
     ]
     return f"{title}\n\n{to_table(table, headers)}"
+
+
+CYCLE_COLUMNS = (
+    "cycle",
+    "year",
+    "key",
+    "code",
+    "title",
+    "level_name",
+    "target",
+    "result",
+    "achievement",
+    "band",
+    "coverage",
+    "closed",
+)
+
+
+def _cycle_row(row: CycleRow) -> dict[str, Any]:
+    return {
+        "cycle": row.stream,
+        "year": row.year,
+        "key": row.key,
+        "code": row.code,
+        "title": row.title,
+        "level_name": row.level_name,
+        "target": rounded(row.target),
+        "result": rounded(row.result),
+        "achievement": rounded(row.achievement),
+        "band": row.band,
+        "coverage": rounded(row.coverage),
+        "closed": row.closed,
+    }
+
+
+def _show_cycles(code: str, rows: list[CycleRow], output: OutputFormat) -> None:
+    if output is OutputFormat.json:
+        typer.echo(to_json({"node": code, "cycles": [_cycle_row(row) for row in rows]}))
+        return
+    if output is OutputFormat.csv:
+        typer.echo(to_csv((_cycle_row(row) for row in rows), CYCLE_COLUMNS), nl=False)
+        return
+    table = [
+        [
+            row.stream,
+            row.year,
+            row.title,
+            italian_percent(row.target) if row.target is not None else "",
+            italian_percent(row.result),
+            italian_percent(row.achievement) if row.achievement is not None else "",
+            row.band or "",
+        ]
+        for row in rows
+    ]
+    headers = ["ciclo", "anno", "titolo", "target", "risultato", "% raggiungimento", "valutazione"]
+    typer.echo(f"{_('History of {code} across the cycles').format(code=code)}\n")
+    typer.echo(to_table(table, headers))

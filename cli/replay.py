@@ -8,11 +8,15 @@ import typer
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date, _datetime
 from cli.render import to_table
+from events.i18n import _
+from events.policy import LevelRule
 from formats.serial import to_csv, to_json
 from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows
 from projections import acts
 from projections.contract import cruscotto_contract
-from projections.cruscotto import Cruscotto, NodeResult, replay
+from projections.cruscotto import Cruscotto, NodeResult, replay, with_previous
+from projections.cycles import previous_of
+from projections.errors import ActRefused
 from projections.numbers import italian_percent
 
 
@@ -40,6 +44,13 @@ def replay_command(
             help="What the ledger held at that time (default now).",
         ),
     ] = None,
+    previous: Annotated[
+        bool,
+        typer.Option(
+            "--previous",
+            help="Show last year's result beside this year's (the cycle before, as it ended).",
+        ),
+    ] = False,
     cycle: CycleOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
@@ -56,6 +67,22 @@ def replay_command(
             as_of=as_of or today(),
             known_at=known_at,
         )
+        if previous:
+            before = previous_of(store, stream)
+            if before is None:
+                raise ActRefused(
+                    _(
+                        "{stream} has no previous cycle in this ledger (name it as the plan "
+                        "file's cycle.previous, or record the year before)"
+                    ).format(stream=stream)
+                )
+            last = replay(
+                store.read_stream(before, known_at=known_at),
+                before,
+                as_of=date.max,
+                known_at=known_at,
+            )
+            cruscotto = with_previous(cruscotto, last)
     finally:
         store.close()
     if output is OutputFormat.json:
@@ -76,8 +103,13 @@ def render_table(cruscotto: Cruscotto) -> str:
         pending = cruscotto.pending_changes
         detail = f" ({pending} changes pending approval)" if pending else ""
         return f"{title}\n\nno plan in force on {cruscotto.as_of.isoformat()}{detail}"
-    parts = [title, "", _tree(cruscotto), "", "Obiettivi strategici", _strategic(cruscotto)]
-    parts += ["", "Prospettive", _perspectives(cruscotto)]
+    parts = [title, "", _tree(cruscotto)]
+    for rule in cruscotto.levels:
+        if rule.achievement is not None:
+            parts += ["", rule.shown_plural, _achieved(cruscotto, rule)]
+    top = cruscotto.levels[0]
+    if top.achievement is None:
+        parts += ["", top.shown_plural, _roots(cruscotto, top)]
     if cruscotto.managers:
         parts += ["", "Obiettivi dirigenziali", _managers(cruscotto)]
     parts += ["", _ente(cruscotto)]
@@ -89,19 +121,22 @@ def render_table(cruscotto: Cruscotto) -> str:
 
 
 def _tree(cruscotto: Cruscotto) -> str:
+    reference = cruscotto.policy.is_reference_tree
+    depth = {rule.key: index for index, rule in enumerate(cruscotto.levels)}
     rows = []
     for node in cruscotto.nodes():
-        if node.level == "perspective":
+        level = depth.get(node.level, 0)
+        if reference and level == 0:
             continue
-        indent = {"strategic": "", "operational": "  ", "action": "    "}[node.level]
+        indent = "  " * (level - 1 if reference else level)
         override = italian_percent(node.override.achievement) if node.override else ""
         rows.append(
             [
-                indent + (node.code or ""),
+                indent + (node.code or ("" if reference else node.key)),
                 _short(node.title),
                 _pct(node.weight),
                 _short(node.kpi or ""),
-                node.target_label if node.level == "action" else _pct(node.target),
+                node.target_label if node.is_indicator else _pct(node.target),
                 node.measured or "",
                 italian_percent(node.computed),
                 override,
@@ -124,35 +159,50 @@ def _tree(cruscotto: Cruscotto) -> str:
     )
 
 
-def _strategic(cruscotto: Cruscotto) -> str:
-    return to_table(
-        [
-            [
-                n.title,
-                italian_percent(n.result),
-                italian_percent(n.target),
-                italian_percent(n.achievement),
-                n.band or "",
-                _coverage(n),
-            ]
-            for n in cruscotto.strategic()
-        ],
-        [
-            "Obiettivo strategico",
-            "Risultato misurato",
-            "Target",
-            "% Raggiungimento",
-            "Valutazione sintetica",
-            "Copertura",
-        ],
-    )
+def _achieved(cruscotto: Cruscotto, rule: LevelRule) -> str:
+    previous = cruscotto.previous_stream is not None
+    rows = []
+    for n in cruscotto.of_level(rule.key):
+        row = [
+            n.title,
+            italian_percent(n.result),
+            italian_percent(n.target),
+            italian_percent(n.achievement),
+            n.band or "",
+            _coverage(n),
+        ]
+        if previous:
+            row.append(italian_percent(n.previous_achievement))
+        rows.append(row)
+    headers = [
+        rule.name,
+        "Risultato misurato",
+        "Target",
+        "% Raggiungimento",
+        "Valutazione sintetica",
+        "Copertura",
+    ]
+    if previous:
+        headers.append(f"Anno precedente ({cruscotto.previous_stream})")
+    return to_table(rows, headers)
 
 
-def _perspectives(cruscotto: Cruscotto) -> str:
-    return to_table(
-        [[p.title, italian_percent(p.result)] for p in cruscotto.perspectives],
-        ["Prospettiva", "Performance"],
-    )
+def _roots(cruscotto: Cruscotto, rule: LevelRule) -> str:
+    previous = cruscotto.previous_stream is not None
+    rows = []
+    for root in cruscotto.roots:
+        row = [root.title, italian_percent(root.result)]
+        if rule.has_band:
+            row.append(root.band or "")
+        if previous:
+            row.append(italian_percent(root.previous_result))
+        rows.append(row)
+    headers = [rule.name, "Performance"]
+    if rule.has_band:
+        headers.append("Valutazione sintetica")
+    if previous:
+        headers.append(f"Anno precedente ({cruscotto.previous_stream})")
+    return to_table(rows, headers)
 
 
 def _managers(cruscotto: Cruscotto) -> str:
@@ -165,11 +215,16 @@ def _managers(cruscotto: Cruscotto) -> str:
 
 
 def _ente(cruscotto: Cruscotto) -> str:
-    line = f"Performance di ente: {italian_percent(cruscotto.result)}"
+    line = f"{cruscotto.policy.ente.name}: {italian_percent(cruscotto.result)}"
     if cruscotto.band:
         line += f" ({cruscotto.band})"
     if cruscotto.coverage < 100:
         line += f" - copertura delle misure {italian_percent(cruscotto.coverage)}"
+    if cruscotto.previous_stream is not None:
+        line += (
+            f" - anno precedente ({cruscotto.previous_stream}): "
+            f"{italian_percent(cruscotto.previous_result)}"
+        )
     return line
 
 

@@ -7,8 +7,11 @@ label; where there is no row of groups, by its label and the columns before it (
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from events.errors import UsageError
+from events.i18n import _
+from events.policy import ScoringPolicy
 from formats.readers.plan_kpi import KPI_FIELDS
 from formats.readers.sheets import HEADER_SEARCH_ROWS, Cell, norm
 
@@ -42,7 +45,39 @@ REQUIRED = {
 }
 
 
-def find_columns(rows: Iterator[tuple[int, list[Cell]]], where: str) -> tuple[int, dict[str, int]]:
+@dataclass(frozen=True)
+class SheetLevels:
+    """The levels a plan sheet is laid out by: the reference's four, or the policy's tree.
+
+    A group header names a level by its name, its plural or its key (`Aree strategiche`).
+    """
+
+    keys: tuple[str, ...]
+    reference: bool
+    names: dict[str, str] = field(default_factory=dict)
+    with_target: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, policy: ScoringPolicy) -> "SheetLevels":
+        names: dict[str, str] = {}
+        for rule in policy.tree:
+            for name in (rule.key, rule.name, rule.shown_plural):
+                names.setdefault(norm(name), rule.key)
+        with_target = frozenset(r.key for r in policy.tree if r.achievement is not None)
+        keys = tuple(rule.key for rule in policy.tree)
+        return cls(keys, policy.is_reference_tree, names, with_target)
+
+    @property
+    def leaf(self) -> str:
+        return self.keys[-1]
+
+
+REFERENCE = SheetLevels.of(ScoringPolicy())
+
+
+def find_columns(
+    rows: Iterator[tuple[int, list[Cell]]], where: str, levels: SheetLevels = REFERENCE
+) -> tuple[int, dict[str, int]]:
     """The label row (it has `cod.` and `kpi`) and the column of each field under it."""
     previous: list[Cell] | None = None
     seen_any = False
@@ -50,7 +85,9 @@ def find_columns(rows: Iterator[tuple[int, list[Cell]]], where: str) -> tuple[in
         names = [norm(cell.value) for cell in cells]
         seen_any = seen_any or any(names)
         if any(n in ("cod", "codice") for n in names) and any(n in KPI_FIELDS for n in names):
-            return number, _columns(previous, cells, where, number)
+            if levels.reference:
+                return number, _columns(previous, cells, where, number)
+            return number, _generic_columns(previous, cells, where, number, levels)
         previous = cells
         if count + 1 >= HEADER_SEARCH_ROWS:
             break
@@ -124,3 +161,57 @@ def _field_of(section: str, label: str) -> str | None:
     if section == "action" and label in KPI_FIELDS:
         return KPI_FIELDS[label]
     return COMMON.get(label)
+
+
+def _generic_columns(
+    groups: list[Cell] | None, labels: list[Cell], where: str, row: int, levels: SheetLevels
+) -> dict[str, int]:
+    """The columns of a sheet of any tree: each under a group header naming its level."""
+    if groups is None or all(cell.empty for cell in groups):
+        raise UsageError(
+            _(
+                "{where}: a plan of levels {levels} needs a row of group headers above the labels "
+                "(row {row}), naming each column's level"
+            ).format(where=where, levels=", ".join(levels.keys), row=row)
+        )
+    columns: dict[str, int] = {}
+    section: str | None = None
+    for index, cell in enumerate(labels):
+        above = norm(groups[index].value) if index < len(groups) else ""
+        if above:
+            if above in levels.names:
+                section = levels.names[above]
+            elif "raggiungimento" in above:
+                section = "results"
+            elif "kpi" in above:
+                section = levels.leaf
+            else:
+                section = None
+        if section is None or section == "results":
+            continue
+        label = norm(cell.value)
+        if section == levels.leaf and label in KPI_FIELDS:
+            name: str | None = KPI_FIELDS[label]
+        elif section in levels.with_target and label in STRATEGIC:
+            name = STRATEGIC[label]
+        else:
+            name = COMMON.get(label)
+        if name is not None:
+            columns.setdefault(f"{section}.{name}", index)
+    present = ", ".join(cell.text() for cell in labels if not cell.empty)
+    for level in levels.keys[:-1]:
+        if not any(f"{level}.{name}" in columns for name in ("title", "key", "code")):
+            raise UsageError(
+                _(
+                    "{where}: no column for level {level} (the header in row {row} has: {present})"
+                ).format(where=where, level=level, row=row, present=present)
+            )
+    for name, shown in (("code", "cod."), ("title", "titolo"), ("kpi", "kpi")):
+        if f"{levels.leaf}.{name}" not in columns:
+            raise UsageError(
+                _(
+                    "{where}: no column {shown} for level {level} (the header in row {row} has: "
+                    "{present})"
+                ).format(where=where, shown=shown, level=levels.leaf, row=row, present=present)
+            )
+    return columns

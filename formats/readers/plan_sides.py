@@ -1,5 +1,7 @@
 """The side sheets of a plan workbook: `Ciclo`, `Obiettivi dirigenziali` and `Note`."""
 
+import json
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -7,16 +9,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from events.errors import UsageError
-from events.policy import ScoringPolicy
+from events.policy import ScoringPolicy, upgrade_policy
+from formats.italian import parse_date
 from formats.readers.sheets import Cell, Problem, find_header, norm, sheet_rows, slug
 
 CYCLE_FIELDS = {
+    "ciclo precedente": "previous",
     "ciclo": "id",
     "ente": "entity",
     "denominazione": "entity_name",
     "anno": "year",
     "fonte": "source",
     "politica di valutazione": "policy",
+    "contenitore": "container",
+    "scadenza del piano": "plan_deadline",
+    "scadenza della relazione": "relazione_deadline",
+    "organi": "bodies",
 }
 CYCLE_LABELS = {
     "id": "ciclo",
@@ -25,6 +33,11 @@ CYCLE_LABELS = {
     "year": "anno",
     "source": "fonte",
     "policy": "politica di valutazione (JSON)",
+    "container": "contenitore (piano o piao)",
+    "plan_deadline": "scadenza del piano",
+    "relazione_deadline": "scadenza della relazione",
+    "bodies": "organi (JSON)",
+    "previous": "ciclo precedente",
 }
 REQUIRED_CYCLE = ("id", "entity", "entity_name", "year")
 MANAGER_COLUMNS = {
@@ -69,12 +82,26 @@ def _cycle_value(name: str, cell: Cell) -> Any:
         return int(text)
     if name == "policy":
         try:
-            return ScoringPolicy.model_validate_json(str(cell.value))
+            return ScoringPolicy.model_validate(upgrade_policy(json.loads(str(cell.value))))
+        except json.JSONDecodeError as error:
+            raise UsageError(f"{cell.ref}: the policy is not JSON: {error.msg}") from None
         except ValidationError as error:
             first = error.errors()[0]
             where = ".".join(str(step) for step in first["loc"]) or "policy"
             reason = f"{cell.ref}: the policy is not valid: {where}: {first['msg']}"
             raise UsageError(reason) from None
+    if name == "bodies":
+        try:
+            return json.loads(str(cell.value))
+        except json.JSONDecodeError as error:
+            raise UsageError(f"{cell.ref}: organi is not JSON: {error.msg}") from None
+    if name in ("plan_deadline", "relazione_deadline"):
+        if isinstance(cell.value, datetime):
+            return cell.value.date()
+        try:
+            return parse_date(cell.text())
+        except UsageError as error:
+            raise UsageError(f"{cell.ref}: {error}") from None
     return cell.text()
 
 

@@ -27,7 +27,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from events.errors import UsageError
-from formats.readers.plan_columns import find_columns
+from events.policy import ScoringPolicy
+from formats.readers.plan_columns import SheetLevels, find_columns
 from formats.readers.plan_kpi import read_kpi
 from formats.readers.plan_sides import read_cycle, read_managers, read_notes
 from formats.readers.sheets import (
@@ -40,6 +41,7 @@ from formats.readers.sheets import (
     sheet_rows,
     slug,
 )
+from formats.values import parse_weight
 from ledger.store import EventStore
 from projections import acts, planning
 from projections.plan_document import PLAN_FORMAT, PlanDocument, plan_document
@@ -86,7 +88,9 @@ def _document(workbook: Workbook, path: Path, label: str, cycle: str | None) -> 
     if cycle:
         spec["id"] = cycle
     plan_sheet = find_sheet(workbook, path, PLAN_SHEETS, only_one=False)
-    tree = PlanTree(label, int(spec["year"]))
+    policy = spec.get("policy")
+    levels = SheetLevels.of(policy if isinstance(policy, ScoringPolicy) else ScoringPolicy())
+    tree = PlanTree(label, int(spec["year"]), levels)
     tree.read(plan_sheet)
     problems = list(tree.problems)
     managers: list[dict[str, Any]] = []
@@ -102,9 +106,12 @@ def _document(workbook: Workbook, path: Path, label: str, cycle: str | None) -> 
         "format": PLAN_FORMAT,
         "cycle": {name: value for name, value in spec.items() if name != "source"},
         "source": spec.get("source"),
-        "perspectives": tree.perspectives(),
         "managers": managers,
     }
+    if levels.reference:
+        data["perspectives"] = tree.perspectives()
+    else:
+        data["nodes"] = tree.nodes_tree()
     return plan_document(data, label)
 
 
@@ -123,9 +130,11 @@ class NodeSpec:
 class PlanTree:
     """The rows of the plan sheet folded into a tree, with every problem met on the way."""
 
-    def __init__(self, label: str, year: int) -> None:
+    def __init__(self, label: str, year: int, levels: SheetLevels) -> None:
         self.label = label
         self.year = year
+        self.levels = levels
+        self.upper = levels.keys[:-1]
         self.nodes: dict[str, NodeSpec] = {}
         self.roots: list[str] = []
         self.problems: list[Problem] = []
@@ -141,8 +150,14 @@ class PlanTree:
             (number, [_unmerged(cell, number, col, merged) for col, cell in enumerate(cells)])
             for number, cells in sheet_rows(sheet, self.label)
         )
-        header_row, columns = find_columns(rows, where)
-        current: dict[str, str | None] = dict.fromkeys(LEVELS[:3])
+        header_row, columns = find_columns(rows, where, self.levels)
+        if not self.levels.reference:
+            leaf = f"{self.levels.leaf}."
+            columns = {
+                (f"action.{name.removeprefix(leaf)}" if name.startswith(leaf) else name): index
+                for name, index in columns.items()
+            }
+        current: dict[str, str | None] = dict.fromkeys(self.upper)
         for number, cells in rows:
             picked = {
                 name: cells[index] if index < len(cells) else Cell(None, f"{where}:{number}")
@@ -155,24 +170,34 @@ class PlanTree:
         if self.rows == 0:
             raise UsageError(f"{where}: no actions below the header (row {header_row})")
         for node in self.nodes.values():
-            if node.level != "action" and not node.fields.get("title"):
+            if node.level != self.levels.leaf and not node.fields.get("title"):
                 cell = node.cells.get("code") or next(iter(node.cells.values()), None)
                 if cell is not None:
-                    self.refuse(cell, f"{LEVEL_WORDS[node.level]} {node.key} has no titolo", 0)
+                    self.refuse(cell, f"{_word(node.level)} {node.key} has no titolo", 0)
+
+    def _identity(self, level: str, cells: dict[str, Cell]) -> Cell:
+        """The cell that names the row's node of `level`: its title, code or key."""
+        if self.levels.reference:
+            return cells[f"{level}.{IDENTITY[level]}"]
+        for name in ("key", "code", "title"):
+            found = cells.get(f"{level}.{name}")
+            if found is not None:
+                return found
+        raise KeyError(level)  # find_columns requires one of them
 
     def _row(self, number: int, cells: dict[str, Cell], current: dict[str, str | None]) -> None:
         parent: str | None = None
-        for depth, level in enumerate(LEVELS[:3]):
-            identity = cells[f"{level}.{IDENTITY[level]}"]
+        for depth, level in enumerate(self.upper):
+            identity = self._identity(level, cells)
             if not identity.empty:
                 named = self._key(level, identity, cells)
                 if named != current[level]:
                     current[level] = named
-                    for lower in LEVELS[depth + 1 : 3]:
+                    for lower in self.upper[depth + 1 :]:
                         current[lower] = None
             key = current[level]
             if key is None:
-                self.refuse(identity, f"no {LEVEL_WORDS[level]} for this row, nor above it", number)
+                self.refuse(identity, f"no {_word(level)} for this row, nor above it", number)
                 return
             if not self._node(level, key, parent, cells, number):
                 return
@@ -180,13 +205,24 @@ class PlanTree:
         self._action(number, cells, parent)
 
     def _key(self, level: str, identity: Cell, cells: dict[str, Cell]) -> str:
-        if level == "operational":
+        if self.levels.reference and level == "operational":
             return _code(identity)
         given = cells.get(f"{level}.key")
-        return _code(given) if given is not None and not given.empty else slug(identity.text())
+        if given is not None and not given.empty:
+            return _code(given)
+        code = cells.get(f"{level}.code")
+        if not self.levels.reference and code is not None and not code.empty:
+            return _code(code)
+        return slug(identity.text())
 
     def _node(
-        self, level: str, key: str, parent: str | None, cells: dict[str, Cell], row: int
+        self,
+        level: str,
+        key: str,
+        parent: str | None,
+        cells: dict[str, Cell],
+        row: int,
+        prefix: str | None = None,
     ) -> bool:
         node = self.nodes.get(key)
         if node is None:
@@ -195,11 +231,11 @@ class PlanTree:
             (self.nodes[parent].children if parent else self.roots).append(key)
         elif node.level != level or node.parent != parent:
             above = f" under {node.parent}" if node.parent else ""
-            identity = cells.get(f"{level}.{IDENTITY[level]}") or cells[f"{level}.code"]
-            self.refuse(identity, f"{key} is already a {LEVEL_WORDS[node.level]}{above}", row)
+            identity = cells.get(f"{level}.code") or self._identity(level, cells)
+            self.refuse(identity, f"{key} is already a {_word(node.level)}{above}", row)
             return False
         for name in ("title", "code", "weight", "target", "note"):
-            cell = cells.get(f"{level}.{name}")
+            cell = cells.get(f"{prefix or level}.{name}")
             if cell is not None and not cell.empty:
                 self._set(node, name, cell, row)
         return True
@@ -229,7 +265,7 @@ class PlanTree:
             first = self.nodes[code].cells.get("code", code_cell).ref.rsplit(":", 1)[-1]
             self.refuse(code_cell, f"{code} appears twice (first in {first})", number)
             return
-        if not self._node("action", code, parent, cells, number):
+        if not self._node(self.levels.leaf, code, parent, cells, number, prefix="action"):
             return
         if cells["action.title"].empty:
             self.refuse(cells["action.title"], f"action {code} has no titolo", number)
@@ -267,6 +303,21 @@ class PlanTree:
                 node.fields["key"] = node.key
         return [spec(key, ("key", "title", "weight", "note"), "strategic") for key in self.roots]
 
+    def nodes_tree(self) -> list[dict[str, Any]]:
+        """The tree in the plan file's `nodes` shape, in the sheet's order."""
+
+        def spec(key: str) -> dict[str, Any]:
+            node = self.nodes[key]
+            data: dict[str, Any] = {"key": node.key}
+            for name in ("code", "title", "weight", "target", "kpi", "note"):
+                if node.fields.get(name) is not None:
+                    data[name] = node.fields[name]
+            if node.children:
+                data["children"] = [spec(child) for child in node.children]
+            return data
+
+        return [spec(key) for key in self.roots]
+
 
 CHILD_FIELDS = {
     "strategic": ("key", "code", "title", "target", "weight", "note"),
@@ -274,6 +325,10 @@ CHILD_FIELDS = {
     "actions": ("code", "title", "weight", "kpi", "note"),
 }
 CHILDREN = {"strategic": "operational", "operational": "actions"}
+
+
+def _word(level: str) -> str:
+    return LEVEL_WORDS.get(level, level)
 
 
 def _code(cell: Cell) -> str:
@@ -284,6 +339,11 @@ def _code(cell: Cell) -> str:
 
 
 def _value(name: str, cell: Cell) -> Any:
+    if name == "weight" and isinstance(cell.value, str) and "/" in cell.value:
+        exact = parse_weight(cell.value)  # a fraction kept exact: `1/3`, `100/3`
+        if not 0 <= exact <= 100:
+            raise UsageError(f"peso {cell.text()!r} is not between 0 and 100")
+        return exact
     if name == "weight":
         value = cell.decimal()
         if not 0 <= value <= 100:

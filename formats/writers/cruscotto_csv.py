@@ -37,7 +37,7 @@ LEVELS_IT = {
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS: dict[str, tuple[str, str, str]] = {
-    "level": ("Livello", "string", "perspective, strategic, operational or action"),
+    "level": ("Livello", "string", "the key of the node's level in the cycle's tree"),
     "key": ("Chiave", "string", "the node's key, unique in the cycle"),
     "code": ("Codice", "string", "the code printed in the Piano (1.1, 3.3.1), if any"),
     "parent": ("Padre", "string", "the key of the node above (empty for a perspective)"),
@@ -68,6 +68,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     ),
     "band": ("Valutazione sintetica", "string", "strategic: the band of the SMVP"),
     "coverage": ("Copertura", "decimal", "share of the weight whose measurements exist, 0-100"),
+    "level_name": ("Nome del livello", "string", "the level's name in the SMVP (Azione, Area ...)"),
 }
 
 
@@ -88,7 +89,10 @@ def cruscotto_csv(exported: CruscottoExport, profile: str) -> bytes:
     if profile == "opendata":
         return to_csv(rows, CSV_COLUMNS).encode("utf-8")
     headers = [_described(column)[0] for column in CSV_COLUMNS]
-    italian = ({**row, "level": LEVELS_IT.get(row["level"], row["level"])} for row in rows)
+    italian = (
+        {**row, "level": LEVELS_IT.get(row["level"], row["level_name"] or row["level"])}
+        for row in rows
+    )
     return excel_csv(italian, CSV_COLUMNS, headers)
 
 

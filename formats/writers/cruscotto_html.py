@@ -14,6 +14,7 @@ from html import escape
 from importlib.resources import files
 
 from formats.writers.cruscotto_data import CruscottoExport
+from formats.writers.rules_text import describe_ente
 from projections.cruscotto import NodeResult
 from projections.numbers import italian_percent
 
@@ -121,67 +122,90 @@ def _ente(exported: CruscottoExport) -> list[str]:
         coverage = f"<p>Copertura delle misure: {_pct(cruscotto.coverage)}.</p>"
     return [
         '<section aria-labelledby="h-ente">',
-        '<h2 id="h-ente">Performance di ente</h2>',
+        f'<h2 id="h-ente">{_e(cruscotto.policy.ente.name)}</h2>',
         '<div class="ente-result">',
         f'<p class="cifra">{_pct(cruscotto.result)}</p>',
-        bar(cruscotto.result, "Performance di ente"),
+        bar(cruscotto.result, cruscotto.policy.ente.name),
         "</div>",
-        f"<p>Media semplice del raggiungimento degli obiettivi strategici{band}.</p>",
+        f"<p>{_e(describe_ente(cruscotto.policy))}{band}.</p>",
         coverage,
         "</section>",
     ]
 
 
 def _perspectives(exported: CruscottoExport) -> list[str]:
+    cruscotto = exported.cruscotto
+    top = cruscotto.levels[0]
+    if top.achievement is not None:
+        return []  # its nodes have their own table, with target and achievement
     rows = [
         f'<tr><th scope="row">{_e(p.title)}</th><td class="num">{_pct(p.result)}'
         f"{bar(p.result, p.title)}</td></tr>"
-        for p in exported.cruscotto.perspectives
+        for p in cruscotto.roots
     ]
+    reference = cruscotto.policy.is_reference_tree
+    heading = "La performance nelle prospettive" if reference else top.shown_plural
+    caption = (
+        "Performance per prospettiva della Balanced Scorecard"
+        if reference
+        else f"{top.shown_plural}: risultato"
+    )
     return [
         '<section aria-labelledby="h-prospettive">',
-        '<h2 id="h-prospettive">La performance nelle prospettive</h2>',
-        *_table(
-            "t-prospettive",
-            "Performance per prospettiva della Balanced Scorecard",
-            [("Prospettiva", False), ("Performance", True)],
-            rows,
-        ),
+        f'<h2 id="h-prospettive">{_e(heading)}</h2>',
+        *_table("t-prospettive", caption, [(top.name, False), ("Performance", True)], rows),
         "</section>",
     ]
 
 
 def _strategic(exported: CruscottoExport) -> list[str]:
-    rows = [
-        f'<tr><th scope="row">{_e(n.title)}</th><td class="num">{_pct(n.result)}</td>'
-        f'<td class="num">{_pct(n.target)}</td><td class="num">{_pct(n.achievement)}'
-        f"{bar(n.achievement, n.title)}</td><td>{_e(n.band or '')}</td></tr>"
-        for n in exported.cruscotto.strategic()
-    ]
-    headers = [
-        ("Obiettivo strategico", False),
-        ("Risultato misurato", True),
-        ("Target", True),
-        ("% raggiungimento", True),
-        ("Valutazione sintetica", False),
-    ]
-    return [
-        '<section aria-labelledby="h-strategici">',
-        '<h2 id="h-strategici">Obiettivi strategici</h2>',
-        *_table(
-            "t-strategici",
-            "Obiettivi strategici: risultato, target e raggiungimento",
-            headers,
-            rows,
-        ),
-        "</section>",
-    ]
+    parts: list[str] = []
+    for index, rule in enumerate(exported.cruscotto.levels):
+        if rule.achievement is None:
+            continue
+        rows = [
+            f'<tr><th scope="row">{_e(n.title)}</th><td class="num">{_pct(n.result)}</td>'
+            f'<td class="num">{_pct(n.target)}</td><td class="num">{_pct(n.achievement)}'
+            f"{bar(n.achievement, n.title)}</td><td>{_e(n.band or '')}</td></tr>"
+            for n in exported.cruscotto.of_level(rule.key)
+        ]
+        headers = [
+            (rule.name, False),
+            ("Risultato misurato", True),
+            ("Target", True),
+            ("% raggiungimento", True),
+            ("Valutazione sintetica", False),
+        ]
+        ident = "strategici" if index == 1 or rule.key == "strategic" else f"livello-{index}"
+        parts += [
+            f'<section aria-labelledby="h-{ident}">',
+            f'<h2 id="h-{ident}">{_e(rule.shown_plural)}</h2>',
+            *_table(
+                f"t-{ident}",
+                f"{rule.shown_plural}: risultato, target e raggiungimento",
+                headers,
+                rows,
+            ),
+            "</section>",
+        ]
+    return parts
 
 
 def _details(exported: CruscottoExport) -> list[str]:
+    cruscotto = exported.cruscotto
+    levels = cruscotto.levels
+    reference = cruscotto.policy.is_reference_tree
+    grouped = cruscotto.strategic() or list(cruscotto.roots)
+    below = [rule for rule in levels if rule.key not in {n.level for n in grouped}]
+    names = " o ".join(rule.name.lower() for rule in below[-2:]) if below else ""
+    heading = (
+        "Obiettivi operativi e azioni"
+        if reference
+        else " e ".join(rule.shown_plural for rule in below[-2:])
+    )
     headers = [
         ("Cod.", False),
-        ("Obiettivo operativo o azione", False),
+        ("Obiettivo operativo o azione" if reference else names.capitalize(), False),
         ("Peso", True),
         ("KPI", False),
         ("Target", True),
@@ -190,18 +214,26 @@ def _details(exported: CruscottoExport) -> list[str]:
         ("Override", True),
         ("% raggiungimento", True),
     ]
+    depth = {rule.key: index for index, rule in enumerate(levels)}
     parts = [
         '<section aria-labelledby="h-dettaglio">',
-        '<h2 id="h-dettaglio">Obiettivi operativi e azioni</h2>',
+        f'<h2 id="h-dettaglio">{_e(heading)}</h2>',
     ]
-    for index, strategic in enumerate(exported.cruscotto.strategic(), start=1):
-        rows: list[str] = []
-        for operational in strategic.children:
-            rows.append(_detail_row(operational, "operativo"))
-            rows += [_detail_row(action, "azione") for action in operational.children]
-        parts += _table(f"t-dettaglio-{index}", strategic.title, headers, rows)
+    for index, group in enumerate(grouped, start=1):
+        rows = [
+            _detail_row(node, _row_class(node, depth, reference))
+            for child in group.children
+            for node in child.walk()
+        ]
+        parts += _table(f"t-dettaglio-{index}", group.title, headers, rows)
     parts.append("</section>")
     return parts
+
+
+def _row_class(node: NodeResult, depth: dict[str, int], reference: bool) -> str:
+    if reference:
+        return "azione" if node.is_indicator else "operativo"
+    return f"livello-{depth.get(node.level, 0)}"
 
 
 def _detail_row(node: NodeResult, kind: str) -> str:

@@ -25,6 +25,7 @@ CSV_COLUMNS = (
     "achievement",
     "band",
     "coverage",
+    "level_name",
 )
 
 
@@ -44,7 +45,7 @@ def flat_rows(cruscotto: Cruscotto) -> list[dict[str, Any]]:
                 "weight": rounded(node.weight),
                 "kpi": node.kpi,
                 "unit": node.unit,
-                "target": node.target_label if node.level == "action" else rounded(node.target),
+                "target": node.target_label if node.is_indicator else rounded(node.target),
                 "measured": node.measured,
                 "computed": rounded(node.computed),
                 "rule_score": rounded(node.score.rule_score) if node.score else None,
@@ -55,11 +56,12 @@ def flat_rows(cruscotto: Cruscotto) -> list[dict[str, Any]]:
                 "achievement": rounded(node.achievement),
                 "band": node.band,
                 "coverage": rounded(node.coverage),
+                "level_name": node.level_name,
             }
         )
         for child in node.children:
             visit(child, node.key)
 
-    for perspective in cruscotto.perspectives:
-        visit(perspective, None)
+    for root in cruscotto.roots:
+        visit(root, None)
     return rows

@@ -19,7 +19,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from events.exact import fraction_text, terminates
 from events.plan import Kpi
+from events.policy import LevelRule
 from formats.readers.plan_kpi import DIRECTION_LABELS, KIND_LABELS
 from formats.writers import xlsx_sheets as sheets
 from formats.writers.cruscotto_data import CruscottoExport
@@ -46,22 +48,23 @@ FIRST_HEADER_ROW = 5
 
 @dataclass(frozen=True)
 class Row:
-    """One action of the cruscotto with the nodes above it, results and plan side by side."""
+    """One indicator of the cruscotto with the nodes above it, results and plan side by side."""
 
-    perspective: NodeResult
-    strategic: NodeResult
-    operational: NodeResult
-    action: NodeResult
+    path: tuple[NodeResult, ...]
     plan: Node
+
+    @property
+    def action(self) -> NodeResult:
+        return self.path[-1]
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column of the Cruscotto sheet: its group, its label, what it shows, how wide."""
+    """A column of the Cruscotto sheet: its group, its label, its level (depth), what it shows."""
 
     group: str
     label: str
-    level: str
+    level: int
     value: Callable[[Row, CruscottoExport], Any]
     width: int = 12
     fmt: str | None = None
@@ -73,8 +76,12 @@ def workbook_bytes(exported: CruscottoExport) -> bytes:
     cruscotto = workbook.worksheets[0]
     cruscotto.title = "Cruscotto"
     _cruscotto(cruscotto, exported)
-    sheets.strategic_sheet(workbook.create_sheet("Obiettivi strategici"), exported)
-    sheets.perspectives_sheet(workbook.create_sheet("Prospettive"), exported)
+    for rule in exported.cruscotto.levels:
+        if rule.achievement is not None:
+            sheets.strategic_sheet(workbook.create_sheet(rule.shown_plural[:31]), exported, rule)
+    top = exported.cruscotto.levels[0]
+    if top.achievement is None:
+        sheets.perspectives_sheet(workbook.create_sheet(top.shown_plural[:31]), exported, top)
     sheets.managers_sheet(workbook.create_sheet("Obiettivi dirigenziali"), exported)
     sheets.overrides_sheet(workbook.create_sheet("Override"), exported)
     sheets.measurements_sheet(workbook.create_sheet("Misure"), exported)
@@ -129,92 +136,153 @@ def _plan(name: str) -> Callable[[Row, CruscottoExport], Any]:
 
 
 def _node(
-    level: str, name: str, shown: Callable[[Any], Any] = lambda v: v
+    level: int, name: str, shown: Callable[[Any], Any] = lambda v: v
 ) -> Callable[[Row, CruscottoExport], Any]:
-    """A field of the row's node at `level`, passed through `shown` (e.g. `result`)."""
+    """A field of the row's node at depth `level`, passed through `shown` (e.g. `result`)."""
 
     def get(row: Row, exported: CruscottoExport) -> Any:
-        return shown(getattr(getattr(row, level), name))
+        return shown(getattr(row.path[level], name))
 
     return get
 
 
-GP, GS, GO, GA = "Prospettiva BSC", "Obiettivo strategico", "Obiettivi operativi", "Azioni"
+def _weight(level: int) -> Callable[[Row, CruscottoExport], Any]:
+    """A weight as Excel stores a percentage; one with no finite decimal form (1/3) as its
+    exact text, which `ledger plan import` reads back exactly."""
+
+    def get(row: Row, exported: CruscottoExport) -> Any:
+        node = row.path[level]
+        exact = exported.state.nodes[node.key].weight if node.key in exported.state.nodes else None
+        if exact is not None and not terminates(exact):
+            return fraction_text(exact)
+        return percent(node.weight)
+
+    return get
+
+
+REFERENCE_GROUPS = ("Prospettiva BSC", "Obiettivo strategico", "Obiettivi operativi", "Azioni")
 GR, GK = "Percentuale raggiungimento", "Dettaglio KPI"
 
 
 def columns(exported: CruscottoExport) -> list[Column]:
-    """The Cruscotto sheet's columns; a weight column only where some node has a weight."""
+    """The Cruscotto sheet's columns: each level's, then the indicators' and their results;
+    a weight column only where some node has a weight."""
+    levels = exported.cruscotto.levels
+    reference = exported.cruscotto.policy.is_reference_tree
+    groups = REFERENCE_GROUPS if reference else tuple(rule.shown_plural for rule in levels)
     nodes = list(exported.cruscotto.nodes())
-    weighted = {node.level for node in nodes if node.weight is not None}
-    coded = any(node.code for node in nodes if node.level == "strategic")
-    level = "perspective"
-    found = [
-        Column(GP, "titolo / descrizione", level, _node(level, "title"), 22),
-        Column(GP, "Risultato", level, _node(level, "result", result), 11, PERCENT),
-        Column(GP, "chiave", level, _node(level, "key"), 14),
+    found: list[Column] = []
+    for depth, rule in enumerate(levels[:-1]):
+        of_level = [node for node in nodes if node.level == rule.key]
+        weighted = any(node.weight is not None for node in of_level)
+        coded = any(node.code for node in of_level)
+        if reference:
+            found += _reference_level(depth, groups[depth], weighted, coded)
+        else:
+            found += _level(depth, groups[depth], rule, weighted, coded)
+    found += _indicator(len(levels) - 1, groups[-1])
+    return found
+
+
+def _reference_level(depth: int, group: str, weighted: bool, coded: bool) -> list[Column]:
+    """The reference's perspective, strategic and operational columns, as the seed lays them."""
+    if depth == 0:
+        found = [
+            Column(group, "titolo / descrizione", depth, _node(depth, "title"), 22),
+            Column(group, "Risultato", depth, _node(depth, "result", result), 11, PERCENT),
+            Column(group, "chiave", depth, _node(depth, "key"), 14),
+        ]
+        if weighted:
+            found.append(Column(group, "peso", depth, _weight(depth), 8, "weight"))
+        return found
+    if depth == 1:
+        found = [
+            Column(group, "titolo / descrizione", depth, _node(depth, "title"), 24),
+            Column(group, "chiave", depth, _node(depth, "key"), 14),
+        ]
+        if coded:
+            found.append(Column(group, "cod.", depth, _node(depth, "code"), 7))
+        if weighted:
+            found.append(Column(group, "peso", depth, _weight(depth), 8, "weight"))
+        return [
+            *found,
+            Column(group, "Target", depth, _node(depth, "target", percent), 9, "weight"),
+            Column(group, "Risultato", depth, _node(depth, "result", result), 11, PERCENT),
+            Column(
+                group, "% raggiungimento", depth, _node(depth, "achievement", result), 13, PERCENT
+            ),
+            Column(group, "Valutazione sintetica", depth, _node(depth, "band"), 13),
+        ]
+    return [
+        Column(group, "cod.", depth, _node(depth, "code"), 7),
+        Column(group, "titolo / descrizione", depth, _node(depth, "title"), 24),
+        Column(group, "peso", depth, _weight(depth), 8, "weight"),
+        Column(group, "Risultato", depth, _node(depth, "result", result), 11, PERCENT),
     ]
-    if level in weighted:
-        found.append(Column(GP, "peso", level, _node(level, "weight", percent), 8, "weight"))
-    level = "strategic"
-    found += [
-        Column(GS, "titolo / descrizione", level, _node(level, "title"), 24),
-        Column(GS, "chiave", level, _node(level, "key"), 14),
-    ]
+
+
+def _level(depth: int, group: str, rule: LevelRule, weighted: bool, coded: bool) -> list[Column]:
+    """The columns of a level of any other tree: what its rule gives its nodes."""
+    found = []
     if coded:
-        found.append(Column(GS, "cod.", level, _node(level, "code"), 7))
-    if level in weighted:
-        found.append(Column(GS, "peso", level, _node(level, "weight", percent), 8, "weight"))
+        found.append(Column(group, "cod.", depth, _node(depth, "code"), 8))
     found += [
-        Column(GS, "Target", level, _node(level, "target", percent), 9, "weight"),
-        Column(GS, "Risultato", level, _node(level, "result", result), 11, PERCENT),
-        Column(GS, "% raggiungimento", level, _node(level, "achievement", result), 13, PERCENT),
-        Column(GS, "Valutazione sintetica", level, _node(level, "band"), 13),
+        Column(group, "titolo / descrizione", depth, _node(depth, "title"), 24),
+        Column(group, "chiave", depth, _node(depth, "key"), 14),
     ]
-    level = "operational"
-    found += [
-        Column(GO, "cod.", level, _node(level, "code"), 7),
-        Column(GO, "titolo / descrizione", level, _node(level, "title"), 24),
-        Column(GO, "peso", level, _node(level, "weight", percent), 8, "weight"),
-        Column(GO, "Risultato", level, _node(level, "result", result), 11, PERCENT),
-    ]
-    level = "action"
-    found += [
-        Column(GA, "cod.", level, _node(level, "code"), 8),
-        Column(GA, "titolo / descrizione", level, _node(level, "title"), 28),
-        Column(GA, "Peso", level, _node(level, "weight", percent), 8, "weight"),
-        Column(GA, "kpi", level, _node(level, "kpi"), 32),
-        Column(GA, "target", level, _plan("target_label"), 12),
-        Column(GA, "soglia medio", level, lambda r, e: _threshold(r, "medio"), 9, "number"),
-        Column(GA, "soglia minimo", level, lambda r, e: _threshold(r, "minimo"), 9, "number"),
-        Column(GA, "Risultato", level, _measured, 13, "measured"),
-        Column(GR, "calcolata", level, _node(level, "computed", result), 11, PERCENT),
+    if weighted:
+        found.append(Column(group, "peso", depth, _weight(depth), 8, "weight"))
+    if rule.achievement is not None:
+        found.append(Column(group, "Target", depth, _node(depth, "target", percent), 9, "weight"))
+    found.append(Column(group, "Risultato", depth, _node(depth, "result", result), 11, PERCENT))
+    if rule.achievement is not None:
+        found.append(
+            Column(
+                group, "% raggiungimento", depth, _node(depth, "achievement", result), 13, PERCENT
+            )
+        )
+    if rule.has_band:
+        found.append(Column(group, "Valutazione sintetica", depth, _node(depth, "band"), 13))
+    return found
+
+
+def _indicator(depth: int, group: str) -> list[Column]:
+    """The indicators' columns: the KPI, the measured value, the scores and the KPI's details."""
+    return [
+        Column(group, "cod.", depth, _node(depth, "code"), 8),
+        Column(group, "titolo / descrizione", depth, _node(depth, "title"), 28),
+        Column(group, "Peso", depth, _weight(depth), 8, "weight"),
+        Column(group, "kpi", depth, _node(depth, "kpi"), 32),
+        Column(group, "target", depth, _plan("target_label"), 12),
+        Column(group, "soglia medio", depth, lambda r, e: _threshold(r, "medio"), 9, "number"),
+        Column(group, "soglia minimo", depth, lambda r, e: _threshold(r, "minimo"), 9, "number"),
+        Column(group, "Risultato", depth, _measured, 13, "measured"),
+        Column(GR, "calcolata", depth, _node(depth, "computed", result), 11, PERCENT),
         Column(
             GR,
             "override (sentito l'OIV)",
-            level,
+            depth,
             lambda r, e: _override(r.action, "value"),
             12,
             PERCENT,
         ),
-        Column(GR, "finale", level, _node(level, "result", result), 11, PERCENT),
+        Column(GR, "finale", depth, _node(depth, "result", result), 11, PERCENT),
         Column(
             GR,
             "motivazione dell'override",
-            level,
+            depth,
             lambda r, e: _override(r.action, "rationale"),
             40,
         ),
-        Column(GR, "OIV sentito il", level, lambda r, e: _override(r.action, "heard"), 12, DATE),
-        Column(GK, "tipo", level, _kind, 12),
-        Column(GK, "unità", level, _plan("unit"), 10),
-        Column(GK, "direzione", level, _direction, 10),
-        Column(GK, "valore target", level, _plan("target"), 10, "number"),
-        Column(GK, "soglie dedotte", level, lambda r, e: _inferred(r), 12),
-        Column(GK, "scadenza", level, _plan("deadline"), 11, DATE),
-        Column(GK, "tetto", level, _plan("cap"), 8, "number"),
+        Column(GR, "OIV sentito il", depth, lambda r, e: _override(r.action, "heard"), 12, DATE),
+        Column(GK, "tipo", depth, _kind, 12),
+        Column(GK, "unità", depth, _plan("unit"), 10),
+        Column(GK, "direzione", depth, _direction, 10),
+        Column(GK, "valore target", depth, _plan("target"), 10, "number"),
+        Column(GK, "soglie dedotte", depth, lambda r, e: _inferred(r), 12),
+        Column(GK, "scadenza", depth, _plan("deadline"), 11, DATE),
+        Column(GK, "tetto", depth, _plan("cap"), 8, "number"),
     ]
-    return found
 
 
 def _kind(row: Row, exported: CruscottoExport) -> str | None:
@@ -230,13 +298,17 @@ def _direction(row: Row, exported: CruscottoExport) -> str | None:
 
 
 def rows(exported: CruscottoExport) -> Iterator[Row]:
-    """One row per action, in the plan's order, with the nodes above it."""
-    for perspective in exported.cruscotto.perspectives:
-        for strategic in perspective.children:
-            for operational in strategic.children:
-                for action in operational.children:
-                    plan = exported.state.nodes[action.key]
-                    yield Row(perspective, strategic, operational, action, plan)
+    """One row per indicator, in the plan's order, with the nodes above it."""
+
+    def down(node: NodeResult, above: tuple[NodeResult, ...]) -> Iterator[Row]:
+        path = (*above, node)
+        if node.is_indicator:
+            yield Row(path, exported.state.nodes[node.key])
+        for child in node.children:
+            yield from down(child, path)
+
+    for root in exported.cruscotto.roots:
+        yield from down(root, ())
 
 
 def _cruscotto(sheet: Worksheet, exported: CruscottoExport) -> None:
@@ -262,9 +334,10 @@ def _cruscotto(sheet: Worksheet, exported: CruscottoExport) -> None:
             cell.border = BORDER
             cell.alignment = WRAP
             _format(cell, column, row)
+    leaf = len(exported.cruscotto.levels) - 1
     for index, column in enumerate(cols, start=1):
-        if column.level != "action":
-            _merge_runs(sheet, index, first, [getattr(row, column.level).key for row in data])
+        if column.level != leaf:
+            _merge_runs(sheet, index, first, [row.path[column.level].key for row in data])
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = sheet.cell(first, 1)
     sheet.page_setup.orientation = "landscape"
@@ -276,6 +349,8 @@ def _cruscotto(sheet: Worksheet, exported: CruscottoExport) -> None:
 
 def _format(cell: Any, column: Column, row: Row) -> None:
     value = cell.value
+    if isinstance(value, str):
+        return  # an exact fraction written as text, or a label
     if column.fmt == "weight":
         cell.number_format = weight_format(value * HUNDRED if value is not None else None)
     elif column.fmt == "number" and isinstance(value, Decimal):

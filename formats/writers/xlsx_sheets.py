@@ -5,6 +5,7 @@ layout `ledger record measurements` reads back), the notes and the cycle (the la
 plan import` reads back). Percentages are stored as Excel stores them (0,972 shown 97,20 %).
 """
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from events.measurement import AssessmentRecorded, MeasurementRecorded
+from events.policy import LevelRule
 from formats.readers.plan_sides import CYCLE_LABELS
 from formats.writers.cruscotto_data import CruscottoExport
 from projections.numbers import italian_percent, rounded
@@ -81,7 +83,8 @@ def table(
     sheet.freeze_panes = "A2"
 
 
-def strategic_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
+def strategic_sheet(sheet: Worksheet, exported: CruscottoExport, rule: LevelRule) -> None:
+    """The nodes of a level with a target of their own (table 3.1 of the reference)."""
     cruscotto = exported.cruscotto
     body: list[list[Any]] = [
         [
@@ -92,11 +95,11 @@ def strategic_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
             n.band,
             result(n.coverage),
         ]
-        for n in cruscotto.strategic()
+        for n in cruscotto.of_level(rule.key)
     ]
     body.append(
         [
-            "Performance di ente",
+            cruscotto.policy.ente.name,
             None,
             None,
             result(cruscotto.result),
@@ -107,7 +110,7 @@ def strategic_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
     table(
         sheet,
         [
-            "Obiettivo strategico",
+            rule.name,
             "Risultato misurato",
             "Target",
             "% Raggiungimento",
@@ -120,9 +123,10 @@ def strategic_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
     )
 
 
-def perspectives_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
-    body = [[p.title, result(p.result)] for p in exported.cruscotto.perspectives]
-    table(sheet, ["Prospettiva", "Performance"], body, [40, 14], {2: PERCENT})
+def perspectives_sheet(sheet: Worksheet, exported: CruscottoExport, rule: LevelRule) -> None:
+    """The nodes of the top level and their results (table 3.2 of the reference)."""
+    body = [[p.title, result(p.result)] for p in exported.cruscotto.roots]
+    table(sheet, [rule.name, "Performance"], body, [40, 14], {2: PERCENT})
 
 
 def managers_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
@@ -198,7 +202,7 @@ def measurements_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
     body: list[list[Any]] = []
     year = exported.cruscotto.year
     for action in exported.cruscotto.nodes():
-        if action.level != "action":
+        if not action.is_indicator:
             continue
         seen = exported.state.observation(action.key)
         entry = exported.by_event_id.get(seen.event_id) if seen else None
@@ -247,14 +251,8 @@ def measurements_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
 
 
 def notes_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
-    levels = {
-        "perspective": "prospettiva",
-        "strategic": "obiettivo strategico",
-        "operational": "obiettivo operativo",
-        "action": "azione",
-    }
     body = [
-        [levels[node.level], node.key, exported.notes[node.key]]
+        [node.level_name.lower(), node.key, exported.notes[node.key]]
         for node in exported.cruscotto.nodes()
         if node.key in exported.notes
     ]
@@ -271,6 +269,16 @@ def cycle_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
         (CYCLE_LABELS["year"], cruscotto.year),
         (CYCLE_LABELS["source"], opened.source if opened else None),
         (CYCLE_LABELS["policy"], cruscotto.policy.model_dump_json()),
+        (CYCLE_LABELS["container"], opened.container if opened else None),
+        (CYCLE_LABELS["plan_deadline"], opened.plan_deadline if opened else None),
+        (CYCLE_LABELS["relazione_deadline"], opened.relazione_deadline if opened else None),
+        (
+            CYCLE_LABELS["bodies"],
+            json.dumps([b.model_dump(mode="json") for b in opened.bodies], ensure_ascii=False)
+            if opened and opened.bodies
+            else None,
+        ),
+        (CYCLE_LABELS["previous"], opened.previous if opened else None),
         ("situazione al", cruscotto.as_of),
         ("registro", cruscotto.known_at.isoformat() if cruscotto.known_at else "ultimo evento"),
         ("digest del registro", exported.digest.line()),
