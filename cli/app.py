@@ -18,6 +18,7 @@ from cli import (
     plan,
     record,
     replay,
+    schema,
     trail,
 )
 from cli.context import Settings
@@ -84,6 +85,7 @@ trail.register(app)
 export.register(app)
 diff.register(app)
 audit.register(app)
+schema.register(app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(keys.app, name="keys")
 

@@ -54,7 +54,7 @@ def check_no_cycle(state: CycleState, stream: str) -> None:
                 stack.append((key, index + 1))
                 nxt = following[index]
                 if nxt in on_path:
-                    raise FigureCycle(_cycle_message(path[path.index(nxt) :], nxt, stream))
+                    raise FigureCycle(_cycle_message(state, path[path.index(nxt) :], stream))
                 if nxt not in done:
                     stack.append((nxt, 0))
                 continue
@@ -63,8 +63,16 @@ def check_no_cycle(state: CycleState, stream: str) -> None:
             path.pop()
 
 
-def _cycle_message(chain: list[str], back: str, stream: str) -> str:
-    shown = " → ".join([*chain, back])
+def _cycle_message(state: CycleState, chain: list[str], stream: str) -> str:
+    """The chain read from the indicator that takes another figure, back to itself."""
+    starts = [
+        index
+        for index, key in enumerate(chain)
+        if key in state.nodes and state.nodes[key].kpi is not None
+    ]
+    first = starts[0] if starts else 0
+    loop = chain[first:] + chain[:first]
+    shown = " → ".join([*loop, loop[0]])
     return _(
         "a figure would feed its own inputs in {stream}: {chain} (an indicator cannot take the "
         "value of a node it is part of); nothing was written"

@@ -27,7 +27,7 @@ from projections.scoring import Observation, check_fits
 
 def _action_in_force(state: CycleState, action: str, stream: str, on: date) -> Node:
     node = state.nodes.get(action)
-    if node is None or node.level != "action":
+    if node is None or node.kpi is None:
         pending = any(getattr(e.event, "key", None) == action for e in state.pending)
         if pending:
             raise ActRefused(

@@ -95,6 +95,9 @@ def check_plan_changes(
     for event in events:
         checker.check(event)
         apply_plan_change(after, event, date.max)
+    for reference in checker.references:  # checked last: a plan may name a node defined later
+        if find_node(after, reference) is None:
+            raise UnknownNode(reference, stream)
     check_no_cycle(after, stream)
 
 
@@ -106,6 +109,7 @@ class _TreeCheck:
         self.policy = policy
         self.stream = stream
         self.keys = [rule.key for rule in policy.tree]
+        self.references: list[str] = []
 
     def check(self, event: LedgerEvent) -> None:
         match event:
@@ -201,12 +205,8 @@ class _TreeCheck:
                 ).format(key=key, given=given, level=level)
             )
         reference = event.kpi.derived_from if event.kpi is not None else None
-        if (
-            reference is not None
-            and reference.node != ENTE
-            and find_node(self.state, reference.node) is None
-        ):
-            raise UnknownNode(reference.node, self.stream)
+        if reference is not None and reference.node != ENTE:
+            self.references.append(reference.node)
 
     def _weight(self, key: str, parent: str | None, weight: object) -> None:
         if weight is None or weighted_group(self.state, parent) or self._weighted_root(parent):
