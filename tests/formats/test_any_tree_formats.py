@@ -1,0 +1,134 @@
+"""A five-level plan through every format: the JSON contract, the CSV rows, the page, the
+workbook, and the workbook imported back into another cycle as the same plan."""
+
+import csv
+import io
+import json
+from contextlib import chdir
+from pathlib import Path
+
+from ledger.connect import open_store
+from ledger.store import SqlEventStore
+from projections.plan_state import fold
+from tests.cli.conftest import ledger
+from tests.trees import END, STREAM, approved, kpi, leaf, level, measure, node, plan
+
+FIVE = [
+    level("area", "mean_of_children", plural="Aree"),
+    level("obiettivo", "weighted_sum", plural="Obiettivi", achievement={"cap": 100}),
+    level("operativo", "mean_of_children", plural="Operativi"),
+    level("azione", "mean_of_indicators", plural="Azioni"),
+    level("indicatore", "kpi", plural="Indicatori"),
+]
+AS_OF = END.strftime("%d/%m/%Y")
+
+
+def five(store: SqlEventStore) -> None:
+    data = plan(
+        FIVE,
+        [
+            node(
+                "a1",
+                [
+                    node(
+                        "o1",
+                        [
+                            node("op1", [node("az1", [leaf("1.1.1.1"), leaf("1.1.1.2")])],
+                                 weight="2/3"),
+                            node("op2", [node("az2", [leaf("1.1.2.1", kpi=kpi(target=50))])],
+                                 weight="1/3"),
+                        ],
+                        target=80,
+                        code="1",
+                    )
+                ],
+            )
+        ],
+    )  # fmt: skip
+    approved(store, data)
+    for code, value in (("1.1.1.1", "100"), ("1.1.1.2", "80"), ("1.1.2.1", "40")):
+        measure(store, STREAM, code, value)
+
+
+def test_the_contract_nests_any_tree_under_nodes_and_children(db_url: str) -> None:
+    store = open_store(db_url, create=True)
+    five(store)
+    store.close()
+    data = json.loads(ledger(db_url, "replay", "--as-of", AS_OF, "--format", "json")[1])
+    assert [rule["key"] for rule in data["levels"]] == [r["key"] for r in FIVE]
+    [area] = data["ente"]["nodes"]
+    objective = area["children"][0]
+    # op1 = az1 = (100 + 80) / 2 = 90; op2 = az2 = 40 / 50 = 80; o1 = 2/3 x 90 + 1/3 x 80
+    assert objective["level"] == "obiettivo" and objective["level_name"] == "Obiettivo"
+    assert objective["result"] == 86.67 and objective["achievement"] == 100
+    assert [child["weight"] for child in objective["children"]] == [66.67, 33.33]
+    indicator = objective["children"][0]["children"][0]["children"][0]
+    assert (indicator["code"], indicator["measured"], indicator["result"]) == (
+        "1.1.1.1",
+        "100",
+        100,
+    )
+    assert data["ente"]["result"] == 86.67
+
+
+def test_the_csv_has_a_row_per_node_with_its_level_name(db_url: str) -> None:
+    store = open_store(db_url, create=True)
+    five(store)
+    store.close()
+    out = ledger(db_url, "replay", "--as-of", AS_OF, "--format", "csv")[1]
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["level"], r["level_name"]) for r in rows[:5]] == [
+        ("area", "Area"),
+        ("obiettivo", "Obiettivo"),
+        ("operativo", "Operativo"),
+        ("azione", "Azione"),
+        ("indicatore", "Indicatore"),
+    ]
+
+
+def test_the_page_and_the_table_name_the_levels_as_the_smvp_does(
+    db_url: str, tmp_path: Path
+) -> None:
+    store = open_store(db_url, create=True)
+    five(store)
+    store.close()
+    with chdir(tmp_path):
+        code, out = ledger(db_url, "export", "--as-of", AS_OF, "--format", "html", "-o", "c.html")
+        assert code == 0, out
+        page = (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert '<h2 id="h-strategici">Obiettivi</h2>' in page
+    assert '<h2 id="h-prospettive">Aree</h2>' in page
+    assert "Media semplice dei risultati delle aree" in page
+    table = ledger(db_url, "replay", "--as-of", AS_OF)[1]
+    assert "Obiettivi\n" in table and "Aree\n" in table
+    assert "        1.1.1.1" in table  # the indicators, indented by their depth
+
+
+def test_the_workbook_of_a_five_level_plan_imports_back_as_the_same_plan(
+    db_url: str, tmp_path: Path
+) -> None:
+    store = open_store(db_url, create=True)
+    five(store)
+    store.close()
+    with chdir(tmp_path):
+        code, out = ledger(db_url, "export", "--as-of", AS_OF, "--format", "xlsx", "-o", "c.xlsx")
+        assert code == 0, out
+        code, out = ledger(db_url, "plan", "import", "c.xlsx", "--cycle", "copia/2021",
+                           "--date", "20/01/2020")  # fmt: skip
+        assert code == 0, out
+    store = open_store(db_url)
+    try:
+        original = fold(store.read_stream(STREAM), STREAM)
+        copy = fold(store.read_stream("copia/2021"), "copia/2021")
+    finally:
+        store.close()
+    assert copy.opened is not None and original.opened is not None
+    assert copy.opened.policy == original.opened.policy
+
+    pending = [entry.event for entry in copy.pending]
+    # the same nodes, levels, parents, weights (2/3 and 1/3 kept exact), targets and KPIs
+    assert [
+        (e.key, e.level, e.parent, e.weight, e.target, e.kpi)
+        for e in pending
+        if hasattr(e, "level")
+    ] == [(n.key, n.level, n.parent, n.weight, n.target, n.kpi) for n in original.nodes.values()]
