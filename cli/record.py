@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 
@@ -22,7 +22,7 @@ from cli.progress import progress_tracker
 from events.acts import as_subject
 from events.errors import UsageError
 from events.measurement import AssessmentKind, Period
-from events.oversight import ReportedFigureRecorded
+from events.oversight import ReportedFigureRecorded, ReportedMeasure
 from events.plan import ObjectiveAmended, ObjectiveWithdrawn
 from formats.periods import parse_period, parse_when
 from formats.readers.measurements import import_measurements
@@ -489,7 +489,7 @@ def reopening(
         )
 
 
-MEASURES = ("result", "achievement", "strategic_at_100", "strategic_reached", "operational_reached")
+MEASURES = get_args(ReportedMeasure)
 
 
 @app.command("reported")

@@ -2,12 +2,12 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
 from events.base import LedgerEvent
-from events.registry import register
+from events.registry import register, upcaster
 
 
 @register
@@ -43,7 +43,12 @@ class OverrideWithdrawn(LedgerEvent):
 
 
 ReportedMeasure = Literal[
-    "result", "achievement", "strategic_at_100", "strategic_reached", "operational_reached"
+    "result",
+    "achievement",
+    "strategic_at_100",
+    "strategic_reached",
+    "operational_reached",
+    "measured",
 ]
 
 
@@ -52,6 +57,7 @@ class ReportedFigureRecorded(LedgerEvent):
     """A figure as a published document (the Relazione) printed it, to compare with the evidence.
 
     - `result` / `achievement`: a node's result or % raggiungimento (no `node`: the ente's);
+    - `measured`: an indicator's measured value (a ratio as the ledger divides it);
     - `strategic_at_100`: how many strategic objectives the text says reached 100 %;
     - `strategic_reached`: how many reached their target;
     - `operational_reached`: how many operational objectives reached their strategic target.
@@ -60,6 +66,7 @@ class ReportedFigureRecorded(LedgerEvent):
     """
 
     type_name = "ReportedFigureRecorded"
+    schema_version = 2
 
     document: str
     where: str
@@ -68,3 +75,9 @@ class ReportedFigureRecorded(LedgerEvent):
     value: Decimal
     printed: str
     decimals: int = Field(default=0, ge=0, le=6)
+
+
+@upcaster("ReportedFigureRecorded", 1)
+def _reported_v1(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 could not report a measured value; its measures read as they are."""
+    return payload

@@ -75,14 +75,17 @@ class Baseline(PlanModel):
 
 
 class Ratio(PlanModel):
-    """A KPI measured as numerator / denominator × `scale` (100 for a percentage).
+    """A KPI measured as numerator / denominator × `scale` (100 for a percentage) + `offset`.
 
-    Both are recorded with each measurement, as evidence; the ratio is computed exactly.
+    Both terms are recorded with each measurement, as evidence; the ratio is computed exactly.
+    A change against a baseline (`+10,64 % vs 2018`) is the value over the baseline, scale 100,
+    offset -100.
     """
 
     numerator: str
     denominator: str
     scale: Decimal = Decimal(1)
+    offset: Decimal = Decimal(0)
 
 
 class NodeRef(PlanModel):
@@ -308,10 +311,24 @@ class ManagerialItem(PlanModel):
 
 @register
 class ManagerialObjectiveAssigned(LedgerEvent):
-    """A manager's obiettivi dirigenziali: chosen nodes of the cruscotto, weighted."""
+    """A manager's obiettivi dirigenziali: chosen nodes of the cruscotto, weighted.
+
+    The weights are relative (points, percentages: any positive values, normalised). `points`
+    is what these objectives are worth in the manager's evaluation (ATER Potenza 2015: 10 for
+    the Direttore, 40 for each dirigente); the coefficient of conversion is points / Σ weights.
+    v2 added `points`.
+    """
 
     type_name = "ManagerialObjectiveAssigned"
+    schema_version = 2
 
     key: str
     manager: str
     items: tuple[ManagerialItem, ...]
+    points: Decimal | None = Field(default=None, gt=0)
+
+
+@upcaster("ManagerialObjectiveAssigned", 1)
+def _managers_v1(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 had no points: the manager's result is the weighted mean, as before."""
+    return payload

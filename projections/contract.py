@@ -8,6 +8,7 @@ A plan of the reference's four levels keeps the shape contract 1 has always had
 nodes under `ente.nodes` and each node's under `children`. `levels` names the tree in both.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from projections.cruscotto import Cruscotto, ManagerResult, NodeResult
@@ -116,10 +117,19 @@ def _override(node: NodeResult) -> dict[str, Any] | None:
 
 
 def _manager(manager: ManagerResult) -> dict[str, Any]:
+    points: dict[str, Any] = {}
+    if manager.points is not None:
+        points = {
+            "weight_total": rounded(manager.weight_total),
+            "points": rounded(manager.points),
+            "factor": rounded(manager.factor, Decimal("0.0001")),
+            "score": rounded(manager.score),
+        }
     return {
         "key": manager.key,
         "manager": manager.manager,
         "result": rounded(manager.result),
+        **points,
         "objectives": [
             {"code": code, "title": title, "weight": rounded(weight), "result": rounded(result)}
             for code, title, weight, result in manager.items

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 
 from events.plan import Kpi
 from events.policy import LevelRule, ScoringPolicy
@@ -53,6 +54,7 @@ class NodeResult:
     achievement_unrounded: Decimal | None = None
     previous_result: Decimal | None = None
     previous_achievement: Decimal | None = None
+    measured_value: Decimal | None = None
 
     @property
     def result(self) -> Decimal | None:
@@ -71,12 +73,21 @@ class NodeResult:
 
 @dataclass(frozen=True)
 class ManagerResult:
-    """A manager's obiettivi dirigenziali: the weighted results of the assigned nodes."""
+    """A manager's obiettivi dirigenziali: the weighted results of the assigned nodes.
+
+    `weight_total` is the sum of the weights; with `points` (what the objectives are worth in
+    the manager's evaluation), `factor` = points / weight_total converts each weight to points
+    and `score` = result × points / 100 is what the manager earned of them.
+    """
 
     key: str
     manager: str
     result: Decimal | None
     items: tuple[tuple[str, str, Decimal, Decimal | None], ...]
+    weight_total: Decimal = ZERO
+    points: Decimal | None = None
+    factor: Decimal | None = None
+    score: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -204,7 +215,6 @@ def _node_result(tree: TreeEvaluation, node: Node, siblings: list[Node]) -> Node
     if rule.rollup == "kpi":
         kpi = action_kpi(node)
         target = to_decimal(kpi.target_for(tree.year))
-        scale = kpi.ratio.scale if kpi.ratio is not None else Decimal(1)
         observation = figures.observation
         found = replace(
             found,
@@ -212,7 +222,8 @@ def _node_result(tree: TreeEvaluation, node: Node, siblings: list[Node]) -> Node
             unit=kpi.unit,
             target=target,
             target_label=kpi.target_label or target_text(kpi, target),
-            measured=observation.shown(scale) if observation else None,
+            measured=observation.shown(kpi.ratio) if observation else None,
+            measured_value=to_decimal(observation.exact(kpi.ratio)) if observation else None,
             score=figures.score,
         )
     return found
@@ -243,8 +254,21 @@ def _managers(
             if result is not None:
                 weighted.append((item.weight, result))
         total = sum((weight for weight, _ in weighted), ZERO)
-        value = sum((w * r for w, r in weighted), ZERO) / total if total else None
-        yield ManagerResult(assigned.key, assigned.manager, value, tuple(items))
+        exact = sum((Fraction(w) * Fraction(r) for w, r in weighted), Fraction(0))
+        value = to_decimal(exact / Fraction(total)) if total else None
+        all_weights = sum((item.weight for item in assigned.items), ZERO)
+        points = assigned.points
+        factor = (
+            to_decimal(Fraction(points) / Fraction(all_weights)) if points and all_weights else None
+        )
+        score = (
+            to_decimal(exact / Fraction(total) * Fraction(points) / 100)
+            if points and total
+            else None
+        )
+        yield ManagerResult(
+            assigned.key, assigned.manager, value, tuple(items), all_weights, points, factor, score
+        )
 
 
 def with_previous(current: Cruscotto, previous: Cruscotto) -> Cruscotto:

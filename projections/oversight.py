@@ -99,6 +99,12 @@ def record_reported(
             node = _node_by_key_or_code(state, figure.node)
             if node is None:
                 raise UnknownNode(figure.node, stream, on)
+            if figure.measure == "measured" and node.kpi is None:
+                raise ActRefused(
+                    _("{node} is not an indicator: only indicators have a measured value").format(
+                        node=figure.node
+                    )
+                )
             rule = state.policy.rule(node.level)
             if figure.measure == "achievement" and rule.achievement is None:
                 with_target = [r for r in state.policy.tree if r.achievement is not None]

@@ -105,9 +105,13 @@ class PerspectiveSpec(FileModel):
 
 
 class ManagerSpec(FileModel):
+    """A manager's obiettivi dirigenziali: nodes of the plan (or `ente`) with their weights,
+    and the `points` they are worth in the manager's evaluation, if the SMVP says."""
+
     key: str
     manager: str
     items: tuple[ManagerialItem, ...]
+    points: Decimal | None = None
 
 
 class CycleSpec(FileModel):
@@ -206,7 +210,11 @@ class PlanDocument(FileModel):
         for manager in self.managers:
             found.append(
                 ManagerialObjectiveAssigned(
-                    key=manager.key, manager=manager.manager, items=manager.items, source=source
+                    key=manager.key,
+                    manager=manager.manager,
+                    items=manager.items,
+                    points=manager.points,
+                    source=source,
                 )
             )
         return found

@@ -20,11 +20,11 @@ from events.oversight import ReportedFigureRecorded
 from events.policy import Figure
 from ledger.records import Entry
 from projections.cruscotto import Cruscotto, NodeResult, build
-from projections.numbers import italian_percent, rounded
+from projections.numbers import italian_number, italian_percent, rounded
 from projections.plan_state import CycleState, find_node, fold
 
 Verdict = Literal["match", "rounding", "mismatch", "consequence"]
-FIGURES = ("result", "achievement")
+FIGURES = ("result", "achievement", "measured")
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,7 @@ def measure_label(event: ReportedFigureRecorded, title: str | None) -> str:
     return {
         "result": f"the result{node}",
         "achievement": f"the % raggiungimento{node}",
+        "measured": f"the measured value{node}",
         "strategic_at_100": "the strategic objectives at 100 %",
         "strategic_reached": "the strategic objectives that reached their target",
         "operational_reached": "the operational objectives that reached their target",
@@ -152,6 +153,11 @@ def evidence_of(
     """The evidence's figure for what the event reports, how to show it, and a hint."""
     strategic = cruscotto.strategic()
     match event.measure:
+        case "measured":
+            node = node_of(cruscotto, event.node)
+            value = node.measured_value if node is not None else None
+            shown = None if value is None else italian_number(value, max(2, event.decimals + 2))
+            return value, shown, ""
         case "result" | "achievement":
             if event.node is None:
                 value = cruscotto.result

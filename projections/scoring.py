@@ -14,7 +14,7 @@ from typing import Literal
 
 from events.i18n import _
 from events.measurement import Bound, Precision
-from events.plan import NUMERIC_KINDS, Kpi
+from events.plan import NUMERIC_KINDS, Kpi, Ratio
 from events.policy import ScoringPolicy
 from projections.errors import ValueKindMismatch
 from projections.numbers import italian_number
@@ -46,23 +46,25 @@ class Observation:
     bound: Bound | None = None
     computed: Fraction | None = None
 
-    def exact(self, scale: Decimal = Decimal(1)) -> Fraction | None:
-        """The measured value, exact: the ratio divided out and scaled (× 100 for a %), or the
-        figure of another node the ledger computed (`computed`)."""
+    def exact(self, ratio: Ratio | None = None) -> Fraction | None:
+        """The measured value, exact: the ratio divided out, scaled (× 100 for a %) and offset,
+        or the figure of another node the ledger computed (`computed`)."""
         if self.computed is not None:
             return self.computed
         if self.numerator is not None and self.denominator is not None:
-            return Fraction(self.numerator) / Fraction(self.denominator) * Fraction(scale)
+            scale, offset = (ratio.scale, ratio.offset) if ratio else (Decimal(1), Decimal(0))
+            divided = Fraction(self.numerator) / Fraction(self.denominator)
+            return divided * Fraction(scale) + Fraction(offset)
         return None if self.value is None else Fraction(self.value)
 
-    def shown(self, scale: Decimal = Decimal(1)) -> str:
+    def shown(self, ratio: Ratio | None = None) -> str:
         """The measured value as the cruscotto prints it (`35,87`, `≥ 95`, `90,00 (45/50)`)."""
         if self.computed is not None:
             return italian_number(to_decimal(self.computed) or Decimal(0), 2)
         if self.numerator is not None and self.denominator is not None:
-            ratio = to_decimal(self.exact(scale)) or Decimal(0)
+            ratio_value = to_decimal(self.exact(ratio)) or Decimal(0)
             parts = (italian_number(self.numerator), italian_number(self.denominator))
-            return f"{italian_number(ratio, 2)} ({parts[0]}/{parts[1]})"
+            return f"{italian_number(ratio_value, 2)} ({parts[0]}/{parts[1]})"
         if self.value is not None:
             whole = self.value == self.value.to_integral_value()
             number = italian_number(self.value, None if whole else max(2, _decimals(self.value)))
@@ -179,8 +181,7 @@ def rule_score(
     kpi: Kpi, observation: Observation, policy: ScoringPolicy, year: int | None = None
 ) -> tuple[Fraction | None, str]:
     """What the KPI's rule gives from the observed facts, with a one-line reason."""
-    scale = kpi.ratio.scale if kpi.ratio is not None else Decimal(1)
-    value, done = observation.exact(scale), observation.completed_on
+    value, done = observation.exact(kpi.ratio), observation.completed_on
     if kpi.kind in NUMERIC_KINDS and value is not None:
         target = kpi.target_for(year)
         if target is None:

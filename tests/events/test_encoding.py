@@ -91,9 +91,16 @@ def values_of(annotation: Any, metadata: Sequence[Any] = ()) -> st.SearchStrateg
         return st.integers(**limits)
     if annotation is Decimal:
         bounds = _bounds(metadata)
-        return st.decimals(allow_nan=False, allow_infinity=False, **bounds) | st.sampled_from(
+        # st.decimals has no exclusive bounds: draw inclusive ones and leave the bound itself out
+        excluded = [
+            bounds.get(key)
+            for key in ("min_value", "max_value")
+            if bounds.pop(f"exclude_{key.split('_')[0]}", False)
+        ]
+        drawn = st.decimals(allow_nan=False, allow_infinity=False, **bounds) | st.sampled_from(
             [d for d in LONG_DECIMALS if _within(d, bounds)]
         )
+        return drawn.filter(lambda d: d not in excluded) if excluded else drawn
     if annotation is Fraction:
         bounds = _bounds(metadata)
         return st.fractions(

@@ -50,7 +50,7 @@ def test_a_ratio_is_divided_exactly_never_from_a_truncated_printed_value() -> No
     assert result.exact == Fraction(2, 3) * 100 / 90 * 100
     # the printed 66,67 % would have given 74,0777...: a different score
     assert result.exact != Fraction(Decimal("66.67")) / 90 * 100
-    assert observation.shown(Decimal(100)) == "66,67 (2/3)"
+    assert observation.shown(RATIO.ratio) == "66,67 (2/3)"
 
 
 def test_a_ratio_is_recorded_with_both_its_terms_as_evidence(store: SqlEventStore) -> None:
