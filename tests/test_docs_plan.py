@@ -24,7 +24,9 @@ def blocks(page: str) -> list[str]:
             for block in BLOCK.findall(text)]  # fmt: skip
 
 
-PLANS = [block for block in blocks("plan.md") if block.startswith("format: performance-ledger/plan")]
+PLANS = [
+    block for block in blocks("plan.md") if block.startswith("format: performance-ledger/plan")
+]
 KPIS = [block for block in blocks("plan.md") if block.lstrip().startswith("kpi:")]
 
 
