@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from events.acts import BODIES, Body, Container
 from events.base import LedgerEvent
@@ -31,6 +31,7 @@ from events.plan import (
     Weight,
 )
 from events.policy import ScoringPolicy, upgrade_policy
+from projections.documents import published_schema, validated
 
 PLAN_FORMAT = "performance-ledger/plan/2"
 PLAN_FORMATS = ("performance-ledger/plan/1", PLAN_FORMAT)
@@ -301,13 +302,7 @@ def plan_document(data: Any, where: str) -> PlanDocument:
     """Validate a loaded plan file; the first problem is named by its path in the file."""
     if not isinstance(data, dict):
         raise UsageError(f"{where}: a plan file holds a mapping with `cycle` and `nodes`")
-    try:
-        document = PlanDocument.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        path = _path(data, first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise UsageError(f"{where}: {path}: {message}") from None
+    document = validated(PlanDocument, data, where, labels=("code", "key"), empty="plan")
     if document.format not in PLAN_FORMATS:
         raise UsageError(f"{where}: format {document.format!r} is not {PLAN_FORMAT!r}")
     _check_depths(document, where)
@@ -349,34 +344,8 @@ def _check_depths(document: PlanDocument, where: str) -> None:
         visit(node, f"nodes[{index}]", 0)
 
 
-def _path(data: Any, loc: tuple[int | str, ...]) -> str:
-    """`perspectives[0].strategic[1] (Competitività delle imprese).target` for a pydantic loc."""
-    parts: list[str] = []
-    node = data
-    for step in loc:
-        if isinstance(step, int):
-            if not parts:
-                parts.append("")
-            parts[-1] += f"[{step}]"
-            node = node[step] if isinstance(node, list) and step < len(node) else None
-            label = None
-            if isinstance(node, dict):
-                label = node.get("code") or node.get("key")
-            if label:
-                parts[-1] += f" ({label})"
-        else:
-            tag = str(step)
-            if isinstance(node, dict) and tag not in node and (tag[:1].isupper() or tag == "str"):
-                continue  # which member of a union pydantic tried, not a key of the file
-            parts.append(tag)
-            node = node.get(step) if isinstance(node, dict) else None
-    return ".".join(parts) or "plan"
-
-
 def plan_schema() -> dict[str, Any]:
     """The JSON Schema of the plan file, generated from the models (docs/plan.schema.json)."""
-    schema = PlanDocument.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://performance-ledger.example/plan.schema.json"
-    schema["title"] = "Piano della performance (performance-ledger/plan/2)"
-    return schema
+    return published_schema(
+        PlanDocument, "plan.schema.json", "Piano della performance (performance-ledger/plan/2)"
+    )

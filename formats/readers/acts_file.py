@@ -15,12 +15,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from events.acts import Subject
 from events.errors import UsageError
 from events.measurement import AssessmentKind
 from events.oversight import ReportedMeasure
+from projections.documents import published_schema, validated
 
 ACTS_FORMAT = "performance-ledger/acts/2"
 ACTS_FORMATS = ("performance-ledger/acts/1", ACTS_FORMAT)
@@ -246,41 +247,10 @@ def acts_document(data: Any, where: str) -> ActsDocument:
     """Validate a loaded acts file; the first problem is named by its path in the file."""
     if not isinstance(data, dict) or "acts" not in data:
         raise UsageError(f"{where}: not an acts file (format: {ACTS_FORMAT}, with cycle and acts)")
-    try:
-        return ActsDocument.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        raise UsageError(f"{where}: {_path(data, first['loc'])}: {_message(first)}") from None
-
-
-def _message(error: Any) -> str:
-    return str(error["msg"]).removeprefix("Value error, ")
-
-
-def _path(data: Any, loc: tuple[int | str, ...]) -> str:
-    """`acts[12] (m-1.1.1).value` for a pydantic loc (union tags left out)."""
-    parts: list[str] = []
-    node = data
-    for step in loc:
-        if isinstance(step, int):
-            if not parts:
-                parts.append("")
-            parts[-1] += f"[{step}]"
-            node = node[step] if isinstance(node, list) and step < len(node) else None
-            if isinstance(node, dict) and node.get("id"):
-                parts[-1] += f" ({node['id']})"
-        else:
-            if isinstance(node, dict) and step not in node and node.get("act") == step:
-                continue  # the discriminator's tag, not a key of the file
-            parts.append(str(step))
-            node = node.get(step) if isinstance(node, dict) else None
-    return ".".join(parts) or "acts"
+    return validated(ActsDocument, data, where, labels=("id",), tags=("act",), empty="acts")
 
 
 def acts_schema() -> dict[str, Any]:
     """The JSON Schema of the acts file, generated from the models (docs/acts.schema.json)."""
-    schema = ActsDocument.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://performance-ledger.example/acts.schema.json"
-    schema["title"] = "Atti del ciclo della performance (performance-ledger/acts/2)"
-    return schema
+    title = "Atti del ciclo della performance (performance-ledger/acts/2)"
+    return published_schema(ActsDocument, "acts.schema.json", title)
