@@ -244,6 +244,7 @@ def _node_events(
 
 
 def _perspective_events(perspective: PerspectiveSpec, source: str | None) -> list[LedgerEvent]:
+    """The legacy `perspectives` form: a PerspectiveDefined, then its subtree as any node."""
     found: list[LedgerEvent] = [
         PerspectiveDefined(
             key=perspective.key,
@@ -253,49 +254,46 @@ def _perspective_events(perspective: PerspectiveSpec, source: str | None) -> lis
             source=source,
         )
     ]
-    for strategic in perspective.strategic:
-        found.append(
-            ObjectiveDefined(
-                level="strategic",
-                key=strategic.key,
-                code=strategic.code,
-                parent=perspective.key,
-                title=strategic.title,
-                weight=strategic.weight,
-                target=strategic.target,
-                targets=strategic.targets,
-                note=strategic.note,
-                source=source,
-            )
-        )
-        for operational in strategic.operational:
-            found.append(
-                ObjectiveDefined(
-                    level="operational",
-                    key=operational.code,
+    for strategic in _legacy_nodes(perspective):
+        found += _node_events(strategic, perspective.key, list(LEGACY_LEVELS), 0, source)
+    return found
+
+
+LEGACY_LEVELS = ("strategic", "operational", "action")
+
+
+def _legacy_nodes(perspective: PerspectiveSpec) -> tuple[NodeSpec, ...]:
+    return tuple(
+        NodeSpec(
+            key=strategic.key,
+            code=strategic.code,
+            title=strategic.title,
+            weight=strategic.weight,
+            target=strategic.target,
+            targets=strategic.targets,
+            note=strategic.note,
+            children=tuple(
+                NodeSpec(
                     code=operational.code,
-                    parent=strategic.key,
                     title=operational.title,
                     weight=operational.weight,
                     note=operational.note,
-                    source=source,
+                    children=tuple(
+                        NodeSpec(
+                            code=action.code,
+                            title=action.title,
+                            weight=action.weight,
+                            kpi=action.kpi,
+                            note=action.note,
+                        )
+                        for action in operational.actions
+                    ),
                 )
-            )
-            for action in operational.actions:
-                found.append(
-                    ObjectiveDefined(
-                        level="action",
-                        key=action.code,
-                        code=action.code,
-                        parent=operational.code,
-                        title=action.title,
-                        weight=action.weight,
-                        kpi=action.kpi,
-                        note=action.note,
-                        source=source,
-                    )
-                )
-    return found
+                for operational in strategic.operational
+            ),
+        )
+        for strategic in perspective.strategic
+    )
 
 
 def plan_document(data: Any, where: str) -> PlanDocument:
