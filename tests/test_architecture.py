@@ -64,4 +64,3 @@ def test_the_checker_sees_imports_inside_functions_and_relative_ones(tmp_path: P
     )
 
     assert top_level_imports(module, tmp_path) == {"ledger", "cli", "projections", "typer"}
-
