@@ -1,0 +1,149 @@
+"""What the transparency officer publishes beside the figures: signed digests, a signed tree
+head and the proofs of the figures, so that a citizen holding the bundle can check them.
+
+Two signatures, both Ed25519 (RFC 8032) with the administration's key, registered in the
+cycle (`ledger keys register`) and in force:
+
+- the **signed digest** signs the ASCII bytes of the version 2 digest line, as printed (no
+  newline);
+- the **signed tree head** signs the 50 bytes of RFC 6962's TreeHeadSignature
+  (`ledger.merkle.tree_head_message`): version 0, type 1, the time the tree reached its size
+  (the recorded time of its last event, in milliseconds since the epoch), the size, the root.
+
+docs/integrity.md section 9 gives the bytes; docs/verify_proofs.py checks both with the
+standard library only.
+"""
+
+import base64
+from datetime import date, datetime
+from typing import Any
+
+from ledger.merkle import tree_head_message
+from ledger.proofs import PROOF_FORMAT, Prover, stored_fields
+from ledger.store import Query, SqlEventStore
+from ledger.verify import Digest
+from projections.numbers import rounded
+from projections.provenance import figure_sources
+from projections.roles import IDENTITY_TYPES, identity_of
+from projections.signatures import ALGORITHM, SignatureRefused, SigningKey
+
+
+def publishing_key(store: SqlEventStore, stream: str, key: SigningKey) -> str:
+    """The actor whose key this is, once it is seen registered in the cycle and in force."""
+    identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
+    registered = identity.keys.get(key.key_id)
+    if registered is None or registered.public_key != key.public_key:
+        raise SignatureRefused(
+            f"key {key.key_id} is not registered in {stream}: a published digest is signed "
+            "with the administration's registered key (ledger keys register --sign-key FILE)"
+        )
+    if registered.ended is not None:
+        raise SignatureRefused(
+            f"key {key.key_id} is no longer in force in {stream} "
+            f"({registered.ended_by}, seq {registered.ended})"
+        )
+    return registered.actor
+
+
+def _signer(key: SigningKey, actor: str) -> dict[str, Any]:
+    return {
+        "algorithm": ALGORITHM,
+        "key_id": key.key_id,
+        "public_key": key.public_key,
+        "actor": actor,
+    }
+
+
+def signed_digest(key: SigningKey, actor: str, digest: Digest) -> dict[str, Any]:
+    """The digest line and the signature of its ASCII bytes."""
+    line = digest.line()
+    signature = key.sign_bytes(line.encode("ascii"))
+    return {
+        "signed_digest": PROOF_FORMAT,
+        "digest": line,
+        **_signer(key, actor),
+        "signature": base64.b64encode(signature).decode("ascii"),
+    }
+
+
+def tree_timestamp(store: SqlEventStore, size: int) -> int:
+    """When the tree reached `size` events: its last event's recorded time, in milliseconds."""
+    entry = store.entry(seq=size) if size else None
+    if entry is None:
+        return 0
+    moment = entry.recorded_at
+    return int(moment.timestamp()) * 1000 + moment.microsecond // 1000
+
+
+def signed_tree_head(
+    store: SqlEventStore, key: SigningKey, actor: str, digest: Digest
+) -> dict[str, Any]:
+    """RFC 6962's signed tree head of the tree of `digest` (a version 2 digest)."""
+    if digest.root is None:
+        raise ValueError("a signed tree head needs the digest's tree root")
+    timestamp = tree_timestamp(store, digest.seq)
+    message = tree_head_message(timestamp, digest.seq, bytes.fromhex(digest.root))
+    return {
+        "signed_tree_head": PROOF_FORMAT,
+        "tree_size": digest.seq,
+        "timestamp": timestamp,
+        "root": digest.root,
+        **_signer(key, actor),
+        "signature": base64.b64encode(key.sign_bytes(message)).decode("ascii"),
+    }
+
+
+def figure_proof(
+    store: SqlEventStore,
+    stream: str,
+    node: str | None,
+    *,
+    as_of: date,
+    known_at: datetime | None = None,
+    digest: Digest | None = None,
+) -> dict[str, Any]:
+    """A figure, the events it is computed from, and each event's inclusion proof.
+
+    Each event carries its stored fields, so that its chain hash can be recomputed from its
+    content (docs/integrity.md section 1) before its inclusion in the tree is checked.
+    """
+    prover = Prover(store)
+    against = prover.checked(digest) if digest is not None else prover.head_digest()
+    entries = list(store.read_stream(stream, known_at=known_at))
+    sources = figure_sources(
+        [e for e in entries if e.seq <= against.seq], stream, node, as_of=as_of, known_at=known_at
+    )
+    found = sources.node
+    result = sources.cruscotto.result if sources.key is None else (found.result if found else None)
+    events = []
+    for entry in sources.entries:
+        proof = prover.proved(entry.seq, against)
+        events.append(
+            {
+                "seq": entry.seq,
+                "type": entry.type,
+                "effective_date": entry.effective_date.isoformat(),
+                "stored": stored_fields(entry.row),
+                "event_hash": proof["event_hash"],
+                "leaf_hash": proof["leaf_hash"],
+                "audit_path": proof["audit_path"],
+            }
+        )
+    return {
+        "proof": "figure",
+        "format": PROOF_FORMAT,
+        "cycle": stream,
+        "as_of": as_of.isoformat(),
+        "known_at": known_at.isoformat() if known_at else None,
+        "node": {
+            "key": sources.key,
+            "code": sources.code,
+            "title": sources.title,
+            "level": sources.level,
+        },
+        "result": rounded(result),
+        "tree_size": against.seq,
+        "root": against.root,
+        "digest": against.line(),
+        "events": events,
+    }
