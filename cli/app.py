@@ -15,6 +15,7 @@ from cli import (
     keys,
     log,
     plan,
+    proof,
     record,
     replay,
     trail,
@@ -84,6 +85,7 @@ diff.register(app)
 audit.register(app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(keys.app, name="keys")
+app.add_typer(proof.app, name="proof")
 
 
 def main() -> None:
