@@ -16,6 +16,7 @@ from cli import (
     log,
     plan,
     proof,
+    publish,
     record,
     replay,
     trail,
@@ -83,6 +84,7 @@ trail.register(app)
 export.register(app)
 diff.register(app)
 audit.register(app)
+publish.register(app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(keys.app, name="keys")
 app.add_typer(proof.app, name="proof")

@@ -277,6 +277,22 @@ def check_signed_digest(signed: dict[str, Any], public_key: str | None = None) -
     return f"ok: digest signed by key {signed['key_id']}"
 
 
+def check_key(proof: dict[str, Any], signed: dict[str, Any], digest_line: str) -> str:
+    """The signing key's registration: its content, its inclusion, and the key it names."""
+    size, root = digest_root(digest_line)
+    stored = proof["stored"]
+    recomputed = event_hash(stored)
+    path = hexes(proof["audit_path"])
+    if recomputed.hex() != proof["event_hash"] or stored["type"] != "KeyRegistered":
+        raise Refused("key.json: its stored fields are not the KeyRegistered event it proves")
+    if not verify_inclusion(stored["seq"] - 1, size, leaf_hash(recomputed), path, root):
+        raise Refused("key.json: the registration is not in the tree of the digest")
+    payload = json.loads(stored["payload"])
+    if (payload.get("public_key"), payload.get("actor")) != (signed["public_key"], signed["actor"]):
+        raise Refused("key.json registers another key, or another actor's, than the signer's")
+    return f"ok: key {signed['key_id']} of {signed['actor']} registered at seq {stored['seq']}"
+
+
 def check_bundle(folder: Path, public_key: str | None = None) -> list[str]:
     """Every file of the manifest, both signatures, and every proof of the bundle."""
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -298,6 +314,7 @@ def check_bundle(folder: Path, public_key: str | None = None) -> list[str]:
     ]:
         raise Refused("tree-head.json is not the tree of the manifest's digest, or another key's")
     said.append(check_tree_head(sth, public_key))
+    said.append(check_key(load(folder / "key.json"), signed, digest_line))
     for path in sorted((folder / "proofs").glob("*.json")):
         proof = load(path)
         if proof["digest"] != digest_line:

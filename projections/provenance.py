@@ -63,8 +63,12 @@ def figure_sources(
     *,
     as_of: date,
     known_at: datetime | None = None,
+    cruscotto: Cruscotto | None = None,
 ) -> FigureSources:
-    """The events the figure of `node` (key or printed code; None: the ente) depends on."""
+    """The events the figure of `node` (key or printed code; None: the ente) depends on.
+
+    `cruscotto`, when given, is the replay of the same entries (the publication's one replay).
+    """
     known = [
         e for e in entries if e.stream == stream and (known_at is None or e.recorded_at <= known_at)
     ]
@@ -99,7 +103,7 @@ def figure_sources(
         tree.levels.get(key, "ente") if key else "ente",
         as_of,
         known_at,
-        replay(known, stream, as_of=as_of, known_at=known_at),
+        cruscotto or replay(known, stream, as_of=as_of, known_at=known_at),
         tuple(chosen[seq] for seq in sorted(chosen)),
     )
 

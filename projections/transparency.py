@@ -15,53 +15,76 @@ standard library only.
 """
 
 import base64
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from ledger.merkle import tree_head_message
 from ledger.proofs import PROOF_FORMAT, Prover, stored_fields
+from ledger.records import Entry
 from ledger.store import Query, SqlEventStore
 from ledger.verify import Digest
+from projections.cruscotto import Cruscotto
 from projections.numbers import rounded
-from projections.provenance import figure_sources
+from projections.provenance import FigureSources, figure_sources
 from projections.roles import IDENTITY_TYPES, identity_of
 from projections.signatures import ALGORITHM, SignatureRefused, SigningKey
 
 
-def publishing_key(store: SqlEventStore, stream: str, key: SigningKey) -> str:
-    """The actor whose key this is, once it is seen registered in the cycle and in force."""
-    identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
-    registered = identity.keys.get(key.key_id)
-    if registered is None or registered.public_key != key.public_key:
-        raise SignatureRefused(
-            f"key {key.key_id} is not registered in {stream}: a published digest is signed "
-            "with the administration's registered key (ledger keys register --sign-key FILE)"
-        )
-    if registered.ended is not None:
-        raise SignatureRefused(
-            f"key {key.key_id} is no longer in force in {stream} "
-            f"({registered.ended_by}, seq {registered.ended})"
-        )
-    return registered.actor
+@dataclass(frozen=True)
+class PublishingKey:
+    """The key that signs a publication, as the ledger registered it."""
+
+    key: SigningKey
+    actor: str
+    stream: str
+    seq: int
 
 
-def _signer(key: SigningKey, actor: str) -> dict[str, Any]:
+def publishing_key(store: SqlEventStore, key: SigningKey) -> PublishingKey:
+    """The key, once seen registered and in force in a cycle of the ledger.
+
+    Any cycle will do: a closed cycle takes no new act, so the key that publishes it is the
+    one the administration registered in the cycle it works in now.
+    """
+    entries = list(store.read(Query(types=IDENTITY_TYPES)))
+    for stream in sorted({entry.stream for entry in entries}):
+        identity = identity_of(entry for entry in entries if entry.stream == stream)
+        registered = identity.keys.get(key.key_id)
+        if registered is None or registered.public_key != key.public_key:
+            continue
+        if registered.ended is not None:
+            raise SignatureRefused(
+                f"key {key.key_id} is no longer in force in {stream} "
+                f"({registered.ended_by}, seq {registered.ended})"
+            )
+        return PublishingKey(key, registered.actor, stream, registered.seq)
+    raise SignatureRefused(
+        f"key {key.key_id} is not registered in the ledger: a publication is signed with the "
+        "administration's registered key (ledger --actor NAME --sign-key FILE keys register)"
+    )
+
+
+def _signer(signer: PublishingKey) -> dict[str, Any]:
     return {
         "algorithm": ALGORITHM,
-        "key_id": key.key_id,
-        "public_key": key.public_key,
-        "actor": actor,
+        "key_id": signer.key.key_id,
+        "public_key": signer.key.public_key,
+        "actor": signer.actor,
+        "registered_in": signer.stream,
+        "registered_seq": signer.seq,
     }
 
 
-def signed_digest(key: SigningKey, actor: str, digest: Digest) -> dict[str, Any]:
+def signed_digest(signer: PublishingKey, digest: Digest) -> dict[str, Any]:
     """The digest line and the signature of its ASCII bytes."""
     line = digest.line()
-    signature = key.sign_bytes(line.encode("ascii"))
+    signature = signer.key.sign_bytes(line.encode("ascii"))
     return {
         "signed_digest": PROOF_FORMAT,
         "digest": line,
-        **_signer(key, actor),
+        **_signer(signer),
         "signature": base64.b64encode(signature).decode("ascii"),
     }
 
@@ -75,9 +98,7 @@ def tree_timestamp(store: SqlEventStore, size: int) -> int:
     return int(moment.timestamp()) * 1000 + moment.microsecond // 1000
 
 
-def signed_tree_head(
-    store: SqlEventStore, key: SigningKey, actor: str, digest: Digest
-) -> dict[str, Any]:
+def signed_tree_head(store: SqlEventStore, signer: PublishingKey, digest: Digest) -> dict[str, Any]:
     """RFC 6962's signed tree head of the tree of `digest` (a version 2 digest)."""
     if digest.root is None:
         raise ValueError("a signed tree head needs the digest's tree root")
@@ -88,8 +109,8 @@ def signed_tree_head(
         "tree_size": digest.seq,
         "timestamp": timestamp,
         "root": digest.root,
-        **_signer(key, actor),
-        "signature": base64.b64encode(key.sign_bytes(message)).decode("ascii"),
+        **_signer(signer),
+        "signature": base64.b64encode(signer.key.sign_bytes(message)).decode("ascii"),
     }
 
 
@@ -109,10 +130,45 @@ def figure_proof(
     """
     prover = Prover(store)
     against = prover.checked(digest) if digest is not None else prover.head_digest()
-    entries = list(store.read_stream(stream, known_at=known_at))
-    sources = figure_sources(
-        [e for e in entries if e.seq <= against.seq], stream, node, as_of=as_of, known_at=known_at
+    entries = [e for e in store.read_stream(stream, known_at=known_at) if e.seq <= against.seq]
+    return proof_of(
+        prover, against, figure_sources(entries, stream, node, as_of=as_of, known_at=known_at)
     )
+
+
+def figure_proofs(
+    store: SqlEventStore, cruscotto: Cruscotto, entries: Sequence[Entry], against: Digest
+) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    """The proof of every figure of a cruscotto already replayed: the ente's (key None), then
+    each node's at whatever level the SMVP has, against a checked version 2 digest."""
+    prover = Prover(store)
+    known = [e for e in entries if e.seq <= against.seq]
+    nodes: list[str | None] = [None, *(node.key for node in cruscotto.nodes())]
+    for key in nodes:
+        sources = figure_sources(
+            known,
+            cruscotto.stream,
+            key,
+            as_of=cruscotto.as_of,
+            known_at=cruscotto.known_at,
+            cruscotto=cruscotto,
+        )
+        yield key, proof_of(prover, against, sources)
+
+
+def key_proof(store: SqlEventStore, signer: PublishingKey, against: Digest) -> dict[str, Any]:
+    """The inclusion proof of the event that registered the signing key, with its content."""
+    entry = store.entry(seq=signer.seq)
+    if entry is None or signer.seq > against.seq:
+        raise SignatureRefused(
+            f"key {signer.key.key_id} was registered after {against.line()}: publish again"
+        )
+    proof = Prover(store).proved(signer.seq, against)
+    return {**proof, "proof": "key_registration", "stored": stored_fields(entry.row)}
+
+
+def proof_of(prover: Prover, against: Digest, sources: FigureSources) -> dict[str, Any]:
+    """A figure's sources as a proof document."""
     found = sources.node
     result = sources.cruscotto.result if sources.key is None else (found.result if found else None)
     events = []
@@ -132,9 +188,9 @@ def figure_proof(
     return {
         "proof": "figure",
         "format": PROOF_FORMAT,
-        "cycle": stream,
-        "as_of": as_of.isoformat(),
-        "known_at": known_at.isoformat() if known_at else None,
+        "cycle": sources.stream,
+        "as_of": sources.as_of.isoformat(),
+        "known_at": sources.known_at.isoformat() if sources.known_at else None,
         "node": {
             "key": sources.key,
             "code": sources.code,
