@@ -6,7 +6,7 @@ only differ in how they open the database, take the write lock and install the p
 
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
@@ -412,7 +412,7 @@ class SqlEventStore(ABC):
         for partition in self._partitions(statement):
             yield from map(_stored_row, partition)  # map: no Python frame per row
 
-    def read_hashes(self, *, after_seq: int = 0, until_seq: int) -> Iterator[tuple[int, bytes]]:
+    def read_hashes(self, *, after_seq: int = 0, until_seq: int) -> Generator[tuple[int, bytes]]:
         """(seq, stored hash) of the rows after `after_seq` up to `until_seq`, in seq order:
         the leaves of the Merkle tree (ledger/tree.py), without reading any payload."""
         statement = (

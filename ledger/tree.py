@@ -193,14 +193,17 @@ class LedgerTree:
             pending: list[tuple[int, int, bytes]] = []
             tree.on_node = lambda level, i, h: pending.append((level + CACHE_LEVEL, i, h))
             hashes = self.store.read_hashes(after_seq=done * BLOCK, until_seq=blocks * BLOCK)
-            for block in range(done, blocks):
-                leaves = [leaf_hash(digest) for _, digest in islice(hashes, BLOCK)]
-                if len(leaves) != BLOCK:
-                    raise TreeUnavailable(f"the ledger has fewer than {blocks * BLOCK} events")
-                tree.append(root_of(leaves))
-                if len(pending) >= _FLUSH or block == blocks - 1:
-                    self._keep(pending)
-                    pending.clear()
+            try:
+                for block in range(done, blocks):
+                    leaves = [leaf_hash(digest) for _, digest in islice(hashes, BLOCK)]
+                    if len(leaves) != BLOCK:
+                        raise TreeUnavailable(f"the ledger has fewer than {blocks * BLOCK} events")
+                    tree.append(root_of(leaves))
+                    if len(pending) >= _FLUSH or block == blocks - 1:
+                        self._keep(pending)
+                        pending.clear()
+            finally:
+                hashes.close()
         self._filled = blocks
 
     def _keep(self, nodes: list[tuple[int, int, bytes]]) -> None:
@@ -253,13 +256,12 @@ class CacheAudit:
         with self.store.engine.connect() as conn:
             if not inspect(conn).has_table("merkle_nodes"):
                 return
-            result = conn.execution_options(yield_per=2000).execute(
-                select(merkle_nodes.c.level, merkle_nodes.c.idx, merkle_nodes.c.hash).order_by(
-                    merkle_nodes.c.last_seq, merkle_nodes.c.level
-                )
-            )
-            for level, index, digest in result:
-                yield int(level), int(index), bytes(digest)
+            statement = select(
+                merkle_nodes.c.level, merkle_nodes.c.idx, merkle_nodes.c.hash
+            ).order_by(merkle_nodes.c.last_seq, merkle_nodes.c.level)
+            with conn.execution_options(yield_per=2000).execute(statement) as result:
+                for level, index, digest in result:
+                    yield int(level), int(index), bytes(digest)
 
     def __call__(self, level: int, index: int, digest: bytes) -> None:
         if self.wrong is not None:
