@@ -3,6 +3,7 @@ as the tree of the events' hashes computed in memory, with a cache that is fille
 follows the ledger as it grows, and is never believed when it is wrong."""
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,7 @@ from ledger.connect import open_store
 from ledger.merkle import leaf_hash, root_of, verify_consistency, verify_inclusion
 from ledger.store import SqlEventStore
 from ledger.tree import BLOCK, LedgerTree, TreeUnavailable
+from tests.conftest import BACKENDS, pg_schema
 from tests.ledger.builders import STREAM, execute_as_intruder, reopened, run_ledger
 
 SIZE = 3 * BLOCK + 37  # three full cached blocks, a cached node of two, a ragged end
@@ -27,45 +29,20 @@ def leaves(store: SqlEventStore) -> list[bytes]:
     return [leaf_hash(row.hash) for row in store.read_rows()]
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=BACKENDS)
 def grown(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SqlEventStore]:
     """One ledger of SIZE events per backend, shared by the read-only tests of this module."""
-    from tests.formats.conftest import reference_database  # noqa: F401 - the same PG set-up
-    from tests.conftest import pg_server_url, require_postgres
-
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('tree') / 'ledger.db'}"
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('tree') / 'ledger.db'}"
+        else:
+            url = stack.enter_context(pg_schema())
         store = open_store(url, create=True)
+        stack.callback(store.close)
         grow(store, SIZE)
         yield store
-        store.close()
-        return
-    import uuid
-    from urllib.parse import quote
-
-    from sqlalchemy import create_engine, text
-
-    require_postgres()
-    schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_server_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in pg_server_url() else "?"
-    store = open_store(
-        f"{pg_server_url()}{separator}options={quote(f'-csearch_path={schema}')}", create=True
-    )
-    try:
-        grow(store, SIZE)
-        yield store
-    finally:
-        store.close()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_every_root_is_the_root_of_the_events_hashes(grown: SqlEventStore) -> None:
