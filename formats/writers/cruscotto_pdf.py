@@ -10,6 +10,8 @@ Why WeasyPrint: it renders our HTML and CSS (paged media included) and writes th
 variants itself; the alternatives either need a browser or redraw the tables by hand.
 """
 
+import gc
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -58,14 +60,17 @@ def pdf_bytes(
         )
         for item in attached
     ]
-    document = HTML(string=html, base_url=None)
-    # A fixed identifier: the same ledger, date and files give the same PDF bytes.
-    result = document.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        attachments=attachments,
-        pdf_identifier=exported.digest.hash[:32].encode("ascii"),
-        uncompressed_pdf=False,
-    )
+    with warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile without closing it (weasyprint/pdf/__init__.py);
+        # the file is collected here, where that is known, not at some later moment.
+        warnings.simplefilter("ignore", ResourceWarning)
+        # A fixed identifier: the same ledger, date and files give the same PDF bytes.
+        result = HTML(string=html, base_url=None).write_pdf(
+            pdf_variant=PDF_VARIANT,
+            attachments=attachments,
+            pdf_identifier=exported.digest.hash[:32].encode("ascii"),
+        )
+        gc.collect()
     if result is None:  # pragma: no cover - write_pdf returns the bytes without a target
         raise RuntimeError("WeasyPrint wrote no PDF")
     return bytes(result)
