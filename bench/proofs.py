@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
@@ -28,12 +29,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, delete, text
 
 from events.cycle import CycleReopened
 from ledger.connect import open_store
 from ledger.proofs import Prover
 from ledger.records import NewEvent
+from ledger.tables import merkle_nodes
+from ledger.tree import LedgerTree
 from ledger.verify import Digest
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -116,6 +119,7 @@ def run(url: str, events: int, build_seconds: float | None) -> dict[str, Any]:
         {"seq": seq, **figures(timed(url, "proof", "inclusion", str(seq), "--format", "json"))}
         for seq in (1, events // 3, events // 2 + 7, events - 1, events)
     ]
+    result["in_process"] = in_process(url, events)
     store = open_store(url)
     try:
         seqs = (2, events // 4, events - 3)
@@ -137,6 +141,36 @@ def run(url: str, events: int, build_seconds: float | None) -> dict[str, Any]:
     return result
 
 
+def in_process(url: str, events: int) -> dict[str, Any]:
+    """Python heap peaks (tracemalloc) of a cold cache fill and of one proof, in this process:
+    what the tree code holds, without the interpreter and SQLite's own page cache (bounded at
+    64 MiB per connection, ledger/sqlite.py), which a process's max RSS also counts."""
+    store = open_store(url)
+    try:
+        with store.side_transaction() as conn:
+            conn.execute(delete(merkle_nodes))
+        tracemalloc.start()
+        started = time.perf_counter()
+        root = LedgerTree(store).root(events)
+        fill = time.perf_counter() - started
+        fill_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        started = time.perf_counter()
+        Prover(store).inclusion(events // 2 + 1)
+        proof = time.perf_counter() - started
+        proof_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    finally:
+        store.close()
+    return {
+        "cold_cache_fill_s": round(fill, 2),
+        "cold_cache_fill_heap_peak_mib": round(fill_peak / 2**20, 2),
+        "one_proof_ms": round(proof * 1000, 1),
+        "one_proof_heap_peak_mib": round(proof_peak / 2**20, 2),
+        "root": root.hex(),
+    }
+
+
 def timed_startup() -> float:
     """The cost of starting `ledger --help`: what every process figure above includes."""
     started = time.perf_counter()
@@ -148,18 +182,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--db", help="reuse this ledger (it must hold --events events)")
+    parser.add_argument("--db", help="build into (or reuse) this ledger, up to --events events")
     args = parser.parse_args(argv)
     build_seconds = None
     with ExitStack() as stack:
         folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-proofs-"))
         url = args.db
-        if url is None:
-            if args.backend == "sqlite":
-                url = f"sqlite:///{Path(folder) / 'ledger.db'}"
-            else:
-                url = stack.enter_context(pg_schema())
-            build_seconds = round(build(url, args.events), 1)
+        if url is None and args.backend == "sqlite":
+            url = f"sqlite:///{Path(folder) / 'ledger.db'}"
+        elif url is None:
+            url = stack.enter_context(pg_schema())
+        build_seconds = round(build(url, args.events), 1)
         result = run(url, args.events, build_seconds)
     result["machine"] = f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}"
     result["date"] = datetime.now(UTC).isoformat(timespec="seconds")

@@ -6,14 +6,14 @@ a published figure is computed from.
 the default is a readable form of the same fields.
 """
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from cli.context import settings, today
-from cli.options import CycleOption, _date, _datetime
+from cli.options import AsOfOption, CycleOption, KnownAtOption
 from cli.render import to_table
 from events.i18n import _
 from formats.serial import to_json
@@ -133,16 +133,8 @@ def figure(
     node: Annotated[
         str, typer.Argument(help="The node's code or key (3.3.1), or `ente` for the ente.")
     ],
-    as_of: Annotated[
-        date | None,
-        typer.Option("--as-of", parser=_date, metavar="DATE", help="30/06/2021 (default today)."),
-    ] = None,
-    known_at: Annotated[
-        datetime | None,
-        typer.Option(
-            "--known-at", parser=_datetime, metavar="TIME", help="What the ledger held then."
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
     digest: DigestOption = None,
     cycle: CycleOption = None,
     output: ProofFormatOption = ProofFormat.table,

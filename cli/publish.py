@@ -3,7 +3,6 @@
 import os
 import shutil
 import tempfile
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +10,7 @@ import typer
 
 from cli.context import settings, today
 from cli.errors import EXIT_USAGE, fail
-from cli.options import CycleOption, _date, _datetime
+from cli.options import AsOfOption, CycleOption, KnownAtOption
 from events.errors import UsageError
 from events.i18n import _
 from formats.writers import bundle
@@ -27,19 +26,8 @@ def register(app: typer.Typer) -> None:
 def publish(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="The folder to write (new or empty).")],
-    as_of: Annotated[
-        date | None,
-        typer.Option("--as-of", parser=_date, metavar="DATE", help="30/06/2021 (default today)."),
-    ] = None,
-    known_at: Annotated[
-        datetime | None,
-        typer.Option(
-            "--known-at",
-            parser=_datetime,
-            metavar="TIME",
-            help="What the ledger held at that time (default now).",
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the files of a folder that is not empty.")
     ] = False,

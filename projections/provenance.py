@@ -14,24 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from events.cycle import CycleOpened
-from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
-from events.oversight import OverrideRecorded, OverrideWithdrawn
 from ledger.records import Entry
 from projections.cruscotto import Cruscotto, NodeResult, replay
 from projections.history import put_in_force_by
-from projections.plan_state import PLAN_TYPES
+from projections.plan_state import FACT_TYPES, PLAN_TYPES
 from projections.trail import PlanTree, Subjects, plan_tree
-
-FACT_TYPES = frozenset(
-    cls.type_name
-    for cls in (
-        MeasurementRecorded,
-        AssessmentRecorded,
-        MeasurementCorrected,
-        OverrideRecorded,
-        OverrideWithdrawn,
-    )
-)
 
 
 @dataclass(frozen=True)

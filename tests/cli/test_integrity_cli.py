@@ -4,7 +4,6 @@ Every error is one line on stderr that names the value at fault, with exit code 
 refusal and 2 for bad usage; no command prints a traceback for a user's mistake.
 """
 
-import hashlib
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -18,6 +17,7 @@ from cli.app import app
 from events.cycle import CycleReopened
 from ledger.connect import open_store
 from ledger.records import NewEvent
+from tests.ledger.test_merkle_properties import mth
 
 GENESIS_HEX = "0" * 64
 DIGEST_LINE = re.compile(
@@ -68,16 +68,7 @@ def append_hashes(url: str, count: int) -> list[str]:
 
 def tree_root(hashes: Sequence[str]) -> str:
     """RFC 9162 MTH over the events' hashes, as docs/integrity.md writes it (recursive form)."""
-
-    def mth(leaves: Sequence[bytes]) -> bytes:
-        if len(leaves) == 1:
-            return hashlib.sha256(b"\x00" + leaves[0]).digest()
-        k = 1
-        while k * 2 < len(leaves):
-            k *= 2
-        return hashlib.sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:])).digest()
-
-    return mth([bytes.fromhex(h) for h in hashes]).hex() if hashes else EMPTY_TREE_ROOT
+    return mth([bytes.fromhex(h) for h in hashes]).hex()
 
 
 def digest_line(hashes: Sequence[str]) -> str:
