@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from events.errors import LedgerError
+from events.i18n import _
 from ledger.chain import GENESIS
 from ledger.merkle import leaf_hash
 from ledger.records import StoredRow
@@ -59,19 +60,23 @@ class Prover:
         size = head.seq if head else 0
         if digest.seq > size:
             raise DigestNotExtended(
-                f"the ledger ends at seq {size}, before the digest's seq {digest.seq}: cut short"
+                _("the ledger ends at seq {size}, before the digest's seq {seq}: cut short").format(
+                    size=size, seq=digest.seq
+                )
             )
         hash_hex = self.tree.leaf(digest.seq).hex() if digest.seq else GENESIS.hex()
         if hash_hex != digest.hash:
             raise DigestNotExtended(
-                f"the ledger no longer extends {digest.line()}: seq {digest.seq} has "
-                f"sha256={hash_hex}"
+                _("the ledger no longer extends {line}: seq {seq} has sha256={hash}").format(
+                    line=digest.line(), seq=digest.seq, hash=hash_hex
+                )
             )
         root = self.tree.root(digest.seq).hex()
         if digest.root is not None and digest.root != root:
             raise DigestNotExtended(
-                f"the ledger no longer extends {digest.line()}: its tree of {digest.seq} "
-                f"events has root={root}"
+                _(
+                    "the ledger no longer extends {line}: its tree of {seq} events has root={root}"
+                ).format(line=digest.line(), seq=digest.seq, root=root)
             )
         return Digest(digest.seq, digest.hash, root)
 
@@ -83,7 +88,9 @@ class Prover:
         """The inclusion proof of `seq` against a digest already checked (see `checked`)."""
         if not 1 <= seq <= against.seq:
             raise DigestNotExtended(
-                f"seq {seq} is not in the tree of {against.seq} events of {against.line()}"
+                _("seq {seq} is not in the tree of {size} events of {line}").format(
+                    seq=seq, size=against.seq, line=against.line()
+                )
             )
         event_hash = self.tree.leaf(seq)
         return {
@@ -105,7 +112,9 @@ class Prover:
         later = self.checked(new) if new is not None else self.head_digest()
         if earlier.seq > later.seq:
             raise DigestNotExtended(
-                f"{earlier.line()} is later than {later.line()}: give the earlier one as --from"
+                _("{earlier} is later than {later}: give the earlier one as --from").format(
+                    earlier=earlier.line(), later=later.line()
+                )
             )
         return {
             "proof": "consistency",

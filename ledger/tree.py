@@ -24,6 +24,7 @@ from sqlalchemy import delete, func, insert, inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from events.errors import LedgerError
+from events.i18n import _
 from ledger.chain import GENESIS
 from ledger.merkle import (
     EMPTY_ROOT,
@@ -74,14 +75,18 @@ class LedgerTree:
     def inclusion(self, seq: int, size: int) -> list[bytes]:
         """The audit path of the event `seq` in the tree of `size` events."""
         if not 1 <= seq <= size:
-            raise TreeUnavailable(f"seq {seq} is not in a tree of {size} events")
+            raise TreeUnavailable(
+                _("seq {seq} is not in a tree of {size} events").format(seq=seq, size=size)
+            )
         self._prepare(size)
         return inclusion_path(seq - 1, size, self._subtree)
 
     def consistency(self, old: int, new: int) -> list[bytes]:
         """The proof that the tree of `old` events is a prefix of the tree of `new`."""
         if not 0 <= old <= new:
-            raise TreeUnavailable(f"a tree of {old} events cannot extend to one of {new}")
+            raise TreeUnavailable(
+                _("a tree of {old} events cannot extend to one of {new}").format(old=old, new=new)
+            )
         self._prepare(new)
         return consistency_path(old, new, self._subtree)
 
@@ -89,7 +94,7 @@ class LedgerTree:
         """The leaf data of event `seq`: its stored 32-byte chain hash."""
         found = list(self.store.read_hashes(after_seq=seq - 1, until_seq=seq))
         if not found:
-            raise TreeUnavailable(f"there is no event of seq {seq} in the ledger")
+            raise TreeUnavailable(_("there is no event of seq {seq} in the ledger").format(seq=seq))
         return found[0][1]
 
     # -- subtrees ---------------------------------------------------------------------------
@@ -98,8 +103,9 @@ class LedgerTree:
         head = self.store.head()
         if size > (head.seq if head else 0):
             raise TreeUnavailable(
-                f"the ledger holds {head.seq if head else 0} events, fewer than the tree "
-                f"size {size} asked for"
+                _(
+                    "the ledger holds {count} events, fewer than the tree size {size} asked for"
+                ).format(count=head.seq if head else 0, size=size)
             )
         self._fill(size >> CACHE_LEVEL)
 
@@ -118,7 +124,11 @@ class LedgerTree:
         offset = index * width - block * BLOCK
         if offset + width > len(leaves):
             missing = block * BLOCK + len(leaves) + 1
-            raise TreeUnavailable(f"the ledger has no event of seq {missing}")
+            raise TreeUnavailable(
+                _("seq {seq} is missing from the ledger (check it with: ledger verify)").format(
+                    seq=missing
+                )
+            )
         return root_of(leaves[offset : offset + width])
 
     def _block(self, block: int) -> list[bytes]:
@@ -130,8 +140,9 @@ class LedgerTree:
         for seq, digest in self.store.read_hashes(after_seq=first, until_seq=first + BLOCK):
             if seq != first + len(leaves) + 1:
                 raise TreeUnavailable(
-                    f"seq {first + len(leaves) + 1} is missing from the ledger "
-                    "(check it with: ledger verify)"
+                    _("seq {seq} is missing from the ledger (check it with: ledger verify)").format(
+                        seq=first + len(leaves) + 1
+                    )
                 )
             leaves.append(leaf_hash(digest))
         checked = len(leaves) == BLOCK and block < self._filled
@@ -160,7 +171,11 @@ class LedgerTree:
                 ).scalar()
             if found is not None:
                 return bytes(found)
-        raise TreeUnavailable(f"the tree cache has no node at level {level}, index {index}")
+        raise TreeUnavailable(
+            _("the tree cache has no node at level {level}, index {index}").format(
+                level=level, index=index
+            )
+        )
 
     def _cached_blocks(self) -> int:
         """How many blocks the cache covers from the first: stored, then held in memory."""
@@ -197,7 +212,11 @@ class LedgerTree:
                 for block in range(done, blocks):
                     leaves = [leaf_hash(digest) for _, digest in islice(hashes, BLOCK)]
                     if len(leaves) != BLOCK:
-                        raise TreeUnavailable(f"the ledger has fewer than {blocks * BLOCK} events")
+                        raise TreeUnavailable(
+                            _("the ledger has fewer than {count} events").format(
+                                count=blocks * BLOCK
+                            )
+                        )
                     tree.append(root_of(leaves))
                     if len(pending) >= _FLUSH or block == blocks - 1:
                         self._keep(pending)
@@ -285,7 +304,9 @@ class CacheAudit:
         if self.wrong is None:
             extra = next(self._stored, None)
             if extra is not None:
-                self.wrong = self._describe(*extra[:2]) + " beyond the end of the chain"
+                self.wrong = _("{node}, beyond the end of the chain,").format(
+                    node=self._describe(*extra[:2])
+                )
         self._stored.close()
         if self.wrong is not None:
             LedgerTree(self.store)._discard()
@@ -294,7 +315,7 @@ class CacheAudit:
     @staticmethod
     def _describe(level: int, index: int) -> str:
         first, last = (index << level) + 1, (index + 1) << level
-        return f"the cached tree node of seq {first}-{last}"
+        return _("the cached tree node of seq {first}-{last}").format(first=first, last=last)
 
 
 def digest_of(store: SqlEventStore, head: Entry | None) -> Digest:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from events.i18n import _
 from ledger.chain import GENESIS, link_hash, row_fields
 from ledger.errors import InvalidDigest
 from ledger.merkle import EMPTY_ROOT, CompactRange, leaf_hash
@@ -75,16 +76,20 @@ class Digest:
         if match:
             if match.group(1) != match.group(3):
                 raise InvalidDigest(
-                    f"{text!r}: tree_size must equal seq (the tree has one leaf per event)"
+                    _("{line}: tree_size must equal seq (the tree has one leaf per event)").format(
+                        line=repr(text)
+                    )
                 )
             return cls(int(match.group(1)), match.group(2), match.group(4))
         match = DIGEST_PATTERN.match(text)
         if not match:
             raise InvalidDigest(
-                f"{text!r} is not a digest line "
-                "(expected: ledger-digest/2 seq=N sha256=<64 hex digits> tree_size=N "
-                "root=<64 hex digits>, as `ledger digest` prints, or the older "
-                "ledger-digest seq=N sha256=<64 hex digits>)"
+                _(
+                    "{line} is not a digest line "
+                    "(expected: ledger-digest/2 seq=N sha256=<64 hex digits> tree_size=N "
+                    "root=<64 hex digits>, as `ledger digest` prints, or the older "
+                    "ledger-digest seq=N sha256=<64 hex digits>)"
+                ).format(line=repr(text))
             )
         return cls(int(match.group(1)), match.group(2))
 
@@ -168,7 +173,9 @@ def verify_rows(
             if row.hash.hex() != digest.hash:
                 return broken(row.seq, "the ledger no longer extends the digest: hash differs")
             if digest.root is not None and tree.root().hex() != digest.root:
-                return broken(row.seq, "the ledger no longer extends the digest: tree root differs")
+                return broken(
+                    row.seq, _("the ledger no longer extends the digest: tree root differs")
+                )
             digest_seen = True
         prev = row.hash
         checked += 1
@@ -176,7 +183,7 @@ def verify_rows(
         expected_seq += 1
     root = tree.root().hex()
     if digest is not None and digest.seq == 0 and digest.root not in (None, EMPTY_ROOT.hex()):
-        return Verdict(0, head, 0, "a digest of seq 0 must carry the empty tree's root")
+        return Verdict(0, head, 0, _("a digest of seq 0 must carry the empty tree's root"))
     if not digest_seen and digest is not None:
         return Verdict(
             checked,

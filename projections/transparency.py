@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from events.i18n import _
 from ledger.merkle import tree_head_message
 from ledger.proofs import PROOF_FORMAT, Prover, stored_fields
 from ledger.records import Entry
@@ -56,13 +57,16 @@ def publishing_key(store: SqlEventStore, key: SigningKey) -> PublishingKey:
             continue
         if registered.ended is not None:
             raise SignatureRefused(
-                f"key {key.key_id} is no longer in force in {stream} "
-                f"({registered.ended_by}, seq {registered.ended})"
+                _("key {key} is no longer in force in {stream} ({why}, seq {seq})").format(
+                    key=key.key_id, stream=stream, why=registered.ended_by, seq=registered.ended
+                )
             )
         return PublishingKey(key, registered.actor, stream, registered.seq)
     raise SignatureRefused(
-        f"key {key.key_id} is not registered in the ledger: a publication is signed with the "
-        "administration's registered key (ledger --actor NAME --sign-key FILE keys register)"
+        _(
+            "key {key} is not registered in the ledger: a publication is signed with the "
+            "administration's registered key (ledger --actor NAME --sign-key FILE keys register)"
+        ).format(key=key.key_id)
     )
 
 
@@ -161,7 +165,9 @@ def key_proof(store: SqlEventStore, signer: PublishingKey, against: Digest) -> d
     entry = store.entry(seq=signer.seq)
     if entry is None or signer.seq > against.seq:
         raise SignatureRefused(
-            f"key {signer.key.key_id} was registered after {against.line()}: publish again"
+            _("key {key} was registered after {line}: publish without --known-at").format(
+                key=signer.key.key_id, line=against.line()
+            )
         )
     proof = Prover(store).proved(signer.seq, against)
     return {**proof, "proof": "key_registration", "stored": stored_fields(entry.row)}
