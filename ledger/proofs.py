@@ -52,7 +52,7 @@ class Prover:
         self.tree = LedgerTree(self.store)
 
     def head_digest(self) -> Digest:
-        return digest_of(self.store, self.store.head())
+        return digest_of(self.store, self.store.head(), self.tree)
 
     def checked(self, digest: Digest) -> Digest:
         """The version 2 digest of the same size, once the ledger is seen to extend `digest`."""

@@ -17,10 +17,10 @@ Memory stays flat in the size of the ledger: the fill streams the hashes, and a 
 a few blocks of 256 hashes and the O(log n) nodes it returns.
 """
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from itertools import islice
 
-from sqlalchemy import delete, func, insert, inspect, select
+from sqlalchemy import and_, delete, func, insert, inspect, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from events.errors import LedgerError
@@ -29,6 +29,7 @@ from ledger.chain import GENESIS
 from ledger.merkle import (
     EMPTY_ROOT,
     CompactRange,
+    Subtree,
     consistency_path,
     inclusion_path,
     is_perfect,
@@ -39,7 +40,7 @@ from ledger.merkle import (
 )
 from ledger.records import Entry
 from ledger.store import SqlEventStore
-from ledger.tables import merkle_nodes
+from ledger.tables import events, merkle_nodes
 from ledger.verify import Digest
 
 CACHE_LEVEL = 8
@@ -61,6 +62,7 @@ class LedgerTree:
         self.store = store
         self._blocks: dict[int, list[bytes]] = {}
         self._nodes: dict[tuple[int, int], bytes] = {}
+        self._read: dict[tuple[int, int], bytes] = {}
         self._write_db = True
         self._read_db = True
         self._filled = -1
@@ -70,7 +72,10 @@ class LedgerTree:
     def root(self, size: int) -> bytes:
         """MTH of the first `size` events."""
         self._prepare(size)
-        return self._subtree(0, size) if size else root_of([])
+        if not size:
+            return root_of([])
+        self._prefetch(lambda subtree: subtree(0, size))
+        return self._subtree(0, size)
 
     def inclusion(self, seq: int, size: int) -> list[bytes]:
         """The audit path of the event `seq` in the tree of `size` events."""
@@ -79,6 +84,7 @@ class LedgerTree:
                 _("seq {seq} is not in a tree of {size} events").format(seq=seq, size=size)
             )
         self._prepare(size)
+        self._prefetch(lambda subtree: inclusion_path(seq - 1, size, subtree))
         return inclusion_path(seq - 1, size, self._subtree)
 
     def consistency(self, old: int, new: int) -> list[bytes]:
@@ -88,11 +94,12 @@ class LedgerTree:
                 _("a tree of {old} events cannot extend to one of {new}").format(old=old, new=new)
             )
         self._prepare(new)
+        self._prefetch(lambda subtree: consistency_path(old, new, subtree))
         return consistency_path(old, new, self._subtree)
 
     def leaf(self, seq: int) -> bytes:
         """The leaf data of event `seq`: its stored 32-byte chain hash."""
-        found = list(self.store.read_hashes(after_seq=seq - 1, until_seq=seq))
+        found = self._hashes(seq - 1, seq)
         if not found:
             raise TreeUnavailable(_("there is no event of seq {seq} in the ledger").format(seq=seq))
         return found[0][1]
@@ -108,6 +115,51 @@ class LedgerTree:
                 ).format(count=head.seq if head else 0, size=size)
             )
         self._fill(size >> CACHE_LEVEL)
+
+    def _prefetch(self, proof: Callable[[Subtree], object]) -> None:
+        """Read every cached node and block a proof will need, in a few statements.
+
+        The proof's shape does not depend on the hashes: a dry run with a recording subtree
+        function names the ranges it needs; one query then reads their cached nodes (a round
+        trip per node would cost ~20 of them, which PostgreSQL's latency makes noticeable).
+        """
+        ranges: list[tuple[int, int]] = []
+
+        def record(start: int, end: int) -> bytes:
+            ranges.append((start, end))
+            return bytes(32)
+
+        proof(record)
+        wanted: set[tuple[int, int]] = set()
+        for start, end in ranges:
+            for level, index in _perfect_pieces(start, end):
+                if level >= CACHE_LEVEL and (level, index) not in self._nodes:
+                    wanted.add((level, index))
+        wanted -= set(self._read)
+        if not wanted or not self._read_db:
+            return
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(merkle_nodes.c.level, merkle_nodes.c.idx, merkle_nodes.c.hash).where(
+                    or_(
+                        *(
+                            and_(merkle_nodes.c.level == level, merkle_nodes.c.idx == index)
+                            for level, index in sorted(wanted)
+                        )
+                    )
+                )
+            )
+            self._read.update({(int(lv), int(i)): bytes(h) for lv, i, h in rows})
+
+    def _hashes(self, after: int, until: int) -> list[tuple[int, bytes]]:
+        """(seq, hash) of a short range of events, in one plain statement (no server cursor)."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(events.c.seq, events.c.hash)
+                .where(events.c.seq > after, events.c.seq <= until)
+                .order_by(events.c.seq)
+            )
+            return [(int(seq), bytes(digest)) for seq, digest in rows]
 
     def _subtree(self, start: int, end: int) -> bytes:
         if is_perfect(start, end):
@@ -137,7 +189,7 @@ class LedgerTree:
             return self._blocks[block]
         first = block * BLOCK
         leaves: list[bytes] = []
-        for seq, digest in self.store.read_hashes(after_seq=first, until_seq=first + BLOCK):
+        for seq, digest in self._hashes(first, first + BLOCK):
             if seq != first + len(leaves) + 1:
                 raise TreeUnavailable(
                     _("seq {seq} is missing from the ledger (check it with: ledger verify)").format(
@@ -162,6 +214,8 @@ class LedgerTree:
         key = (level, index)
         if key in self._nodes:
             return self._nodes[key]
+        if key in self._read and self._read_db:
+            return self._read[key]
         if self._read_db:
             with self.store.engine.connect() as conn:
                 found = conn.execute(
@@ -245,6 +299,7 @@ class LedgerTree:
     def _discard(self) -> None:
         """Forget the cache, stored and in memory: it is rebuilt from the events."""
         self._nodes.clear()
+        self._read.clear()
         self._filled = -1
         if self._write_db:
             try:
@@ -255,6 +310,15 @@ class LedgerTree:
             except (DBAPIError, LedgerError):
                 self._write_db = False
         self._read_db = False  # wrong rows that cannot be deleted are ignored instead
+
+
+def _perfect_pieces(start: int, end: int) -> list[tuple[int, int]]:
+    """The perfect subtrees (level, index) `LedgerTree._subtree` hashes [start, end) from."""
+    if is_perfect(start, end):
+        level = (end - start).bit_length() - 1
+        return [(level, start >> level)]
+    k = split_point(end - start)
+    return [*_perfect_pieces(start, start + k), *_perfect_pieces(start + k, end)]
 
 
 class CacheAudit:
@@ -318,8 +382,8 @@ class CacheAudit:
         return _("the cached tree node of seq {first}-{last}").format(first=first, last=last)
 
 
-def digest_of(store: SqlEventStore, head: Entry | None) -> Digest:
+def digest_of(store: SqlEventStore, head: Entry | None, tree: LedgerTree | None = None) -> Digest:
     """The version 2 digest of the ledger up to `head` (its tree root from the store)."""
     if head is None:
         return Digest(0, GENESIS.hex(), EMPTY_ROOT.hex())
-    return Digest(head.seq, head.hash, LedgerTree(store).root(head.seq).hex())
+    return Digest(head.seq, head.hash, (tree or LedgerTree(store)).root(head.seq).hex())
