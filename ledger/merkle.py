@@ -23,6 +23,7 @@ HASH_SIZE = 32
 LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
 EMPTY_ROOT = hashlib.sha256(b"").digest()
+_sha256 = hashlib.sha256
 """The root of the empty tree: SHA-256 of no bytes (e3b0c442...)."""
 
 Subtree = Callable[[int, int], bytes]
@@ -55,31 +56,36 @@ class CompactRange:
     """The tree grown one leaf hash at a time, holding only the O(log n) perfect subtrees of
     its right edge: what computes a root in memory flat in the number of leaves.
 
-    `on_node`, when set, is told of every perfect subtree that completes (its level, index
-    and hash; level 0 is a leaf, and subtree (level, index) covers the leaves
-    index * 2**level to (index + 1) * 2**level, excluded), from `min_level` up.
+    The right edge of a tree of n leaves has one perfect subtree per bit set in n, largest
+    first: `stack` holds their hashes, and appending a leaf merges as many of them as n + 1
+    has trailing zero bits. `on_node`, when set, is told of every perfect subtree that
+    completes (its level, index and hash; level 0 is a leaf, and subtree (level, index)
+    covers the leaves index * 2**level to (index + 1) * 2**level, excluded), from `min_level`.
     """
 
     size: int = 0
-    stack: list[tuple[int, bytes]] = field(default_factory=list)
+    stack: list[bytes] = field(default_factory=list)
     on_node: Callable[[int, int, bytes], None] | None = None
     min_level: int = 0
 
     def append(self, hashed_leaf: bytes) -> None:
         """Add the next leaf (its leaf hash, not its data)."""
-        level, current = 0, hashed_leaf
-        self.size += 1
-        end = self.size
-        notify = self.on_node
-        if notify is not None and self.min_level == 0:
+        self.size = end = self.size + 1
+        merges = (end & -end).bit_length() - 1
+        stack, current, notify = self.stack, hashed_leaf, self.on_node
+        if notify is None:
+            # verify's path: one call per event of the ledger, so nothing else is done here.
+            for _ in range(merges):
+                current = _sha256(NODE_PREFIX + stack.pop() + current).digest()
+            stack.append(current)
+            return
+        if self.min_level == 0:
             notify(0, end - 1, current)
-        while self.stack and self.stack[-1][0] == level:
-            _, left = self.stack.pop()
-            current = node_hash(left, current)
-            level += 1
-            if notify is not None and level >= self.min_level:
+        for level in range(1, merges + 1):
+            current = _sha256(NODE_PREFIX + stack.pop() + current).digest()
+            if level >= self.min_level:
                 notify(level, (end >> level) - 1, current)
-        self.stack.append((level, current))
+        stack.append(current)
 
     def extend(self, hashed_leaves: Iterable[bytes]) -> None:
         for hashed in hashed_leaves:
@@ -89,19 +95,19 @@ class CompactRange:
         """The root of the tree of the leaves appended so far."""
         if not self.stack:
             return EMPTY_ROOT
-        current = self.stack[-1][1]
-        for _, left in reversed(self.stack[:-1]):
+        current = self.stack[-1]
+        for left in reversed(self.stack[:-1]):
             current = node_hash(left, current)
         return current
 
     @classmethod
     def resumed(cls, size: int, perfect: Callable[[int, int], bytes]) -> "CompactRange":
         """The range of `size` leaves rebuilt from its left perfect subtrees (level, index)."""
-        stack: list[tuple[int, bytes]] = []
+        stack: list[bytes] = []
         start = 0
         for level in range(size.bit_length() - 1, -1, -1):
             if size >> level & 1:
-                stack.append((level, perfect(level, start >> level)))
+                stack.append(perfect(level, start >> level))
                 start += 1 << level
         return cls(size=size, stack=stack)
 

@@ -4,6 +4,7 @@ Verification never re-serialises a model: it hashes the text the database holds,
 upgrade of pydantic or of our models can never "break" an old chain.
 """
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Any
 from events.i18n import _
 from ledger.chain import GENESIS, link_hash, row_fields
 from ledger.errors import InvalidDigest
-from ledger.merkle import EMPTY_ROOT, CompactRange, leaf_hash
+from ledger.merkle import EMPTY_ROOT, LEAF_PREFIX, CompactRange
 from ledger.records import StoredRow
 
 DIGEST_PATTERN = re.compile(r"^ledger-digest seq=(\d+) sha256=([0-9a-f]{64})$")
@@ -23,6 +24,7 @@ DIGEST_V2_PATTERN = re.compile(
 """Version 2: the chain's head and the Merkle tree's size and root (docs/integrity.md)."""
 
 TreeNodeHook = Callable[[int, int, bytes], None]
+_sha256 = hashlib.sha256
 
 SignatureCheck = Callable[[StoredRow], str | None]
 """Return why a row's signature is not acceptable, or None when it is (or none is required)."""
@@ -168,7 +170,7 @@ def verify_rows(
             problem = check_signature(row)
             if problem:
                 return broken(row.seq, problem)
-        tree.append(leaf_hash(row.hash))
+        tree.append(_sha256(LEAF_PREFIX + row.hash).digest())
         if digest is not None and row.seq == digest.seq:
             if row.hash.hex() != digest.hash:
                 return broken(row.seq, "the ledger no longer extends the digest: hash differs")
