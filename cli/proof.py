@@ -66,23 +66,20 @@ def inclusion(
         proof = Prover(store).inclusion(seq, published)
     finally:
         store.close()
-    if output is ProofFormat.json:
-        typer.echo(to_json(proof))
-        return
-    typer.echo(
+    _print(
+        proof,
+        output,
         _("Inclusion proof of seq {seq} in the tree of {size} events").format(
             seq=proof["seq"], size=proof["tree_size"]
-        )
+        ),
+        [
+            [_("event hash"), proof["event_hash"]],
+            [_("leaf hash"), proof["leaf_hash"]],
+            *_numbered(_("path"), proof["audit_path"]),
+            [_("root"), proof["root"]],
+        ],
+        [_("digest: {line}").format(line=proof["digest"])],
     )
-    rows = [
-        [_("event hash"), proof["event_hash"]],
-        [_("leaf hash"), proof["leaf_hash"]],
-        *_numbered(_("path"), proof["audit_path"]),
-        [_("root"), proof["root"]],
-    ]
-    typer.echo(to_table(rows, [_("field"), _("value")]))
-    typer.echo(_("digest: {line}").format(line=proof["digest"]))
-    typer.echo(_verify_hint("inclusion"))
 
 
 @app.command("consistency")
@@ -108,23 +105,22 @@ def consistency(
         proof = Prover(store).consistency(old, new)
     finally:
         store.close()
-    if output is ProofFormat.json:
-        typer.echo(to_json(proof))
-        return
-    typer.echo(
+    _print(
+        proof,
+        output,
         _("Consistency proof: the tree of {old} events is the start of the tree of {new}").format(
             old=proof["old_size"], new=proof["new_size"]
-        )
+        ),
+        [
+            [_("earlier root"), proof["old_root"]],
+            [_("later root"), proof["new_root"]],
+            *_numbered(_("path"), proof["path"]),
+        ],
+        [
+            _("earlier digest: {line}").format(line=proof["old_digest"]),
+            _("later digest: {line}").format(line=proof["new_digest"]),
+        ],
     )
-    rows = [
-        [_("earlier root"), proof["old_root"]],
-        [_("later root"), proof["new_root"]],
-        *_numbered(_("path"), proof["path"]),
-    ]
-    typer.echo(to_table(rows, [_("field"), _("value")]))
-    typer.echo(_("earlier digest: {line}").format(line=proof["old_digest"]))
-    typer.echo(_("later digest: {line}").format(line=proof["new_digest"]))
-    typer.echo(_verify_hint("consistency"))
 
 
 @app.command("figure")
@@ -189,6 +185,24 @@ def _print_figure(proof: dict[str, Any]) -> None:
     typer.echo(to_table(rows, headers))
     typer.echo(_("each included in the tree of {digest}").format(digest=proof["digest"]))
     typer.echo(_verify_hint("figure"))
+
+
+def _print(
+    proof: dict[str, Any],
+    output: ProofFormat,
+    title: str,
+    rows: list[list[str]],
+    after: list[str],
+) -> None:
+    """The JSON document, or its readable form: a title, the hashes, the digests, the hint."""
+    if output is ProofFormat.json:
+        typer.echo(to_json(proof))
+        return
+    typer.echo(title)
+    typer.echo(to_table(rows, [_("field"), _("value")]))
+    for line in after:
+        typer.echo(line)
+    typer.echo(_verify_hint(proof["proof"]))
 
 
 def _numbered(label: str, hashes: list[str]) -> list[list[str]]:
