@@ -16,6 +16,8 @@ from cli import (
     load,
     log,
     plan,
+    proof,
+    publish,
     record,
     replay,
     schema,
@@ -86,8 +88,10 @@ export.register(app)
 diff.register(app)
 audit.register(app)
 schema.register(app)
+publish.register(app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(keys.app, name="keys")
+app.add_typer(proof.app, name="proof")
 
 
 def main() -> None:

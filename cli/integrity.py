@@ -6,6 +6,8 @@ import typer
 
 from cli.context import settings
 from cli.errors import fail
+from events.i18n import _
+from ledger.tree import CACHE_LEVEL, CacheAudit, digest_of
 from ledger.verify import Digest, verify_rows
 from projections.signatures import SignatureChecker
 
@@ -44,14 +46,34 @@ def verify(
     published = Digest.parse(digest) if digest is not None else None
     store = settings(ctx).store()
     signatures = SignatureChecker()
+    audit = CacheAudit(store)
     try:
-        verdict = verify_rows(store.read_rows(), digest=published, check_signature=signatures)
+        verdict = verify_rows(
+            store.read_rows(),
+            digest=published,
+            check_signature=signatures,
+            tree_nodes=audit,
+            tree_nodes_from=CACHE_LEVEL,
+        )
+        wrong_cache = None
+        if verdict.ok:
+            wrong_cache = audit.finish()
+        else:
+            audit.close()
     finally:
         store.close()
     if not verdict.ok and verdict.broken_seq == signatures.refused_seq:
         raise fail(f"signature refused at seq {verdict.broken_seq}: {verdict.reason}")
     if not verdict.ok:
         raise fail(f"chain broken at seq {verdict.broken_seq}: {verdict.reason}")
+    if wrong_cache is not None:
+        raise fail(
+            _(
+                "{node} disagrees with the chain: the tree cache is not part of the ledger and "
+                "was discarded (it is rebuilt from the events on next use); a digest printed "
+                "before now may carry a wrong root: check it with ledger verify --digest"
+            ).format(node=wrong_cache)
+        )
     head = verdict.head
     summary = f"ok: {verdict.checked} events checked, head seq {head.seq} sha256 {head.hash}"
     if published is not None:
@@ -62,14 +84,13 @@ def verify(
 
 
 def digest(ctx: typer.Context) -> None:
-    """Print the head seq and hash as one line, the form to publish.
+    """Print the head seq and hash and the Merkle tree's size and root: the line to publish.
 
     Example: ledger digest >> digests-published.txt
     """
     store = settings(ctx).store()
     try:
-        head = store.head()
+        line = digest_of(store, store.head()).line()
     finally:
         store.close()
-    line = Digest(head.seq, head.hash).line() if head else Digest(0, "0" * 64).line()
     typer.echo(line)

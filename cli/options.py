@@ -5,7 +5,7 @@ usage error (exit 2) with one line naming the value.
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, TypeVar
@@ -71,4 +71,17 @@ FromOption = Annotated[
 ToOption = Annotated[
     date | None,
     typer.Option("--to", parser=_date, metavar="DATE", help="Effective on or before."),
+]
+AsOfOption = Annotated[
+    date | None,
+    typer.Option("--as-of", parser=_date, metavar="DATE", help="30/06/2021 (default today)."),
+]
+KnownAtOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--known-at",
+        parser=_datetime,
+        metavar="TIME",
+        help="What the ledger held at that time (default now).",
+    ),
 ]

@@ -3,7 +3,8 @@
 
 An auditor's tool: it uses only the Python standard library (sqlite3, hashlib), plus psycopg
 for a PostgreSQL ledger, and nothing of the ledger's own code. The recipe it follows is the
-one in docs/integrity.md.
+one in docs/integrity.md: the chain (sections 1-4) and the Merkle tree over it (section 7),
+whose root it prints in the digest line.
 
     python verify_chain.py ledger.db
     python verify_chain.py sqlite:///ledger.db --explain
@@ -25,6 +26,9 @@ from urllib.parse import quote
 
 GENESIS = "0" * 64
 DIGEST = re.compile(r"^ledger-digest seq=(\d+) sha256=([0-9a-f]{64})$")
+DIGEST_V2 = re.compile(
+    r"^ledger-digest/2 seq=(\d+) sha256=([0-9a-f]{64}) tree_size=(\d+) root=([0-9a-f]{64})$"
+)
 
 # The hashed parts of a row, in hashing order, after the previous row's hash.
 HASHED = (
@@ -66,6 +70,32 @@ def link_hash(parts: list[tuple[str, bytes]]) -> bytes:
     return digest.digest()
 
 
+class TreeRoot:
+    """The RFC 9162 Merkle tree over the rows' hashes, grown one leaf at a time.
+
+    Leaf hash = SHA-256(0x00 || the row's 32-byte hash), node = SHA-256(0x01 || left || right);
+    only the perfect subtrees of the right edge are kept, so memory stays small.
+    """
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, bytes]] = []
+
+    def append(self, row_hash: bytes) -> None:
+        level, node = 0, hashlib.sha256(b"\x00" + row_hash).digest()
+        while self.stack and self.stack[-1][0] == level:
+            node = hashlib.sha256(b"\x01" + self.stack.pop()[1] + node).digest()
+            level += 1
+        self.stack.append((level, node))
+
+    def root(self) -> str:
+        if not self.stack:
+            return hashlib.sha256(b"").hexdigest()
+        node = self.stack[-1][1]
+        for _, left in reversed(self.stack[:-1]):
+            node = hashlib.sha256(b"\x01" + left + node).digest()
+        return node.hex()
+
+
 def sqlite_rows(path: str) -> Iterator[dict[str, Any]]:
     if not Path(path).is_file():
         raise OSError(f"no SQLite file at {path}")
@@ -99,11 +129,17 @@ def rows_of(ledger: str) -> Iterator[dict[str, Any]]:
     return sqlite_rows(ledger.removeprefix("sqlite:///"))
 
 
-def verify(ledger: str, *, explain: bool = False, digest: tuple[int, str] | None = None) -> int:
-    """Print one line per row (more with `explain`) and the head; return the exit code."""
+def verify(
+    ledger: str, *, explain: bool = False, digest: tuple[int, str, str | None] | None = None
+) -> int:
+    """Print one line per row (more with `explain`) and the head; return the exit code.
+
+    `digest` is (seq, hash, root): root is None for a version 1 digest line.
+    """
     expected_seq = 1
     prev_hex = GENESIS
-    digest_hash_seen: str | None = GENESIS if digest and digest[0] == 0 else None
+    tree = TreeRoot()
+    seen: tuple[str, str] | None = (GENESIS, tree.root()) if digest and digest[0] == 0 else None
     for row in rows_of(ledger):
         seq = row["seq"]
         if seq != expected_seq:
@@ -124,18 +160,26 @@ def verify(ledger: str, *, explain: bool = False, digest: tuple[int, str] | None
             print(f"seq {seq} BROKEN: stored hash {stored_hash}, recomputed {recomputed}")
             return 1
         print(f"seq {seq} ok sha256={recomputed}")
+        tree.append(bytes.fromhex(recomputed))
         if digest and seq == digest[0]:
-            digest_hash_seen = recomputed
+            seen = (recomputed, tree.root())
         prev_hex = recomputed
         expected_seq += 1
-    print(f"ledger-digest seq={expected_seq - 1} sha256={prev_hex}")
+    size = expected_seq - 1
+    print(f"ledger-digest/2 seq={size} sha256={prev_hex} tree_size={size} root={tree.root()}")
     if digest:
         line = f"ledger-digest seq={digest[0]} sha256={digest[1]}"
-        if digest_hash_seen is None:
-            print(f"BROKEN: the ledger ends at seq {expected_seq - 1}, before {line}")
+        if digest[2] is not None:
+            line = f"ledger-digest/2 seq={digest[0]} sha256={digest[1]} "
+            line += f"tree_size={digest[0]} root={digest[2]}"
+        if seen is None:
+            print(f"BROKEN: the ledger ends at seq {size}, before {line}")
             return 1
-        if digest_hash_seen != digest[1]:
-            print(f"BROKEN: seq {digest[0]} now has sha256={digest_hash_seen}, not {line}")
+        if seen[0] != digest[1]:
+            print(f"BROKEN: seq {digest[0]} now has sha256={seen[0]}, not {line}")
+            return 1
+        if digest[2] is not None and seen[1] != digest[2]:
+            print(f"BROKEN: the tree of {digest[0]} events now has root={seen[1]}, not {line}")
             return 1
         print(f"extends {line}")
     return 0
@@ -145,15 +189,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("ledger", help="a SQLite file (or sqlite:///path) or a postgresql:// URL")
     parser.add_argument("--explain", action="store_true", help="print every hashed part")
-    parser.add_argument("--digest", help='a published line "ledger-digest seq=N sha256=HEX"')
+    parser.add_argument(
+        "--digest", help='a published line "ledger-digest/2 seq=N ..." (or version 1)'
+    )
     args = parser.parse_args(argv)
     digest = None
     if args.digest is not None:
-        match = DIGEST.match(args.digest.strip())
-        if not match:
+        text = args.digest.strip()
+        v2, v1 = DIGEST_V2.match(text), DIGEST.match(text)
+        if v2 and v2.group(1) == v2.group(3):
+            digest = (int(v2.group(1)), v2.group(2), v2.group(4))
+        elif v1:
+            digest = (int(v1.group(1)), v1.group(2), None)
+        else:
             print(f"not a digest line: {args.digest!r}", file=sys.stderr)
             return 2
-        digest = (int(match.group(1)), match.group(2))
     try:
         return verify(args.ledger, explain=args.explain, digest=digest)
     except (OSError, sqlite3.Error, ImportError) as error:

@@ -6,7 +6,7 @@ only differ in how they open the database, take the write lock and install the p
 
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
@@ -411,6 +411,22 @@ class SqlEventStore(ABC):
         statement = select(events).where(events.c.seq > after_seq).order_by(events.c.seq)
         for partition in self._partitions(statement):
             yield from map(_stored_row, partition)  # map: no Python frame per row
+
+    def read_hashes(self, *, after_seq: int = 0, until_seq: int) -> Generator[tuple[int, bytes]]:
+        """(seq, stored hash) of the rows after `after_seq` up to `until_seq`, in seq order:
+        the leaves of the Merkle tree (ledger/tree.py), without reading any payload."""
+        statement = (
+            select(events.c.seq, events.c.hash)
+            .where(events.c.seq > after_seq, events.c.seq <= until_seq)
+            .order_by(events.c.seq)
+        )
+        for partition in self._partitions(statement):
+            for seq, digest in partition:
+                yield seq, bytes(digest)
+
+    def side_transaction(self) -> "_WriteTransaction":
+        """A write transaction for the side tables (never `events`): the Merkle cache."""
+        return self._write()
 
     def _partitions(self, statement: Select[Any]) -> Iterator[Sequence[Sequence[Any]]]:
         """Rows in lists of READ_BATCH (a server-side cursor on PostgreSQL): memory stays flat."""

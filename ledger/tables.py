@@ -53,4 +53,17 @@ ledger_info = Table(
     Column("value", String(400), nullable=False),
 )
 
+merkle_nodes = Table(
+    "merkle_nodes",
+    metadata,
+    # A cache, never part of the chain and never hashed into it: the hash of each perfect
+    # subtree of 2**level leaves (level >= ledger.tree.CACHE_LEVEL) over the leaves
+    # idx * 2**level to (idx + 1) * 2**level - 1, i.e. the events of seq idx * 2**level + 1
+    # to last_seq. Rebuilt from `events` whenever it is missing, behind or wrong.
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
 SCHEMA_VERSION = "1"

@@ -4,15 +4,27 @@ Verification never re-serialises a model: it hashes the text the database holds,
 upgrade of pydantic or of our models can never "break" an old chain.
 """
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from events.i18n import _
 from ledger.chain import GENESIS, link_hash, row_fields
 from ledger.errors import InvalidDigest
+from ledger.merkle import EMPTY_ROOT, LEAF_PREFIX, CompactRange
 from ledger.records import StoredRow
 
 DIGEST_PATTERN = re.compile(r"^ledger-digest seq=(\d+) sha256=([0-9a-f]{64})$")
+"""Version 1 of the digest line: the chain's head only."""
+DIGEST_V2_PATTERN = re.compile(
+    r"^ledger-digest/2 seq=(\d+) sha256=([0-9a-f]{64}) tree_size=(\d+) root=([0-9a-f]{64})$"
+)
+"""Version 2: the chain's head and the Merkle tree's size and root (docs/integrity.md)."""
+
+TreeNodeHook = Callable[[int, int, bytes], None]
+_sha256 = hashlib.sha256
 
 SignatureCheck = Callable[[StoredRow], str | None]
 """Return why a row's signature is not acceptable, or None when it is (or none is required)."""
@@ -20,21 +32,66 @@ SignatureCheck = Callable[[StoredRow], str | None]
 
 @dataclass(frozen=True)
 class Digest:
-    """The published form of a ledger's head: its last seq and that row's hash."""
+    """The published form of a ledger's head: its last seq, that row's hash and, from version
+    2 of the line, the root of the Merkle tree over the events up to it.
+
+    The tree's size is always the head's seq (seq is gapless from 1), so that the line states
+    it twice on purpose: a reader of a version 2 line needs no rule to find the tree size.
+    """
 
     seq: int
     hash: str
+    root: str | None = None
+
+    @property
+    def tree_size(self) -> int:
+        return self.seq
+
+    @property
+    def version(self) -> int:
+        return 1 if self.root is None else 2
 
     def line(self) -> str:
-        return f"ledger-digest seq={self.seq} sha256={self.hash}"
+        if self.root is None:
+            return f"ledger-digest seq={self.seq} sha256={self.hash}"
+        return (
+            f"ledger-digest/2 seq={self.seq} sha256={self.hash} "
+            f"tree_size={self.tree_size} root={self.root}"
+        )
+
+    def fields(self) -> dict[str, Any]:
+        """The digest as named fields: the one structure every format of it is built from."""
+        return {
+            "version": self.version,
+            "seq": self.seq,
+            "sha256": self.hash,
+            "tree_size": self.tree_size if self.root is not None else None,
+            "root": self.root,
+            "line": self.line(),
+        }
 
     @classmethod
     def parse(cls, line: str) -> "Digest":
-        match = DIGEST_PATTERN.match(line.strip())
+        """Read a digest line of either version; a version 2 line's sizes must agree."""
+        text = line.strip()
+        match = DIGEST_V2_PATTERN.match(text)
+        if match:
+            if match.group(1) != match.group(3):
+                raise InvalidDigest(
+                    _("{line}: tree_size must equal seq (the tree has one leaf per event)").format(
+                        line=repr(text)
+                    )
+                )
+            return cls(int(match.group(1)), match.group(2), match.group(4))
+        match = DIGEST_PATTERN.match(text)
         if not match:
             raise InvalidDigest(
-                f"{line.strip()!r} is not a digest line "
-                "(expected: ledger-digest seq=N sha256=<64 hex digits>, as `ledger digest` prints)"
+                _(
+                    "{line} is not a digest line "
+                    "(expected: ledger-digest/2 seq=N sha256=<64 hex digits> tree_size=N "
+                    "root=<64 hex digits>, as `ledger digest` prints, or the older "
+                    "ledger-digest seq=N sha256=<64 hex digits>)"
+                ).format(line=repr(text))
             )
         return cls(int(match.group(1)), match.group(2))
 
@@ -47,6 +104,13 @@ class Verdict:
     head: Digest
     broken_seq: int | None = None
     reason: str | None = None
+    root: str | None = None
+    """The Merkle root of the events checked (when the chain holds)."""
+
+    @property
+    def head_digest(self) -> Digest:
+        """The head as a version 2 digest (its tree root included)."""
+        return Digest(self.head.seq, self.head.hash, self.root)
 
     @property
     def ok(self) -> bool:
@@ -69,11 +133,16 @@ def verify_rows(
     *,
     digest: Digest | None = None,
     check_signature: SignatureCheck | None = None,
+    tree_nodes: TreeNodeHook | None = None,
+    tree_nodes_from: int = 0,
 ) -> Verdict:
     """Walk the rows in seq order; stop at the first one that does not follow from the last.
 
-    With `digest`, also require that the ledger still extends it: the row at the digest's seq
-    exists and carries the digest's hash.
+    The Merkle tree is recomputed on the way (one leaf per row, in memory flat in the ledger's
+    size); `tree_nodes` is told of each of its perfect subtrees from level `tree_nodes_from`
+    (the cache's audit). With `digest`, also require that the ledger still extends it: the row
+    at the digest's seq exists and carries the digest's hash, and, for a version 2 digest, the
+    tree of that many events has the digest's root.
     """
     expected_seq = 1
     prev = GENESIS
@@ -82,6 +151,8 @@ def verify_rows(
     digest_seen = digest is None or digest.seq == 0
     if digest is not None and digest.seq == 0 and digest.hash != GENESIS.hex():
         return Verdict(0, head, 0, "a digest of seq 0 must carry the genesis hash (64 zeros)")
+
+    tree = CompactRange(on_node=tree_nodes, min_level=tree_nodes_from)
 
     def broken(seq: int, reason: str) -> Verdict:
         return Verdict(checked, head, seq, reason)
@@ -99,16 +170,22 @@ def verify_rows(
             problem = check_signature(row)
             if problem:
                 return broken(row.seq, problem)
+        tree.append(_sha256(LEAF_PREFIX + row.hash).digest())
         if digest is not None and row.seq == digest.seq:
             if row.hash.hex() != digest.hash:
                 return broken(row.seq, "the ledger no longer extends the digest: hash differs")
+            if digest.root is not None and tree.root().hex() != digest.root:
+                return broken(
+                    row.seq, _("the ledger no longer extends the digest: tree root differs")
+                )
             digest_seen = True
         prev = row.hash
         checked += 1
         head = Digest(row.seq, row.hash.hex())
         expected_seq += 1
-    if digest is not None and digest.hash == GENESIS.hex() and digest.seq == 0:
-        return Verdict(checked, head)
+    root = tree.root().hex()
+    if digest is not None and digest.seq == 0 and digest.root not in (None, EMPTY_ROOT.hex()):
+        return Verdict(0, head, 0, _("a digest of seq 0 must carry the empty tree's root"))
     if not digest_seen and digest is not None:
         return Verdict(
             checked,
@@ -116,4 +193,4 @@ def verify_rows(
             head.seq + 1,
             f"the ledger ends at seq {head.seq}, before the digest's seq {digest.seq}: cut short",
         )
-    return Verdict(checked, head)
+    return Verdict(checked, head, root=root)

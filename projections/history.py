@@ -21,19 +21,10 @@ from events.plan import ObjectiveAmended, ObjectiveDefined, ObjectiveWithdrawn, 
 from ledger.records import Entry
 from projections.cruscotto import Cruscotto, NodeResult, replay
 from projections.numbers import italian_number, italian_percent
-from projections.plan_state import PLAN_APPROVALS, PLAN_TYPES
+from projections.plan_state import FACT_TYPES, PLAN_APPROVALS, PLAN_TYPES
 from projections.trail import PlanTree, Subjects, change_text, plan_tree, summary
 
-_FACTS = tuple(
-    cls.type_name
-    for cls in (
-        MeasurementRecorded,
-        AssessmentRecorded,
-        MeasurementCorrected,
-        OverrideRecorded,
-        OverrideWithdrawn,
-    )
-)
+_FACTS = FACT_TYPES
 _ENTE_TYPES = frozenset(
     (
         *_FACTS,

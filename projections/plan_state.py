@@ -44,6 +44,17 @@ PLAN_TYPES = frozenset(
         ManagerialObjectiveAssigned,
     )
 )
+FACT_TYPES = frozenset(
+    cls.type_name
+    for cls in (
+        MeasurementRecorded,
+        AssessmentRecorded,
+        MeasurementCorrected,
+        OverrideRecorded,
+        OverrideWithdrawn,
+    )
+)
+"""The facts about a node (as opposed to the plan): what its figure is measured and set by."""
 PLAN_APPROVALS = PLAN_SUBJECTS
 _CLOSING = frozenset((CycleClosed.type_name, CycleReopened.type_name))
 

@@ -86,6 +86,10 @@ class SigningKey:
     def key_id(self) -> str:
         return key_id_of(self.public_key)
 
+    def sign_bytes(self, message: bytes) -> bytes:
+        """The raw 64-byte Ed25519 signature of `message` (RFC 8032)."""
+        return self.private.sign(message)
+
     def sign(self, hash_hex: str) -> str:
         """The stored signature of a row whose hash is `hash_hex` (the store's signer hook)."""
         signature = self.private.sign(signed_message(hash_hex))

@@ -63,7 +63,8 @@ def defined_word(label: str) -> str:
 
 @dataclass
 class PlanTree:
-    """Every node ever defined in a cycle: its parent, code, title and level."""
+    """Every node ever defined in a cycle: its parent, code, title and level, and the figure
+    (a node's key or code, or `ente`) an indicator ever took its value from (`references`)."""
 
     parents: dict[str, str | None] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
@@ -71,6 +72,7 @@ class PlanTree:
     levels: dict[str, str] = field(default_factory=dict)
     level_names: dict[str, str] = field(default_factory=dict)
     container: str = "piano"
+    references: dict[str, set[str]] = field(default_factory=dict)
 
     def resolve(self, text: str, stream: str) -> str:
         """The key of the node named by its key or its printed code."""
@@ -115,10 +117,19 @@ def plan_tree(entries: Iterable[Entry]) -> PlanTree:
             tree.levels[event.key] = event.level
             if event.code:
                 tree.codes[event.key] = event.code
+        if isinstance(event, (ObjectiveDefined, ObjectiveAmended)) and event.kpi is not None:
+            reference = event.kpi.derived_from
+            if reference is not None:
+                tree.references.setdefault(event.key, set()).add(reference.node)
     return tree
 
 
-_TREE_TYPES = (CycleOpened.type_name, PerspectiveDefined.type_name, ObjectiveDefined.type_name)
+_TREE_TYPES = (
+    CycleOpened.type_name,
+    PerspectiveDefined.type_name,
+    ObjectiveDefined.type_name,
+    ObjectiveAmended.type_name,
+)
 _OBSERVED = (MeasurementRecorded.type_name, AssessmentRecorded.type_name)
 
 

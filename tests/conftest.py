@@ -9,10 +9,12 @@ fails: CI must prove both backends.
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
@@ -25,6 +27,12 @@ from ledger.store import SqlEventStore
 # setting. Tests of the Italian wording choose it themselves (LEDGER_LANG=it).
 os.environ["LEDGER_LANG"] = "en"
 set_language("en")
+
+# Under CI every property test draws the same examples on every run (COMMON.md: hypothesis is
+# deterministic under CI) and keeps no example database between runs.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI", "").lower() == "true":
+    settings.load_profile("ci")
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -60,19 +68,28 @@ def require_postgres() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture
-def pg_schema_url() -> Iterator[str]:
-    """A URL whose search_path is a fresh schema of its own, dropped after the test."""
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """A URL whose search_path is a fresh schema of its own, dropped on leaving."""
     require_postgres()
     schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(pg_server_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in pg_server_url() else "?"
-    yield f"{pg_server_url()}{separator}options={quote(f'-csearch_path={schema}')}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield f"{pg_server_url()}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A URL whose search_path is a fresh schema of its own, dropped after the test."""
+    with pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -134,6 +134,13 @@ def metadata_path(output: Path) -> Path:
 
 def write_metadata(exported: CruscottoExport, output: Path) -> Path:
     """Write the CSVW description of an open data CSV beside it: columns, licence, source."""
+    path = metadata_path(output)
+    path.write_bytes(metadata_bytes(exported, output.name))
+    return path
+
+
+def metadata_bytes(exported: CruscottoExport, csv_name: str) -> bytes:
+    """The CSVW description (JSON) of the open data CSV named `csv_name`."""
     cruscotto = exported.cruscotto
     title = (
         f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name}, "
@@ -141,7 +148,7 @@ def write_metadata(exported: CruscottoExport, output: Path) -> Path:
     )
     document = {
         "@context": "http://www.w3.org/ns/csvw",
-        "url": output.name,
+        "url": csv_name,
         "dc:title": title,
         "dc:publisher": cruscotto.entity_name,
         "dc:license": {"@id": LICENCE_URL},
@@ -168,6 +175,4 @@ def write_metadata(exported: CruscottoExport, output: Path) -> Path:
             "primaryKey": "key",
         },
     }
-    path = metadata_path(output)
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

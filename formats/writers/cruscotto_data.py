@@ -7,7 +7,8 @@ from functools import cached_property
 
 from events.plan import ObjectiveDefined, PerspectiveDefined
 from ledger.records import Entry
-from ledger.store import EventStore, Query
+from ledger.store import Query, SqlEventStore
+from ledger.tree import digest_of
 from ledger.verify import Digest
 from projections.cruscotto import Cruscotto, build
 from projections.plan_state import CycleState, fold
@@ -33,7 +34,7 @@ class CruscottoExport:
 
 
 def gather(
-    store: EventStore, stream: str, as_of: date, known_at: datetime | None = None
+    store: SqlEventStore, stream: str, as_of: date, known_at: datetime | None = None
 ) -> CruscottoExport:
     """Replay `stream` as of `as_of` and note the ledger digest the figures come from."""
     entries = tuple(store.read_stream(stream, known_at=known_at))
@@ -52,11 +53,11 @@ def gather(
     )
 
 
-def ledger_digest(store: EventStore, known_at: datetime | None = None) -> Digest:
-    """The digest of the whole ledger as it stood at `known_at` (default now)."""
+def ledger_digest(store: SqlEventStore, known_at: datetime | None = None) -> Digest:
+    """The digest of the whole ledger as it stood at `known_at` (default now), with its root."""
     if known_at is None:
         head = store.head()
     else:
         last = deque(store.read(Query(known_at=known_at)), maxlen=1)
         head = last[0] if last else None
-    return Digest(head.seq, head.hash) if head else Digest(0, "0" * 64)
+    return digest_of(store, head)

@@ -28,8 +28,18 @@ LEVELS = {
 }
 
 
-def page(exported: CruscottoExport) -> str:
-    """The whole HTML document."""
+def page(
+    exported: CruscottoExport,
+    *,
+    sections: Sequence[str] = (),
+    footer: Sequence[str] | None = None,
+    stylesheet: str = "",
+) -> str:
+    """The whole HTML document.
+
+    A publication adds its own `sections` after the cruscotto (the documents, the proofs) and
+    its own `footer`; the PDF adds its `stylesheet` (the fonts it embeds) after the page's.
+    """
     cruscotto = exported.cruscotto
     year = f" {cruscotto.year}" if cruscotto.year else ""
     title = f"Cruscotto della performance{year} - {cruscotto.entity_name}"
@@ -42,7 +52,7 @@ def page(exported: CruscottoExport) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="description" content="{_e(title)}, situazione al {as_of}">',
         f"<title>{_e(title)}</title>",
-        f"<style>\n{STYLESHEET.read_text(encoding='utf-8')}</style>",
+        f"<style>\n{STYLESHEET.read_text(encoding='utf-8')}{stylesheet}</style>",
         "</head>",
         "<body>",
         '<a class="skip" href="#contenuto">Vai al contenuto</a>',
@@ -62,16 +72,21 @@ def page(exported: CruscottoExport) -> str:
         *_details(exported),
         *_overrides(exported),
         *_managers(exported),
+        *sections,
         "</div></main>",
-        *_footer(exported),
+        *(_footer(exported) if footer is None else footer),
         "</body>",
         "</html>",
     ]
     return "\n".join(parts) + "\n"
 
 
-def _e(text: object) -> str:
+def e(text: object) -> str:
+    """Text escaped for HTML, quotes included: every value a page shows goes through it."""
     return escape(str(text), quote=True)
+
+
+_e = e
 
 
 def _pct(value: Decimal | None) -> str:
@@ -95,7 +110,7 @@ def _known(exported: CruscottoExport) -> str:
     return "" if known is None else f", come risultava il {known.strftime('%d/%m/%Y %H:%M')} UTC"
 
 
-def _table(
+def table(
     ident: str, caption: str, headers: Sequence[tuple[str, bool]], rows: Iterable[str]
 ) -> list[str]:
     """A table in a focusable, labelled scroll region (keyboard users can scroll it too)."""
@@ -112,6 +127,9 @@ def _table(
         *rows,
         "</tbody></table></div>",
     ]
+
+
+_table = table
 
 
 def _ente(exported: CruscottoExport) -> list[str]:

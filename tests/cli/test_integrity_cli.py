@@ -17,9 +17,13 @@ from cli.app import app
 from events.cycle import CycleReopened
 from ledger.connect import open_store
 from ledger.records import NewEvent
+from tests.ledger.test_merkle_properties import mth
 
 GENESIS_HEX = "0" * 64
-DIGEST_LINE = re.compile(r"^ledger-digest seq=(\d+) sha256=([0-9a-f]{64})\n$")
+DIGEST_LINE = re.compile(
+    r"^ledger-digest/2 seq=(\d+) sha256=([0-9a-f]{64}) tree_size=(\d+) root=([0-9a-f]{64})\n$"
+)
+EMPTY_TREE_ROOT = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:1/x"
 
 
@@ -46,16 +50,31 @@ def shown(url: str) -> str:
 
 def append_events(url: str, count: int) -> str:
     """Append `count` events through the store; return the head hash."""
+    return append_hashes(url, count)[-1]
+
+
+def append_hashes(url: str, count: int) -> list[str]:
+    """Append `count` events through the store; return every event's hash, in seq order."""
     store = open_store(url)
     try:
         new = [
             NewEvent(CycleReopened(reason=f"r{n}"), date(2021, 4, 30), "controller", "controller")
             for n in range(count)
         ]
-        entries = store.append("cciaa-so/2020", new, expected_version=0)
-        return entries[-1].hash
+        return [entry.hash for entry in store.append("cciaa-so/2020", new, expected_version=0)]
     finally:
         store.close()
+
+
+def tree_root(hashes: Sequence[str]) -> str:
+    """RFC 9162 MTH over the events' hashes, as docs/integrity.md writes it (recursive form)."""
+    return mth([bytes.fromhex(h) for h in hashes]).hex()
+
+
+def digest_line(hashes: Sequence[str]) -> str:
+    n = len(hashes)
+    head = hashes[-1] if hashes else GENESIS_HEX
+    return f"ledger-digest/2 seq={n} sha256={head} tree_size={n} root={tree_root(hashes)}"
 
 
 # -- init ---------------------------------------------------------------------------------------
@@ -77,7 +96,9 @@ def test_init_twice_is_safe_and_keeps_the_events(db_url: str) -> None:
 
     assert again.exit_code == 0, again.output
     assert again.stdout == f"ledger ready at {shown(db_url)} (2 events)\n"
-    assert ledger(["--db", db_url, "digest"]).stdout == f"ledger-digest seq=2 sha256={head}\n"
+    assert ledger(["--db", db_url, "digest"]).stdout.startswith(
+        f"ledger-digest/2 seq=2 sha256={head} tree_size=2 root="
+    )
 
 
 def test_init_accepts_a_plain_file_path(tmp_path: Path) -> None:
@@ -128,12 +149,12 @@ def test_verify_of_an_empty_ledger_passes(db_url: str) -> None:
 
 def test_digest_prints_the_head_as_one_line_to_publish(db_url: str) -> None:
     ledger(["--db", db_url, "init"])
-    head = append_events(db_url, 3)
+    hashes = append_hashes(db_url, 3)
 
     result = ledger(["--db", db_url, "digest"])
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"ledger-digest seq=3 sha256={head}\n"
+    assert result.stdout == digest_line(hashes) + "\n"
     assert DIGEST_LINE.match(result.stdout)
 
 
@@ -142,7 +163,9 @@ def test_digest_of_an_empty_ledger_is_seq_0_and_the_genesis_hash(db_url: str) ->
 
     result = ledger(["--db", db_url, "digest"])
 
-    assert result.stdout == f"ledger-digest seq=0 sha256={GENESIS_HEX}\n"
+    assert result.stdout == (
+        f"ledger-digest/2 seq=0 sha256={GENESIS_HEX} tree_size=0 root={EMPTY_TREE_ROOT}\n"
+    )
     assert ledger(["--db", db_url, "verify", "--digest", result.stdout.strip()]).exit_code == 0
 
 
@@ -161,11 +184,11 @@ def test_verify_with_the_digest_it_printed_says_the_ledger_extends_it(db_url: st
 
 def test_the_digest_is_read_from_the_environment_too(db_url: str) -> None:
     ledger(["--db", db_url, "init"])
-    head = append_events(db_url, 1)
+    hashes = append_hashes(db_url, 1)
 
     result = ledger(["digest"], env={"LEDGER_DB": db_url})
 
-    assert result.stdout == f"ledger-digest seq=1 sha256={head}\n"
+    assert result.stdout == digest_line(hashes) + "\n"
 
 
 @pytest.mark.parametrize(
@@ -186,7 +209,9 @@ def test_a_malformed_digest_line_is_a_usage_error(db_url: str, line: str) -> Non
 
     assert one_error_line(result, 2) == (
         f"Error: {line!r} is not a digest line "
-        "(expected: ledger-digest seq=N sha256=<64 hex digits>, as `ledger digest` prints)"
+        "(expected: ledger-digest/2 seq=N sha256=<64 hex digits> tree_size=N "
+        "root=<64 hex digits>, as `ledger digest` prints, or the older "
+        "ledger-digest seq=N sha256=<64 hex digits>)"
     )
 
 

@@ -88,7 +88,7 @@ def test_the_open_data_csv_is_rfc_4180_with_documented_columns_and_a_licence(
     assert metadata["dc:license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
     assert [c["name"] for c in metadata["tableSchema"]["columns"]] == list(rows[0])
     assert all(c["dc:description"] for c in metadata["tableSchema"]["columns"])
-    assert metadata["dc:source"].startswith("ledger-digest seq=")
+    assert metadata["dc:source"].startswith("ledger-digest/2 seq=180 sha256=")
 
 
 def test_the_workbook_is_laid_out_like_the_seed_with_real_numbers(
@@ -96,7 +96,7 @@ def test_the_workbook_is_laid_out_like_the_seed_with_real_numbers(
 ) -> None:
     code, out = ledger(shared_reference, "export", *AS_OF, "--format", "xlsx", "--output", "c.xlsx")
     assert code == 0, out
-    assert out.startswith(f"written c.xlsx ({REFERENCE} al 30/06/2021, ledger-digest seq=")
+    assert out.startswith(f"written c.xlsx ({REFERENCE} al 30/06/2021, ledger-digest/2 seq=")
     book = openpyxl.load_workbook(here / "c.xlsx")
     assert book.sheetnames == [
         "Cruscotto",

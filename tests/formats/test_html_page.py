@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-DIGEST = re.compile(r"ledger-digest seq=\d+ sha256=[0-9a-f]{64}")
+DIGEST = re.compile(r"ledger-digest/2 seq=\d+ sha256=[0-9a-f]{64} tree_size=\d+ root=[0-9a-f]{64}")
 
 
 @pytest.fixture(scope="module")

@@ -138,3 +138,10 @@ def test_the_script_names_an_edited_row(example: str, tmp_path: Path, backend: s
 
     assert completed.returncode == 1
     assert completed.stdout.splitlines()[-1].startswith("seq 2 BROKEN: stored hash ")
+
+
+def test_the_documented_inclusion_proof_is_what_ledger_proof_prints(example: str) -> None:
+    proved = run_ledger(example, "proof", "inclusion", "1", "--format", "json")
+
+    assert proved.exit_code == 0, proved.output
+    assert proved.stdout == documented_block("proof inclusion")

@@ -3,8 +3,10 @@
 import pytest
 
 from ledger.store import SqlEventStore
+from projections.cruscotto import replay
 from projections.dependencies import FigureCycle
-from tests.trees import approved, kpi, leaf, level, measure, node, plan, view
+from projections.provenance import figure_sources
+from tests.trees import END, approved, kpi, leaf, level, measure, node, plan, view
 
 TREE = [
     level("area", "mean_of_children"),
@@ -84,3 +86,29 @@ def test_a_derived_indicator_cannot_be_measured(store: SqlEventStore) -> None:
     with pytest.raises(Exception, match=r"d takes its value from o1 \(result\): it is computed"):
         measure(store, stream, "d", "50")
     assert store.stream_version(stream) == before
+
+
+def test_the_events_of_a_derived_figure_include_those_of_the_node_it_takes(
+    store: SqlEventStore,
+) -> None:
+    data = plan(
+        TREE,
+        [
+            node("servizi", [node("s1", [leaf("i1"), leaf("i2")])]),
+            node("direzione", [node("d1", [leaf("d1.1", kpi=derived("s1"))])]),
+            node("altro", [node("x1", [leaf("x")])]),
+        ],
+    )
+    stream = approved(store, data)
+    measure(store, stream, "i1", "100")
+    measure(store, stream, "i2", "60")
+    measure(store, stream, "x", "50")
+    entries = list(store.read_stream(stream))
+
+    sources = figure_sources(entries, stream, "direzione", as_of=END)
+
+    measured = [e.event.action for e in sources.entries if e.type == "MeasurementRecorded"]
+    assert measured == ["i1", "i2"]  # s1's measurements, not x's
+    alone = replay(list(sources.entries), stream, as_of=END)
+    assert alone.node("d1.1").computed == 100  # s1 = 80 against the target 80
+    assert alone.node("direzione").result == 100
