@@ -553,9 +553,12 @@ def measurements(
             help="Effective date for rows whose data cell is empty.",
         ),
     ] = None,
+    source: SourceOption = None,
     cycle: CycleOption = None,
 ) -> None:
     """Record every measurement of a file, all or none; the same rows again record nothing.
+
+    A value may be a bound (`≥ 95 %`) or a ratio (`45/50`), as for one measurement.
 
     Example: ledger record measurements misure-2020.xlsx --cycle cciaa-so/2020
     """
@@ -568,6 +571,7 @@ def measurements(
             sheet=sheet,
             default_date=on,
             track=progress_tracker(file),
+            source=source,
         )
     already = f" ({report.already} already recorded)" if report.already else ""
     typer.echo(f"recorded {report.recorded} of {report.rows} rows of {file} in {stream}{already}")

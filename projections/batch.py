@@ -35,6 +35,7 @@ class ObservationItem:
     evidence: str | None = None
     note: str | None = None
     key: str | None = None
+    source: str | None = None
 
 
 class BatchRefused(LedgerError):
@@ -111,5 +112,5 @@ def record_observations(
 def _event(state: CycleState, item: ObservationItem, stream: str) -> LedgerEvent:
     return observation_event(
         state, stream, item.action, item.observation, item.period, item.on,
-        evidence=item.evidence, note=item.note,
+        evidence=item.evidence, note=item.note, source=item.source,
     )  # fmt: skip

@@ -15,6 +15,7 @@ from events.plan import Kpi
 from formats.italian import number_unit, parse_date
 from formats.periods import parse_period, parse_when
 from formats.readers.sheets import Cell, norm
+from formats.values import MeasuredValue, parse_measured
 from projections.scoring import Observation
 
 Refuse = Callable[[Cell, str], None]
@@ -88,7 +89,7 @@ def read_observation(
         return Observation("achievement", achievement=achievement)
     try:
         match kpi.kind:
-            case "threshold" | "proportional":
+            case "threshold" | "proportional" | "linear":
                 if achievement is not None:
                     refuse(cell, "a numeric KPI takes a valore or a raggiungimento, not both")
                     return None
@@ -110,18 +111,27 @@ def read_observation(
 
 
 def _measurement(cell: Cell, unit_cell: Cell | None, refuse: Refuse) -> Observation | None:
-    """A numeric KPI's value, its unit from the text, the format or the unità column."""
-    value = cell.decimal()
-    written = None
-    if cell.is_percent:
-        written = "%"
-    elif cell.number() is None:
-        written = number_unit(cell.text())
+    """A numeric KPI's value, its unit from the text, the format or the unità column.
+
+    A text cell may hold a bound (`≥ 95 %`) or a ratio (`45/50`), read as such (formats/values).
+    """
+    if cell.number() is not None:
+        measured = MeasuredValue(cell.decimal(), "%" if cell.is_percent else None)
+    else:
+        measured = parse_measured(cell.text())
+    written = measured.unit
     column = None if unit_cell is None or unit_cell.empty else canonical_unit(unit_cell.text())
     if written and column and _same_unit(written) != _same_unit(column):
         refuse(cell, f"{cell.text()!r} is in {written!r} but the unità column says {column!r}")
         return None
-    return Observation("measurement", value=value, unit=column or written)
+    return Observation(
+        "measurement",
+        value=measured.value,
+        unit=column or written,
+        bound=measured.bound,
+        numerator=measured.numerator,
+        denominator=measured.denominator,
+    )
 
 
 def canonical_unit(text: str) -> str:

@@ -24,7 +24,7 @@ the old rows a second time.
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -115,8 +115,12 @@ def import_measurements(
     sheet: str | None = None,
     default_date: date | None = None,
     track: Tracker[tuple[int, list[Cell]]] = _no_tracking,
+    source: str | None = None,
 ) -> ImportReport:
-    """Read, check and record every row of `path` in `stream`; raise RowsRefused with them all."""
+    """Read, check and record every row of `path` in `stream`; raise RowsRefused with them all.
+
+    `source` marks every row as a backfill from that document, as `--source` does for one act.
+    """
     label = str(path)
     rows = list(_data_rows(path, label, sheet, default_date is None, track))
     if not rows:
@@ -141,7 +145,7 @@ def import_measurements(
             problems.append(Problem(ref, f"the same measurement as row {seen[key]}", row.number))
             continue
         seen[key] = row.number
-        items.append(item)
+        items.append(replace(item, source=source) if source else item)
     if problems:  # report the plan's refusals of the other rows in the same pass
         problems += [
             Problem(ref, reason, order.get(ref, 0))
@@ -306,5 +310,11 @@ def _key(stream: str, action: str, seen: Observation, period: Period, on: date) 
         period.end.isoformat(),
         on.isoformat(),
     ]
+    if seen.bound is not None or seen.numerator is not None:
+        # only then, so that the rows of files imported before bounds and ratios keep their key
+        facts += [
+            seen.bound,
+            *(str(tidy(part)) for part in (seen.numerator, seen.denominator) if part is not None),
+        ]
     digest = hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode("utf-8")).hexdigest()
     return f"measurement-file:{digest[:32]}"

@@ -6,9 +6,12 @@ thresholds and deadline. Columns may give each of them; what they do not give is
 the target as printed when it is unambiguous (`28 gg.` is a number of days, `dicembre` a
 deadline in the cycle's year, `qualitativo` a qualitative KPI), and otherwise refused with
 the column to fill. The direction is never guessed from the unit: it comes from its column,
-or from thresholds that show which way is better.
+or from thresholds that show which way is better. A KPI of a form the columns do not carry
+(linear, a floor, targets by year, a baseline, a ratio, a derived figure) is written whole in
+the column `kpi (JSON)`, which the export fills for such KPIs.
 """
 
+import json
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -18,6 +21,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from events.errors import UsageError
+from events.i18n import _
 from events.plan import Kpi, KpiKind, Threshold
 from formats.italian import number_unit
 from formats.periods import parse_when
@@ -45,6 +49,7 @@ KPI_FIELDS = {
     "soglie dedotte": "inferred",
     "scadenza": "deadline",
     "tetto": "cap",
+    "kpi (json)": "json",
 }
 KINDS: dict[str, KpiKind] = {
     "soglie": "threshold",
@@ -53,6 +58,8 @@ KINDS: dict[str, KpiKind] = {
     "threshold": "threshold",
     "proporzionale": "proportional",
     "proportional": "proportional",
+    "lineare": "linear",
+    "linear": "linear",
     "scadenza": "deadline",
     "deadline": "deadline",
     "qualitativo": "qualitative",
@@ -65,6 +72,7 @@ KINDS: dict[str, KpiKind] = {
 KIND_LABELS = {
     "threshold": "soglie",
     "proportional": "proporzionale",
+    "linear": "lineare",
     "deadline": "scadenza",
     "qualitative": "qualitativo",
     "boolean": "sì/no",
@@ -95,6 +103,9 @@ def read_kpi(code: str, cells: dict[str, Cell], year: int, refuse: Refuse) -> Kp
     if description.empty:
         refuse(description, f"kpi of action {code} is empty: write what is measured")
         return None
+    whole = cells.get("action.json")
+    if whole is not None and not whole.empty:
+        return _whole_kpi(code, description, whole, refuse)
     reader = _KpiCells(cells, year, refuse)
     label = reader.text("target_label")
     kind = reader.kind(code, label)
@@ -108,7 +119,7 @@ def read_kpi(code: str, cells: dict[str, Cell], year: int, refuse: Refuse) -> Kp
         "cap": reader.number("cap"),
     }
     ok = True
-    if kind in ("threshold", "proportional"):
+    if kind in ("threshold", "proportional", "linear"):
         target = reader.target(code, label)
         thresholds = reader.thresholds() if kind == "threshold" else ()
         direction = reader.direction(code, target, thresholds)
@@ -125,6 +136,27 @@ def read_kpi(code: str, cells: dict[str, Cell], year: int, refuse: Refuse) -> Kp
         message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
         refuse(description, f"the KPI of action {code} is not valid: {message}")
         return None
+
+
+def _whole_kpi(code: str, description: Cell, whole: Cell, refuse: Refuse) -> Kpi | None:
+    """A KPI written whole as JSON (`kpi (JSON)`), for the forms the other columns do not carry
+    (linear, floor, targets by year, baseline, ratio, derived, bounds); `kpi` is its text."""
+    try:
+        data = json.loads(whole.text())
+        if not isinstance(data, dict):
+            raise ValueError(_("not a JSON object"))
+        return Kpi.model_validate({**data, "description": description.text()})
+    except ValidationError as error:
+        message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+    except ValueError as error:  # json.JSONDecodeError is one
+        message = str(error)
+    refuse(
+        whole,
+        _("the kpi (JSON) of action {code} is not valid: {message}").format(
+            code=code, message=message
+        ),
+    )
+    return None
 
 
 class _KpiCells:

@@ -9,6 +9,7 @@ import` reads, and its `Misure` sheet is what `ledger record measurements` reads
 """
 
 import io
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -98,6 +99,8 @@ def _kpi(row: Row) -> Kpi | None:
 
 def _measured(row: Row, exported: CruscottoExport) -> Any:
     observation = exported.state.observation(row.action.key)
+    if observation is not None and observation.bound is not None:
+        return observation.shown()  # `≥ 95`: text, never silently the number
     if observation is not None and observation.value is not None:
         return observation.value
     return row.action.measured
@@ -282,7 +285,35 @@ def _indicator(depth: int, group: str) -> list[Column]:
         Column(GK, "soglie dedotte", depth, lambda r, e: _inferred(r), 12),
         Column(GK, "scadenza", depth, _plan("deadline"), 11, DATE),
         Column(GK, "tetto", depth, _plan("cap"), 8, "number"),
+        Column(GK, "kpi (JSON)", depth, _whole_kpi, 30),
     ]
+
+
+COLUMN_FIELDS = frozenset(
+    {
+        "description",
+        "kind",
+        "unit",
+        "direction",
+        "target",
+        "target_label",
+        "thresholds",
+        "cap",
+        "deadline",
+    }
+)
+"""The KPI's fields the columns above carry; a KPI with any other is written whole as JSON."""
+
+
+def _whole_kpi(row: Row, exported: CruscottoExport) -> str | None:
+    kpi = _kpi(row)
+    if kpi is None:
+        return None
+    given = kpi.model_dump(mode="json", exclude_defaults=True)
+    if set(given) <= COLUMN_FIELDS:
+        return None
+    given.pop("description", None)
+    return json.dumps(given, ensure_ascii=False, separators=(", ", ": "))
 
 
 def _kind(row: Row, exported: CruscottoExport) -> str | None:
@@ -292,7 +323,7 @@ def _kind(row: Row, exported: CruscottoExport) -> str | None:
 
 def _direction(row: Row, exported: CruscottoExport) -> str | None:
     kpi = _kpi(row)
-    if kpi is None or kpi.kind not in ("threshold", "proportional"):
+    if kpi is None or kpi.kind not in ("threshold", "proportional", "linear"):
         return None
     return DIRECTION_LABELS[kpi.direction]
 

@@ -18,7 +18,7 @@ from events.measurement import AssessmentRecorded, MeasurementRecorded
 from events.policy import LevelRule
 from formats.readers.plan_sides import CYCLE_LABELS
 from formats.writers.cruscotto_data import CruscottoExport
-from projections.numbers import italian_percent, rounded
+from projections.numbers import italian_number, italian_percent, rounded
 
 HUNDRED = Decimal(100)
 PRIMARY = "0066CC"  # Bootstrap Italia's primary blue: 5.9:1 against white
@@ -212,7 +212,11 @@ def measurements_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
         if not isinstance(event, MeasurementRecorded | AssessmentRecorded):
             continue
         value: Any = seen.value
-        if value is None and seen.completed_on is not None and seen.precision != "month":
+        if seen.numerator is not None and seen.denominator is not None:
+            value = f"{italian_number(seen.numerator)}/{italian_number(seen.denominator)}"
+        elif seen.bound is not None:
+            value = seen.shown()  # `≥ 95`, read back as the bound it is
+        elif value is None and seen.completed_on is not None and seen.precision != "month":
             value = seen.completed_on
         elif value is None and seen.kind != "achievement":
             value = seen.shown()

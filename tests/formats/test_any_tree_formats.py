@@ -5,7 +5,10 @@ import csv
 import io
 import json
 from contextlib import chdir
+from decimal import Decimal
 from pathlib import Path
+
+import openpyxl
 
 from ledger.connect import open_store
 from ledger.store import SqlEventStore
@@ -132,3 +135,99 @@ def test_the_workbook_of_a_five_level_plan_imports_back_as_the_same_plan(
         for e in pending
         if hasattr(e, "level")
     ] == [(n.key, n.level, n.parent, n.weight, n.target, n.kpi) for n in original.nodes.values()]
+
+
+TWO = [level("obiettivo", "mean_of_children"), level("indicatore", "kpi")]
+FORMS = {
+    "lin": kpi(target=90, kind="linear", minimum=60, minimum_score=20, unit="%"),
+    "flo": kpi(target=200, floor=70, cap=120),
+    "rat": kpi(target=90, ratio={"numerator": "evase", "denominator": "ricevute", "scale": 100}),
+    "bas": {
+        "description": "borse di studio",
+        "kind": "proportional",
+        "baseline": {"values": {2019: 2100, 2020: 2360}, "statistic": "last", "factor": "11/10"},
+    },
+    "tri": kpi(target=None, targets={2021: 80, 2022: 85, 2023: 90}),
+    "bnd": kpi(target=95, unit="%", bounds="at_bound"),
+}
+
+
+def test_the_workbook_carries_every_kpi_form_and_bounds_and_ratios_back(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A KPI the columns cannot say is written whole in `kpi (JSON)`; a ratio measured and a
+    value known only as a bound go to the Misure sheet as `45/50` and `≥ 96`, read back so."""
+    tri = {k: v for k, v in FORMS["tri"].items() if k != "target"}
+    forms = {"std": kpi(target=100), **FORMS, "tri": tri}  # std: what the columns carry
+    store = open_store(db_url, create=True)
+    approved(store, plan(TWO, [node("o", [leaf(code, kpi=form) for code, form in forms.items()])]))
+    measure(store, STREAM, "rat", "", numerator=Decimal(45), denominator=Decimal(50))
+    measure(store, STREAM, "bnd", "96", bound="at_least")
+    store.close()
+    with chdir(tmp_path):
+        code, out = ledger(db_url, "export", "--as-of", AS_OF, "--format", "xlsx", "-o", "c.xlsx")
+        assert code == 0, out
+        code, out = ledger(db_url, "plan", "import", "c.xlsx", "--cycle", "copia/2021",
+                           "--date", "20/01/2020")  # fmt: skip
+        assert code == 0, out
+        code, out = ledger(db_url, "record", "approval", "plan", "--cycle", "copia/2021",
+                           "--date", "27/01/2020")  # fmt: skip
+        assert code == 0, out
+        code, out = ledger(db_url, "record", "measurements", "c.xlsx", "--cycle", "copia/2021",
+                           "--source", "Relazione 2021")  # fmt: skip
+        assert code == 0, out
+        kinds = _sheet_column(Path("c.xlsx"), "kpi (JSON)")
+    assert [k for k, text in kinds.items() if text] == ["lin", "flo", "rat", "bas", "tri", "bnd"]
+    store = open_store(db_url)
+    try:
+        original = fold(store.read_stream(STREAM), STREAM)
+        copy_entries = list(store.read_stream("copia/2021"))
+        copy = fold(copy_entries, "copia/2021")
+    finally:
+        store.close()
+    assert {k: n.kpi for k, n in copy.nodes.items()} == {
+        k: n.kpi for k, n in original.nodes.items()
+    }
+    ratio, bound = copy.observation("rat"), copy.observation("bnd")
+    assert ratio is not None and (ratio.numerator, ratio.denominator) == (45, 50)
+    assert bound is not None and (bound.value, bound.bound) == (96, "at_least")
+    sources = {e.event.source for e in copy_entries if e.type == "MeasurementRecorded"}
+    assert sources == {"Relazione 2021"}
+
+
+def _sheet_column(path: Path, label: str) -> dict[str, str | None]:
+    """The indicators' codes and their cells in the Cruscotto sheet's column `label`."""
+    sheet = openpyxl.load_workbook(path)["Cruscotto"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = next(row for row in rows if label in row)
+    code_at, at = len(header) - 1 - header[::-1].index("cod."), header.index(label)  # the last
+    return {row[code_at]: row[at] for row in rows[rows.index(header) + 1 :] if row[code_at]}
+
+
+def test_a_kpi_json_that_is_not_a_kpi_is_refused_at_its_cell_and_nothing_is_written(
+    db_url: str, tmp_path: Path
+) -> None:
+    store = open_store(db_url, create=True)
+    approved(store, plan(TWO, [node("o", [leaf("lin", kpi=FORMS["lin"])])]))
+    store.close()
+    with chdir(tmp_path):
+        assert (
+            ledger(db_url, "export", "--as-of", AS_OF, "--format", "xlsx", "-o", "c.xlsx")[0] == 0
+        )
+        workbook = openpyxl.load_workbook("c.xlsx")
+        sheet = workbook["Cruscotto"]
+        cell = next(c for row in sheet.iter_rows() for c in row if str(c.value).startswith("{"))
+        cell.value = '{"kind": "linear", "target": 90}'
+        workbook.save("c.xlsx")
+        code, out = ledger(db_url, "plan", "import", "c.xlsx", "--cycle", "copia/2021",
+                           "--date", "20/01/2020")  # fmt: skip
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"Error: c.xlsx:Cruscotto:{cell.coordinate}: the kpi (JSON) of action lin is not valid: "
+        "a linear KPI needs its minimum (the value that scores 0)"
+    )
+    store = open_store(db_url)
+    try:
+        assert store.streams() == [STREAM]  # nothing of copia/2021 was written
+    finally:
+        store.close()
