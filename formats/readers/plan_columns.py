@@ -33,7 +33,12 @@ SECTION_TITLES = {
     "obiettivo strategico": "strategic",
     "obiettivi strategici": "strategic",
 }
-STRATEGIC = {"target": "target", "target pp": "target", "target strategico": "target"}
+STRATEGIC = {
+    "target": "target",
+    "target pp": "target",
+    "target strategico": "target",
+    "target per anno": "targets",
+}
 REQUIRED = {
     "perspective.title": "Prospettiva",
     "strategic.title": "Obiettivo strategico",

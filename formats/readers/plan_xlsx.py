@@ -20,6 +20,7 @@ Every problem is reported at once as `file:sheet:cell`, and nothing is recorded.
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from events.errors import UsageError
+from events.i18n import _
 from events.policy import ScoringPolicy
+from formats.italian import parse_number
 from formats.readers.plan_columns import SheetLevels, find_columns
 from formats.readers.plan_kpi import read_kpi
 from formats.readers.plan_sides import read_cycle, read_managers, read_notes
@@ -234,7 +237,7 @@ class PlanTree:
             identity = cells.get(f"{level}.code") or self._identity(level, cells)
             self.refuse(identity, f"{key} is already a {_word(node.level)}{above}", row)
             return False
-        for name in ("title", "code", "weight", "target", "note"):
+        for name in ("title", "code", "weight", "target", "targets", "note"):
             cell = cells.get(f"{prefix or level}.{name}")
             if cell is not None and not cell.empty:
                 self._set(node, name, cell, row)
@@ -309,7 +312,7 @@ class PlanTree:
         def spec(key: str) -> dict[str, Any]:
             node = self.nodes[key]
             data: dict[str, Any] = {"key": node.key}
-            for name in ("code", "title", "weight", "target", "kpi", "note"):
+            for name in ("code", "title", "weight", "target", "targets", "kpi", "note"):
                 if node.fields.get(name) is not None:
                     data[name] = node.fields[name]
             if node.children:
@@ -320,7 +323,7 @@ class PlanTree:
 
 
 CHILD_FIELDS = {
-    "strategic": ("key", "code", "title", "target", "weight", "note"),
+    "strategic": ("key", "code", "title", "target", "targets", "weight", "note"),
     "operational": ("code", "title", "weight", "note"),
     "actions": ("code", "title", "weight", "kpi", "note"),
 }
@@ -351,9 +354,26 @@ def _value(name: str, cell: Cell) -> Any:
         return value
     if name == "target":
         return cell.decimal()
+    if name == "targets":
+        return _yearly_targets(cell.text())
     if name == "code":
         return _code(cell)
     return cell.text()
+
+
+def _yearly_targets(text: str) -> dict[int, Decimal]:
+    """`2021: 80; 2022: 85; 2023: 90`: a triennial plan's targets, one per year."""
+    found: dict[int, Decimal] = {}
+    for part in filter(None, (piece.strip() for piece in text.split(";"))):
+        year, colon, value = part.partition(":")
+        if not colon or not year.strip().isdigit():
+            raise UsageError(
+                _(
+                    "target per anno {text!r}: write year: target pairs, e.g. 2021: 80; 2022: 85"
+                ).format(text=text)
+            )
+        found[int(year)] = parse_number(value)
+    return found
 
 
 def _merged_values(sheet: Worksheet) -> dict[tuple[int, int], tuple[Any, str]]:

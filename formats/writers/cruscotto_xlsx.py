@@ -41,6 +41,7 @@ from formats.writers.xlsx_sheets import (
     weight_format,
 )
 from projections.cruscotto import NodeResult
+from projections.numbers import italian_number
 from projections.plan_state import Node
 
 FIRST_HEADER_ROW = 5
@@ -149,6 +150,20 @@ def _node(
     return get
 
 
+def _yearly(level: int) -> Callable[[Row, CruscottoExport], Any]:
+    """A triennial plan's targets of the node, `2021: 80; 2022: 85`, as the import reads them."""
+
+    def get(row: Row, exported: CruscottoExport) -> Any:
+        node = exported.state.nodes.get(row.path[level].key)
+        if node is None or not node.targets:
+            return None
+        return "; ".join(
+            f"{year}: {italian_number(node.targets[year])}" for year in sorted(node.targets)
+        )
+
+    return get
+
+
 def _weight(level: int) -> Callable[[Row, CruscottoExport], Any]:
     """A weight as Excel stores a percentage; one with no finite decimal form (1/3) as its
     exact text, which `ledger plan import` reads back exactly."""
@@ -183,6 +198,10 @@ def columns(exported: CruscottoExport) -> list[Column]:
             found += _reference_level(depth, groups[depth], weighted, coded)
         else:
             found += _level(depth, groups[depth], rule, weighted, coded)
+        if any(
+            exported.state.nodes[n.key].targets for n in of_level if n.key in exported.state.nodes
+        ):
+            found.append(Column(groups[depth], "target per anno", depth, _yearly(depth), 22))
     found += _indicator(len(levels) - 1, groups[-1])
     return found
 

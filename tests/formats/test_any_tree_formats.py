@@ -231,3 +231,29 @@ def test_a_kpi_json_that_is_not_a_kpi_is_refused_at_its_cell_and_nothing_is_writ
         assert store.streams() == [STREAM]  # nothing of copia/2021 was written
     finally:
         store.close()
+
+
+def test_a_triennial_plans_targets_by_year_go_to_the_workbook_and_back(
+    db_url: str, tmp_path: Path
+) -> None:
+    tree = [level("obiettivo", "mean_of_children", achievement={"cap": 100}), TWO[1]]
+    targets = {2021: 80, 2022: 85, 2023: "92.5"}
+    store = open_store(db_url, create=True)
+    approved(store, plan(tree, [node("o", [leaf("i")], targets=targets)]))
+    store.close()
+    with chdir(tmp_path):
+        code, out = ledger(db_url, "export", "--as-of", AS_OF, "--format", "xlsx", "-o", "c.xlsx")
+        assert code == 0, out
+        assert _sheet_column(Path("c.xlsx"), "target per anno") == {
+            "i": "2021: 80; 2022: 85; 2023: 92,5"
+        }
+        code, out = ledger(db_url, "plan", "import", "c.xlsx", "--cycle", "copia/2021",
+                           "--date", "20/01/2020")  # fmt: skip
+        assert code == 0, out
+    store = open_store(db_url)
+    try:
+        copy = fold(store.read_stream("copia/2021"), "copia/2021")
+    finally:
+        store.close()
+    defined = [e.event for e in copy.pending if getattr(e.event, "key", None) == "o"]
+    assert [e.targets for e in defined] == [{2021: 80, 2022: 85, 2023: Decimal("92.5")}]
