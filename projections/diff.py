@@ -16,8 +16,8 @@ from ledger.records import Entry
 from projections.cruscotto import Cruscotto, NodeResult, replay
 from projections.history import put_in_force_by
 from projections.numbers import italian_percent, rounded
+from projections.plan_tree import PlanTree, Subjects, plan_tree
 from projections.roles import IDENTITY_TYPES
-from projections.trail import PlanTree, Subjects, plan_tree
 
 _NOT_IN_CRUSCOTTO = frozenset((*IDENTITY_TYPES, ReportedFigureRecorded.type_name))
 """Events that never change the cruscotto, so never cause a difference."""

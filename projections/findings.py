@@ -23,16 +23,10 @@ from projections.cruscotto import NodeResult, build
 from projections.history import act_label, put_in_force_by
 from projections.numbers import italian_number, italian_percent
 from projections.plan_state import PLAN_APPROVALS, PLAN_TYPES, fold
+from projections.plan_tree import PlanTree, Subjects, plan_tree
 from projections.reported import compare_reported, measure_label, node_of
 from projections.roles import ROLES, roles_for
-from projections.trail import (
-    PlanTree,
-    Subjects,
-    correction_text,
-    plan_tree,
-    summary,
-    weight_text,
-)
+from projections.trail import correction_text, summary, weight_text
 from projections.weights import weight_problems
 
 Severity = Literal["alta", "media", "nota"]

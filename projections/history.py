@@ -22,7 +22,8 @@ from ledger.records import Entry
 from projections.cruscotto import Cruscotto, NodeResult, replay
 from projections.numbers import italian_number, italian_percent
 from projections.plan_state import FACT_TYPES, PLAN_APPROVALS, PLAN_TYPES
-from projections.trail import PlanTree, Subjects, change_text, plan_tree, summary
+from projections.plan_tree import PlanTree, Subjects, plan_tree
+from projections.trail import change_text, summary
 
 _FACTS = FACT_TYPES
 _ENTE_TYPES = frozenset(

@@ -21,7 +21,7 @@ from projections.cruscotto import Cruscotto, NodeResult, replay
 from projections.errors import UnknownNode
 from projections.history import put_in_force_by
 from projections.plan_state import FACT_TYPES, PLAN_TYPES
-from projections.trail import PlanTree, Subjects, plan_tree
+from projections.plan_tree import PlanTree, Subjects, plan_tree
 
 
 @dataclass(frozen=True)
