@@ -11,7 +11,6 @@ from pathlib import Path
 import openpyxl
 
 from ledger.connect import open_store
-from ledger.store import SqlEventStore
 from projections.plan_state import fold
 from tests.cli.conftest import ledger
 from tests.trees import END, STREAM, approved, kpi, leaf, level, measure, node, plan
@@ -24,9 +23,25 @@ FIVE = [
     level("indicatore", "kpi", plural="Indicatori"),
 ]
 AS_OF = END.strftime("%d/%m/%Y")
+COPY = "copia/2021"
 
 
-def five(store: SqlEventStore) -> None:
+def run(db_url: str, *args: str) -> str:
+    code, out = ledger(db_url, *args)
+    assert code == 0, out
+    return out
+
+
+def export(db_url: str, fmt: str, name: str) -> None:
+    run(db_url, "export", "--as-of", AS_OF, "--format", fmt, "-o", name)
+
+
+IMPORT = ("plan", "import", "c.xlsx", "--cycle", COPY, "--date", "20/01/2020")
+"""The exported workbook imported as the plan of another cycle."""
+
+
+def five(db_url: str) -> None:
+    """The five-level plan, approved, and its three indicators measured."""
     data = plan(
         FIVE,
         [
@@ -48,15 +63,17 @@ def five(store: SqlEventStore) -> None:
             )
         ],
     )  # fmt: skip
-    approved(store, data)
-    for code, value in (("1.1.1.1", "100"), ("1.1.1.2", "80"), ("1.1.2.1", "40")):
-        measure(store, STREAM, code, value)
+    store = open_store(db_url, create=True)
+    try:
+        approved(store, data)
+        for code, value in (("1.1.1.1", "100"), ("1.1.1.2", "80"), ("1.1.2.1", "40")):
+            measure(store, STREAM, code, value)
+    finally:
+        store.close()
 
 
 def test_the_contract_nests_any_tree_under_nodes_and_children(db_url: str) -> None:
-    store = open_store(db_url, create=True)
-    five(store)
-    store.close()
+    five(db_url)
     data = json.loads(ledger(db_url, "replay", "--as-of", AS_OF, "--format", "json")[1])
     assert [rule["key"] for rule in data["levels"]] == [r["key"] for r in FIVE]
     [area] = data["ente"]["nodes"]
@@ -75,9 +92,7 @@ def test_the_contract_nests_any_tree_under_nodes_and_children(db_url: str) -> No
 
 
 def test_the_csv_has_a_row_per_node_with_its_level_name(db_url: str) -> None:
-    store = open_store(db_url, create=True)
-    five(store)
-    store.close()
+    five(db_url)
     out = ledger(db_url, "replay", "--as-of", AS_OF, "--format", "csv")[1]
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["level"], r["level_name"]) for r in rows[:5]] == [
@@ -92,12 +107,9 @@ def test_the_csv_has_a_row_per_node_with_its_level_name(db_url: str) -> None:
 def test_the_page_and_the_table_name_the_levels_as_the_smvp_does(
     db_url: str, tmp_path: Path
 ) -> None:
-    store = open_store(db_url, create=True)
-    five(store)
-    store.close()
+    five(db_url)
     with chdir(tmp_path):
-        code, out = ledger(db_url, "export", "--as-of", AS_OF, "--format", "html", "-o", "c.html")
-        assert code == 0, out
+        export(db_url, "html", "c.html")
         page = (tmp_path / "c.html").read_text(encoding="utf-8")
     assert '<h2 id="h-strategici">Obiettivi</h2>' in page
     assert '<h2 id="h-prospettive">Aree</h2>' in page
@@ -110,19 +122,14 @@ def test_the_page_and_the_table_name_the_levels_as_the_smvp_does(
 def test_the_workbook_of_a_five_level_plan_imports_back_as_the_same_plan(
     db_url: str, tmp_path: Path
 ) -> None:
-    store = open_store(db_url, create=True)
-    five(store)
-    store.close()
+    five(db_url)
     with chdir(tmp_path):
-        code, out = ledger(db_url, "export", "--as-of", AS_OF, "--format", "xlsx", "-o", "c.xlsx")
-        assert code == 0, out
-        code, out = ledger(db_url, "plan", "import", "c.xlsx", "--cycle", "copia/2021",
-                           "--date", "20/01/2020")  # fmt: skip
-        assert code == 0, out
+        export(db_url, "xlsx", "c.xlsx")
+        run(db_url, *IMPORT)
     store = open_store(db_url)
     try:
         original = fold(store.read_stream(STREAM), STREAM)
-        copy = fold(store.read_stream("copia/2021"), "copia/2021")
+        copy = fold(store.read_stream(COPY), COPY)
     finally:
         store.close()
     assert copy.opened is not None and original.opened is not None
@@ -165,24 +172,26 @@ def test_the_workbook_carries_every_kpi_form_and_bounds_and_ratios_back(
     measure(store, STREAM, "bnd", "96", bound="at_least")
     store.close()
     with chdir(tmp_path):
-        code, out = ledger(db_url, "export", "--as-of", AS_OF, "--format", "xlsx", "-o", "c.xlsx")
-        assert code == 0, out
-        code, out = ledger(db_url, "plan", "import", "c.xlsx", "--cycle", "copia/2021",
-                           "--date", "20/01/2020")  # fmt: skip
-        assert code == 0, out
-        code, out = ledger(db_url, "record", "approval", "plan", "--cycle", "copia/2021",
-                           "--date", "27/01/2020")  # fmt: skip
-        assert code == 0, out
-        code, out = ledger(db_url, "record", "measurements", "c.xlsx", "--cycle", "copia/2021",
-                           "--source", "Relazione 2021")  # fmt: skip
-        assert code == 0, out
+        export(db_url, "xlsx", "c.xlsx")
+        run(db_url, *IMPORT)
+        run(db_url, "record", "approval", "plan", "--cycle", COPY, "--date", "27/01/2020")
+        run(
+            db_url,
+            "record",
+            "measurements",
+            "c.xlsx",
+            "--cycle",
+            COPY,
+            "--source",
+            "Relazione 2021",
+        )
         kinds = _sheet_column(Path("c.xlsx"), "kpi (JSON)")
     assert [k for k, text in kinds.items() if text] == ["lin", "flo", "rat", "bas", "tri", "bnd"]
     store = open_store(db_url)
     try:
         original = fold(store.read_stream(STREAM), STREAM)
-        copy_entries = list(store.read_stream("copia/2021"))
-        copy = fold(copy_entries, "copia/2021")
+        copy_entries = list(store.read_stream(COPY))
+        copy = fold(copy_entries, COPY)
     finally:
         store.close()
     assert {k: n.kpi for k, n in copy.nodes.items()} == {
@@ -211,16 +220,13 @@ def test_a_kpi_json_that_is_not_a_kpi_is_refused_at_its_cell_and_nothing_is_writ
     approved(store, plan(TWO, [node("o", [leaf("lin", kpi=FORMS["lin"])])]))
     store.close()
     with chdir(tmp_path):
-        assert (
-            ledger(db_url, "export", "--as-of", AS_OF, "--format", "xlsx", "-o", "c.xlsx")[0] == 0
-        )
+        export(db_url, "xlsx", "c.xlsx")
         workbook = openpyxl.load_workbook("c.xlsx")
         sheet = workbook["Cruscotto"]
         cell = next(c for row in sheet.iter_rows() for c in row if str(c.value).startswith("{"))
         cell.value = '{"kind": "linear", "target": 90}'
         workbook.save("c.xlsx")
-        code, out = ledger(db_url, "plan", "import", "c.xlsx", "--cycle", "copia/2021",
-                           "--date", "20/01/2020")  # fmt: skip
+        code, out = ledger(db_url, *IMPORT)
     assert code == 1
     assert out.splitlines()[0] == (
         f"Error: c.xlsx:Cruscotto:{cell.coordinate}: the kpi (JSON) of action lin is not valid: "
@@ -242,17 +248,14 @@ def test_a_triennial_plans_targets_by_year_go_to_the_workbook_and_back(
     approved(store, plan(tree, [node("o", [leaf("i")], targets=targets)]))
     store.close()
     with chdir(tmp_path):
-        code, out = ledger(db_url, "export", "--as-of", AS_OF, "--format", "xlsx", "-o", "c.xlsx")
-        assert code == 0, out
+        export(db_url, "xlsx", "c.xlsx")
         assert _sheet_column(Path("c.xlsx"), "target per anno") == {
             "i": "2021: 80; 2022: 85; 2023: 92,5"
         }
-        code, out = ledger(db_url, "plan", "import", "c.xlsx", "--cycle", "copia/2021",
-                           "--date", "20/01/2020")  # fmt: skip
-        assert code == 0, out
+        run(db_url, *IMPORT)
     store = open_store(db_url)
     try:
-        copy = fold(store.read_stream("copia/2021"), "copia/2021")
+        copy = fold(store.read_stream(COPY), COPY)
     finally:
         store.close()
     defined = [e.event for e in copy.pending if getattr(e.event, "key", None) == "o"]
