@@ -1,5 +1,6 @@
 """Every example of docs/plan.md and docs/acts.md is a file the ledger reads as the page says."""
 
+import json
 import re
 from pathlib import Path
 
@@ -62,3 +63,27 @@ def test_the_readme_plan_example_imports_and_is_approved(store: SqlEventStore) -
     planning.import_plan(store, document, PLAN_DAY, CONTROLLER, key_prefix=None)
     acts.record_approval(store, document.cycle.id, "plan", None, APPROVAL_DAY, GIUNTA)
     assert store.stream_version(document.cycle.id) == 1 + 5 + 1
+
+
+def _keys(schema: object) -> set[str]:
+    """Every property name anywhere in a JSON Schema."""
+    if isinstance(schema, dict):
+        found = set(schema.get("properties", {}))
+        return found.union(*(_keys(value) for value in schema.values()))
+    if isinstance(schema, list):
+        return set().union(*(_keys(value) for value in schema))
+    return set()
+
+
+@pytest.mark.parametrize(
+    ("schema", "page"), [("plan.schema.json", "plan.md"), ("acts.schema.json", "acts.md")]
+)
+def test_every_key_of_the_schema_is_documented_on_its_page(schema: str, page: str) -> None:
+    keys = _keys(json.loads((DOCS / schema).read_text(encoding="utf-8")))
+    text = (DOCS / page).read_text(encoding="utf-8")
+    # a key is documented as `key` in a table, or as `key:` in an example of the page
+    undocumented = [
+        key for key in sorted(keys)
+        if f"`{key}`" not in text and not re.search(rf"[{{\s,\[]{re.escape(key)}:", text)
+    ]  # fmt: skip
+    assert len(keys) > 40 and undocumented == []
