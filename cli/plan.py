@@ -3,6 +3,7 @@
 import hashlib
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from cli.context import settings, today
 from cli.errors import refused_rows_reported
 from cli.options import CycleOption, EffectiveOption, FormatOption, OutputFormat, _date
 from cli.render import to_table
-from events.exact import fraction_text
+from events.exact import fraction_text, terminates, to_decimal_exact
 from formats.readers.documents import load_document
 from formats.readers.plan_xlsx import import_plan_workbook
 from formats.readers.sheets import SPREADSHEETS
@@ -154,12 +155,12 @@ def _node_row(node: Node, state: CycleState) -> dict[str, Any]:
     except (KeyError, ValueError):
         depth, level_name = 0, node.level
     return {
-        "level": node.level,
         "key": node.key,
+        "level": node.level,
         "code": node.code,
         "parent": node.parent,
         "title": node.title,
-        "weight": rounded(to_decimal(node.weight)),
+        "weight": _weight(node, state.children(node.parent)),
         "kpi": kpi.description if kpi else None,
         "kind": kpi.kind if kpi else None,
         "target": target,
@@ -170,6 +171,17 @@ def _node_row(node: Node, state: CycleState) -> dict[str, Any]:
     }
 
 
+def _weight(node: Node, siblings: list[Node]) -> Decimal | None:
+    """The weight as a percentage (shares summing to 1 are × 100), exact where it has a finite
+    decimal form (`10`, `12.5`), else rounded to two places; its text as written is in
+    `weight_exact`."""
+    if node.weight is None:
+        return None
+    total = sum((sibling.weight or Fraction(0) for sibling in siblings), Fraction(0))
+    percent = node.weight * 100 if total == 1 else node.weight
+    return to_decimal_exact(percent) if terminates(percent) else rounded(to_decimal(percent))
+
+
 def _indent(row: dict[str, Any]) -> str:
     return "  " * int(row["depth"]) + str(row["code"] or row["key"])
 
@@ -178,6 +190,6 @@ def _pct(row: dict[str, Any]) -> str:
     exact = row["weight_exact"]
     if exact is None:
         return ""
-    if "/" in exact:
+    if "/" in exact or Decimal(exact) != row["weight"]:  # a fraction, or a share of 1
         return f"{exact} ({italian_number(row['weight'])} %)"
     return f"{italian_number(row['weight'])} %"

@@ -4,6 +4,7 @@ workbook, and the workbook imported back into another cycle as the same plan."""
 import csv
 import io
 import json
+import re
 from contextlib import chdir
 from decimal import Decimal
 from pathlib import Path
@@ -260,3 +261,28 @@ def test_a_triennial_plans_targets_by_year_go_to_the_workbook_and_back(
         store.close()
     defined = [e.event for e in copy.pending if getattr(e.event, "key", None) == "o"]
     assert [e.targets for e in defined] == [{2021: 80, 2022: 85, 2023: Decimal("92.5")}]
+
+
+def test_plan_show_prints_each_weight_as_the_plan_wrote_it(db_url: str) -> None:
+    five(db_url)
+    table = run(db_url, "plan", "show", "--as-of", AS_OF)
+    [op1] = [line for line in table.splitlines() if line.strip().startswith("op1 ")]
+    assert "2/3 (66,67 %)" in op1
+    shown = json.loads(run(db_url, "plan", "show", "--as-of", AS_OF, "--format", "json"))
+    nodes = {node["key"]: node for node in shown["nodes"]}
+    assert (nodes["op1"]["weight"], nodes["op1"]["weight_exact"]) == (66.67, "2/3")
+
+    tree = [level("obiettivo", "weighted_sum"), TWO[1]]
+    store = open_store(db_url)
+    try:
+        data = plan(
+            tree,
+            [node("o", [leaf("a", weight="12.5"), leaf("b", weight=80), leaf("c", weight="7.5")])],
+            stream="pesi/2021",
+        )
+        approved(store, data)
+    finally:
+        store.close()
+    table = run(db_url, "plan", "show", "--cycle", "pesi/2021", "--as-of", AS_OF)
+    weights = re.findall(r"Indicatore [abc]\s+(\S+ %)", table)
+    assert weights == ["12,5 %", "80 %", "7,5 %"]  # never `12,50 %`
