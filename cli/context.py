@@ -26,8 +26,8 @@ class Settings:
     role: str | None = None
     sign_key: str | None = None
 
-    def store(self, *, create: bool = False) -> SqlEventStore:
-        return open_store(self.db, create=create)
+    def store(self, *, create: bool = False, migrating: bool = False) -> SqlEventStore:
+        return open_store(self.db, create=create, migrating=migrating)
 
     def actor_name(self) -> str:
         if self.actor:
