@@ -29,6 +29,17 @@ def masked(url: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The SQLite file a URL names, or None for another database (or an unreadable URL)."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except (ArgumentError, ValueError, BadDatabaseUrl):
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    return Path(parsed.database)
+
+
 def open_store(
     url: str, *, create: bool = False, clock: Clock = utc_now, migrating: bool = False
 ) -> SqlEventStore:
