@@ -59,3 +59,15 @@ class ReaderCanWrite(LedgerError):
                 "may only read (ledger init --reader-role NAME, then connect as NAME)"
             ).format(role=role, where=where)
         )
+
+
+class SchemaTooNew(LedgerError):
+    """The ledger was written by a newer version of the code: refused, nothing read."""
+
+
+class SchemaTooOld(LedgerError):
+    """The ledger's tables predate this version: `ledger migrate` brings them up to date."""
+
+
+class UnreadableSchema(LedgerError):
+    """The database holds a table named like ours without a readable schema version."""
