@@ -22,7 +22,9 @@ from cli import (
     record,
     replay,
     schema,
+    serve,
     trail,
+    users,
 )
 from cli.context import Settings
 from cli.errors import LedgerGroup
@@ -94,6 +96,8 @@ publish.register(app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(keys.app, name="keys")
 app.add_typer(proof.app, name="proof")
+serve.register(app)
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Refusals and failures of the store, each naming the value at fault."""
 
 from events.errors import LedgerError, UsageError
+from events.i18n import _
 
 
 class ConcurrencyConflict(LedgerError):
@@ -46,6 +47,18 @@ class LedgerNotInitialized(LedgerError):
 
 class InvalidDigest(UsageError):
     """A published digest line does not have the form `ledger digest` prints."""
+
+
+class ReaderCanWrite(LedgerError):
+    """The console was given a database role that may write the ledger."""
+
+    def __init__(self, role: str, where: str) -> None:
+        super().__init__(
+            _(
+                "the role {role} may write the ledger at {where}: serve it through a role that "
+                "may only read (ledger init --reader-role NAME, then connect as NAME)"
+            ).format(role=role, where=where)
+        )
 
 
 class SchemaTooNew(LedgerError):
