@@ -90,6 +90,13 @@ def check_workbook_size(path: Path, data: bytes, *, streamed: bool) -> None:
         )
 
 
+def too_deep(where: str) -> UsageError:
+    """The refusal of a document nested deeper than MAX_DEPTH."""
+    return UsageError(
+        _("{where}: nested more than {limit} levels deep").format(where=where, limit=MAX_DEPTH)
+    )
+
+
 def check_shape(data: Any, where: str) -> None:
     """Refuse a loaded document nested deeper than MAX_DEPTH, standing for more than
     MAX_NODES values, or containing itself; shared parts (YAML aliases) are visited once."""
@@ -112,11 +119,7 @@ def check_shape(data: Any, where: str) -> None:
                 else:
                     size += 1
             if depth > MAX_DEPTH:
-                raise UsageError(
-                    _("{where}: nested more than {limit} levels deep").format(
-                        where=where, limit=MAX_DEPTH
-                    )
-                )
+                raise too_deep(where)
             if size > MAX_NODES:
                 raise UsageError(
                     _(
@@ -131,11 +134,7 @@ def check_shape(data: Any, where: str) -> None:
         if key in open_ids:
             raise UsageError(_("{where}: an alias refers to itself").format(where=where))
         if len(open_ids) > MAX_DEPTH:
-            raise UsageError(
-                _("{where}: nested more than {limit} levels deep").format(
-                    where=where, limit=MAX_DEPTH
-                )
-            )
+            raise too_deep(where)
         open_ids.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in children)

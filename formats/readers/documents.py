@@ -15,7 +15,7 @@ import yaml
 
 from events.errors import UsageError
 from events.i18n import _
-from formats.readers.bounded import MAX_DEPTH, MAX_DOCUMENT_BYTES, check_shape, read_at_most
+from formats.readers.bounded import MAX_DOCUMENT_BYTES, check_shape, read_at_most, too_deep
 
 _AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
 
@@ -63,9 +63,7 @@ def load_document(path: Path) -> Any:
         else:
             loaded = yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
-        raise UsageError(
-            _("{path}: nested more than {limit} levels deep").format(path=path, limit=MAX_DEPTH)
-        ) from None
+        raise too_deep(str(path)) from None
     except UsageError as error:
         raise UsageError(f"{path}: {error}") from None
     except json.JSONDecodeError as error:
