@@ -17,13 +17,16 @@ from cli import (
     keys,
     load,
     log,
+    migrate,
     plan,
     proof,
     publish,
     record,
     replay,
     schema,
+    serve,
     trail,
+    users,
 )
 from cli.context import Settings
 from cli.errors import LedgerGroup
@@ -90,6 +93,7 @@ def root(
 
 
 integrity.register(app)
+migrate.register(app)
 app.add_typer(plan.app, name="plan")
 app.add_typer(record.app, name="record")
 replay.register(app)
@@ -106,6 +110,8 @@ publish.register(app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(keys.app, name="keys")
 app.add_typer(proof.app, name="proof")
+serve.register(app)
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:

@@ -53,3 +53,27 @@ class LedgerNotInitialized(LedgerError):
 
 class InvalidDigest(UsageError):
     """A published digest line does not have the form `ledger digest` prints."""
+
+
+class ReaderCanWrite(LedgerError):
+    """The console was given a database role that may write the ledger."""
+
+    def __init__(self, role: str, where: str) -> None:
+        super().__init__(
+            _(
+                "the role {role} may write the ledger at {where}: serve it through a role that "
+                "may only read (ledger init --reader-role NAME, then connect as NAME)"
+            ).format(role=role, where=where)
+        )
+
+
+class SchemaTooNew(LedgerError):
+    """The ledger was written by a newer version of the code: refused, nothing read."""
+
+
+class SchemaTooOld(LedgerError):
+    """The ledger's tables predate this version: `ledger migrate` brings them up to date."""
+
+
+class UnreadableSchema(LedgerError):
+    """The database holds a table named like ours without a readable schema version."""
