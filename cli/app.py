@@ -29,7 +29,7 @@ from cli import (
     users,
 )
 from cli.context import Settings
-from cli.errors import LedgerGroup
+from cli.errors import DEBUG_KEY, LedgerGroup
 from cli.language import check_language, choose_language, language_asked, localized
 from ledger.connect import DEFAULT_DB
 
@@ -85,10 +85,19 @@ def root(
             help="The language of messages and help (default: LEDGER_LANG or LANG, else it).",
         ),
     ] = None,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="Show the trace of an internal error (also LEDGER_DEBUG=1); it is otherwise "
+            "written to the log named in the error line.",
+        ),
+    ] = False,
 ) -> None:
     """Choose the ledger and the acting identity for every command."""
     if lang is not None:
         choose_language(lang)
+    ctx.meta[DEBUG_KEY] = debug
     ctx.obj = Settings(db=db, actor=actor, role=role, sign_key=sign_key)
 
 

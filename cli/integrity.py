@@ -71,6 +71,14 @@ def verify(
     """
     published = Digest.parse(digest) if digest is not None else None
     store = settings(ctx).store()
+    damaged = store.storage_problem()
+    if damaged is not None:
+        store.close()
+        raise fail(
+            _("the database file is damaged ({problem}): restore it from a copy").format(
+                problem=damaged
+            )
+        )
     signatures = SignatureChecker()
     audit = CacheAudit(store)
     try:

@@ -66,6 +66,10 @@ def open_store(
                 f"{url_shown!r}: the ledger needs a SQLite file, not a memory database"
             )
         path = Path(database)
+        if path.exists() and not path.is_file():
+            raise BadDatabaseUrl(
+                f"{url_shown!r}: {path} is not a regular file (a SQLite ledger is one file)"
+            )
         if not create and not path.exists():
             raise LedgerNotInitialized(str(path))
         if create and not path.parent.exists():

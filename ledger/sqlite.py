@@ -96,6 +96,16 @@ class SqliteEventStore(SqlEventStore):
     def _lock(self, conn: Connection) -> None:
         """Nothing more to do: the write transaction began with BEGIN IMMEDIATE (see above)."""
 
+    def storage_problem(self) -> str | None:
+        """SQLite's own check of the file's pages and indexes (`PRAGMA quick_check`): a
+        damaged page the chain never reads (an index, free space) is still damage."""
+        with self._translated(), self.engine.connect() as conn:
+            found = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check(3)")]
+        if found == ["ok"]:
+            return None
+        lines = [line.strip() for text in found for line in text.splitlines()]
+        return "; ".join(line for line in lines if line and not line.startswith("***"))[:200]
+
     def _install_protection(self, conn: Connection) -> None:
         for statement in _PROTECTION:
             conn.exec_driver_sql(statement)

@@ -12,9 +12,10 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import Connection, Engine, Select, func, inspect, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from events.encoding import encode_event
+from events.limits import MAX_INT, check_event
 from ledger.chain import GENESIS, link_hash, row_fields
 from ledger.errors import (
     ConcurrencyConflict,
@@ -133,6 +134,7 @@ def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) 
         raise InvalidAppend(f"stream name {stream!r} must be 1-200 characters without spaces")
     ids: set[str] = set()
     for new in new_events:
+        check_event(new.event)  # the documented limits (events/limits.py), at entry
         if not new.actor.strip():
             raise InvalidAppend(f"an event of type {new.event.type_name} has no actor")
         # PostgreSQL text cannot hold NUL, SQLite can: refuse it everywhere, so that both agree.
@@ -211,6 +213,10 @@ class SqlEventStore(ABC):
             return migrate_connection(
                 conn, self.backend, self.display_url, migrations=migrations, current=current
             )
+
+    def storage_problem(self) -> str | None:
+        """What the database itself finds wrong with its storage, or None (see the adapters)."""
+        return None
 
     @property
     def display_url(self) -> str:
@@ -489,6 +495,8 @@ class SqlEventStore(ABC):
         """One entry by seq or by event id."""
         statement = select(events)
         if seq is not None:
+            if not 0 < seq <= MAX_INT:
+                return None  # no row can have it, and the drivers refuse to bind it
             statement = statement.where(events.c.seq == seq)
         if event_id is not None:
             statement = statement.where(events.c.event_id == event_id)
@@ -587,8 +595,15 @@ class _DriverErrors:
         return None
 
     def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> Literal[False]:
-        if isinstance(error, OperationalError) and "append-only" not in str(error.orig):
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        # Any driver error but a constraint's (which append translates itself): locked, full
+        # disk, I/O error, "file is not a database", a corrupt page, a lost connection.
+        if (
+            isinstance(error, DBAPIError)
+            and not isinstance(error, IntegrityError)
+            and "append-only" not in str(error.orig)
+        ):
+            text = str(error.orig).strip() if error.orig else str(error).strip()
+            reason = (text.splitlines() or [type(error).__name__])[0][:200]
             raise DatabaseUnavailable(
                 f"cannot use the database {self.store.display_url}: {reason}"
             ) from error
@@ -618,9 +633,13 @@ class _WriteTransaction:
             return False
         try:
             if error is None:
-                self.conn.commit()
+                self.conn.commit()  # may fail too (a full disk, an I/O error): translated
             else:
                 self.conn.rollback()
+        except DBAPIError as failed:
+            if error is None:
+                self.errors.__exit__(type(failed), failed, None)
+            raise
         finally:
             self.conn.close()
         if error is not None:

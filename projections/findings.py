@@ -16,6 +16,7 @@ from typing import Literal
 
 from events.acts import ApprovalRecorded, ValidationRecorded
 from events.i18n import _, ngettext
+from events.limits import MAX_YEAR, MIN_YEAR
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from events.oversight import OverrideRecorded, OverrideWithdrawn
 from ledger.records import Entry
@@ -322,6 +323,16 @@ class _Review:
         """The legal deadlines: the Piano (or the PIAO) by 31 January, the Relazione by 30 June
         of the next year (art. 10 D.Lgs. 150/2009, art. 6 DL 80/2021), or the cycle's own."""
         opened = self.state.opened
+        if not MIN_YEAR <= self.year <= MAX_YEAR:  # a year an older version let in
+            yield self._finding(
+                "deadline",
+                "alta",
+                None,
+                [],
+                f"the cycle's year {self.year} is outside {MIN_YEAR}-{MAX_YEAR}: "
+                "its deadlines cannot be checked",
+            )
+            return
         piao = self.state.container == "piao"
         plan_due = (opened.plan_deadline if opened else None) or legal_plan_deadline(
             self.year, piao

@@ -33,6 +33,7 @@ from formats.writers.xlsx_sheets import (
     result,
     weight_format,
 )
+from formats.writers.xlsx_text import cell_value
 
 FIRST_HEADER_ROW = 5
 """Rows 1-3 carry the title, the date and digest, and the ente's result."""
@@ -63,7 +64,9 @@ def workbook_bytes(exported: CruscottoExport) -> bytes:
 def _cruscotto(sheet: Worksheet, exported: CruscottoExport) -> None:
     cruscotto = exported.cruscotto
     cols = columns(exported)
-    sheet["A1"] = f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name}"
+    sheet["A1"] = cell_value(
+        f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name}"
+    )
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = (
         f"al {cruscotto.as_of.strftime('%d/%m/%Y')} - ciclo {cruscotto.stream} - "
@@ -72,14 +75,14 @@ def _cruscotto(sheet: Worksheet, exported: CruscottoExport) -> None:
     sheet["A3"] = "Performance di ente"
     sheet["B3"] = result(cruscotto.result)
     sheet["B3"].number_format = PERCENT
-    sheet["C3"] = cruscotto.band
+    sheet["C3"] = cell_value(cruscotto.band)
     sheet["A3"].font = sheet["B3"].font = Font(bold=True)
     _header(sheet, cols)
     data = list(rows(exported))
     first = FIRST_HEADER_ROW + 2
     for offset, row in enumerate(data):
         for index, column in enumerate(cols, start=1):
-            cell = sheet.cell(first + offset, index, column.value(row, exported))
+            cell = sheet.cell(first + offset, index, cell_value(column.value(row, exported)))
             cell.border = BORDER
             cell.alignment = WRAP
             _format(cell, column, row)

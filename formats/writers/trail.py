@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from formats.serial import to_csv
 from formats.writers.cruscotto_csv import CsvProfile, excel_csv
+from formats.writers.xlsx_text import cell_value
 from ledger.records import Entry
 
 COLUMNS: dict[str, tuple[str, int]] = {
@@ -107,11 +108,11 @@ def _workbook(
             values.append(cell)
         sheet.append(values)
     about = workbook.create_sheet("Digest")
-    about.append([title])
+    about.append([cell_value(title)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def _cell(sheet: Any, value: Any) -> WriteOnlyCell:
-    return WriteOnlyCell(sheet, value=value)
+    return WriteOnlyCell(sheet, value=cell_value(value))
