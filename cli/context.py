@@ -3,8 +3,9 @@
 import getpass
 import os
 import stat
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,16 @@ from ledger.store import SqlEventStore
 from projections.acts import Actor
 from projections.signatures import SigningKey
 
+COMMAND_STARTED: ContextVar[datetime | None] = ContextVar("command_started", default=None)
+"""When the running command began: an entry recorded before is one it did not write."""
+
+
+def already_recorded(recorded_at: datetime) -> bool:
+    """Whether an entry a command answers with was recorded before the command began (the
+    same act again: its idempotency key found it, nothing was written)."""
+    started = COMMAND_STARTED.get()
+    return started is not None and recorded_at < started
+
 
 @dataclass
 class Settings:
@@ -26,6 +37,9 @@ class Settings:
     actor: str | None = None
     role: str | None = None
     sign_key: str | None = None
+
+    def __post_init__(self) -> None:
+        COMMAND_STARTED.set(datetime.now(UTC))
 
     def store(self, *, create: bool = False, migrating: bool = False) -> SqlEventStore:
         return open_store(self.db, create=create, migrating=migrating)

@@ -8,7 +8,7 @@ from typing import Annotated, get_args
 
 import typer
 
-from cli.context import Settings, settings, today
+from cli.context import Settings, already_recorded, settings, today
 from cli.errors import refused_rows_reported
 from cli.options import (
     CycleOption,
@@ -21,6 +21,7 @@ from cli.options import (
 from cli.progress import progress_tracker
 from events.acts import as_subject
 from events.errors import UsageError
+from events.i18n import _
 from events.measurement import AssessmentKind, Period
 from events.oversight import ReportedFigureRecorded, ReportedMeasure
 from events.plan import ObjectiveAmended, ObjectiveWithdrawn
@@ -55,6 +56,14 @@ SourceOption = Annotated[
 
 def _report(entries: list[Entry]) -> None:
     for entry in entries:
+        if already_recorded(entry.recorded_at):
+            typer.echo(
+                _(
+                    "already recorded seq {seq} {type} in {stream} (the same act, with the same "
+                    "content): nothing written"
+                ).format(seq=entry.seq, type=entry.type, stream=entry.stream)
+            )
+            continue
         typer.echo(
             f"recorded seq {entry.seq} {entry.type} in {entry.stream}  hash {entry.hash[:12]}"
         )

@@ -4,9 +4,11 @@
 only differ in how they open the database, take the write lock and install the protection.
 """
 
+import threading
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
@@ -128,6 +130,13 @@ class EventStore(Protocol):
     def close(self) -> None: ...
 
 
+def serialized(store: object) -> AbstractContextManager[None]:
+    """`store.serialized()` for a database store; nothing to hold for an in-memory one."""
+    if isinstance(store, SqlEventStore):
+        return store.serialized()
+    return nullcontext()
+
+
 def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) -> None:
     """Refuse a malformed request before the write lock; `keys` collects the batch's keys."""
     if not stream or len(stream) > MAX_STREAM_LENGTH or any(c.isspace() for c in stream):
@@ -175,6 +184,7 @@ class SqlEventStore(ABC):
         self.engine = engine
         self.url = url
         self.clock = clock
+        self._held = threading.local()
 
     # -- set-up -------------------------------------------------------------------------------
 
@@ -241,6 +251,37 @@ class SqlEventStore(ABC):
     def _write(self) -> "_WriteTransaction":
         return _WriteTransaction(self)
 
+    @contextmanager
+    def serialized(self) -> Iterator[None]:
+        """Hold the append lock for a whole read-check-append: the check of an act and its
+        append are one critical section, so concurrent writers queue instead of conflicting.
+
+        Reads inside the block run on their own connections and see every committed event
+        (no writer can commit while the lock is held: SQLite's BEGIN IMMEDIATE, PostgreSQL's
+        advisory lock); the appends inside use the locked transaction, which commits when the
+        block ends (or rolls back, whole, if it raises). Re-entrant within one thread.
+        """
+        if getattr(self._held, "conn", None) is not None:
+            yield
+            return
+        with self._write() as conn:
+            self._lock(conn)
+            self._held.conn = conn
+            try:
+                yield
+            finally:
+                self._held.conn = None
+
+    @contextmanager
+    def _append_transaction(self) -> Iterator[Connection]:
+        """The held connection inside `serialized`, else a write transaction of its own."""
+        held = getattr(self._held, "conn", None)
+        if held is not None:
+            yield held
+            return
+        with self._write() as conn:
+            yield conn
+
     def _translated(self) -> "_DriverErrors":
         return _DriverErrors(self)
 
@@ -273,7 +314,7 @@ class SqlEventStore(ABC):
             [(new, encode_event(new.event).decode("utf-8")) for new in new_events]
             for _, new_events, _ in batches
         ]
-        with self._write() as conn:
+        with self._append_transaction() as conn:
             self._lock(conn)
             head = conn.execute(
                 select(events.c.seq, events.c.hash, events.c.recorded_at)

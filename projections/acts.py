@@ -7,6 +7,7 @@ version and the act is checked again on the new state. This module holds that me
 publication, closing); the others are in planning, measuring, oversight and registration.
 """
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,10 +24,11 @@ from events.acts import (
 )
 from events.base import LedgerEvent
 from events.cycle import CycleClosed, CycleOpened, CycleReopened
+from events.encoding import encode_event
 from events.i18n import _
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
-from ledger.store import EventStore, Query
+from ledger.store import EventStore, Query, serialized
 from projections.dependencies import check_no_cycle
 from projections.errors import ActRefused, UnknownCycle
 from projections.errors import CycleClosed as CycleIsClosed
@@ -93,28 +95,73 @@ def append_act(
     must_exist: bool = True,
     allow_closed: bool = False,
 ) -> list[Entry]:
-    """Read, check (inside `build`), append; on a concurrent append, check again."""
+    """Read, check (inside `build`) and append under the store's append lock.
+
+    The check and the append are one critical section (`serialized`), so concurrent writers
+    queue instead of failing; the retry only serves a writer that appends without the lock.
+    A draft without an idempotency key gets one from its content (`act_key`): the same act
+    recorded twice (a retry, a double click) is recorded once, and the second run answers
+    with the entry already recorded.
+    """
     for attempt in range(RETRIES):
-        state = read_state(store, stream, as_of=as_of)
-        if must_exist and state.opened is None:
-            raise UnknownCycle(stream, store.streams())
-        if state.opened is not None and not allow_closed and state.closed_now:
-            raise CycleIsClosed(stream)
-        drafts = build(state)
-        if not drafts:
-            return []
-        role = authorised_role(store, stream, actor, [d.event for d in drafts])
-        signer = actor.key.sign if actor.key else None
-        new = [
-            NewEvent(d.event, d.effective_date, actor.name, role, d.idempotency_key, signer=signer)
-            for d in drafts
-        ]
-        try:
-            return store.append(stream, new, expected_version=state.version)
-        except ConcurrencyConflict:
-            if attempt == RETRIES - 1:
-                raise
+        with serialized(store):
+            recorded = list(store.read_stream(stream))
+            state = fold(recorded, stream, as_of=as_of)
+            if must_exist and state.opened is None:
+                raise UnknownCycle(stream, store.streams())
+            if state.opened is not None and not allow_closed and state.closed_now:
+                raise CycleIsClosed(stream)
+            drafts = build(state)
+            if not drafts:
+                return []
+            role = authorised_role(store, stream, actor, [d.event for d in drafts])
+            signer = actor.key.sign if actor.key else None
+            undone = last_undo(recorded)
+            new = [
+                NewEvent(
+                    d.event,
+                    d.effective_date,
+                    actor.name,
+                    role,
+                    d.idempotency_key or act_key(stream, d, undone),
+                    signer=signer,
+                )
+                for d in drafts
+            ]
+            try:
+                return store.append(stream, new, expected_version=state.version)
+            except ConcurrencyConflict:
+                if attempt == RETRIES - 1:
+                    raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+UNDOING_TYPES = frozenset(
+    {"CycleClosed", "CycleReopened", "OverrideWithdrawn", "ObjectiveWithdrawn"}
+)
+"""Acts after which the same act again is a new act (an override after its withdrawal)."""
+
+
+def last_undo(recorded: Sequence[Entry]) -> int:
+    """The seq of the stream's last act that can undo an earlier one (0 when none)."""
+    return next((e.seq for e in reversed(recorded) if e.type in UNDOING_TYPES), 0)
+
+
+def act_key(stream: str, draft: Draft, undone: int) -> str:
+    """The idempotency key of a single act, from its content: the stream, the event's type and
+    canonical payload, its effective date, and the last undoing act before it (`last_undo`),
+    so that an act repeated after, say, its withdrawal is recorded again."""
+    digest = hashlib.sha256()
+    for part in (
+        stream,
+        draft.event.type_name,
+        encode_event(draft.event).decode("utf-8"),
+        draft.effective_date.isoformat(),
+        str(undone),
+    ):
+        digest.update(len(part.encode("utf-8")).to_bytes(8, "big"))
+        digest.update(part.encode("utf-8"))
+    return f"act:{digest.hexdigest()}"
 
 
 def authorised_role(

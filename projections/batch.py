@@ -14,7 +14,7 @@ from events.errors import LedgerError
 from events.measurement import Period
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
-from ledger.store import EventStore
+from ledger.store import EventStore, serialized
 from projections.acts import RETRIES, Actor, authorised_role
 from projections.errors import ActRefused
 from projections.errors import CycleClosed as CycleIsClosed
@@ -88,24 +88,25 @@ def record_observations(
 ) -> list[Entry]:
     """Check every row, then append them all in one transaction; refuse all if any is wrong."""
     for attempt in range(RETRIES):
-        recorded = list(store.read_stream(stream))
-        state = fold(recorded, stream)
-        accepted, problems = _prepare(recorded, state, stream, items)
-        if problems:
-            raise BatchRefused(problems)
-        if not accepted:
-            return []
-        role = authorised_role(store, stream, actor, [event for event, _ in accepted])
-        signer = actor.key.sign if actor.key else None
-        new = [
-            NewEvent(event, item.on, actor.name, role, item.key, signer=signer)
-            for event, item in accepted
-        ]
-        try:
-            return store.append(stream, new, expected_version=state.version)
-        except ConcurrencyConflict:
-            if attempt == RETRIES - 1:
-                raise
+        with serialized(store):  # writers queue: the checks and the append are one section
+            recorded = list(store.read_stream(stream))
+            state = fold(recorded, stream)
+            accepted, problems = _prepare(recorded, state, stream, items)
+            if problems:
+                raise BatchRefused(problems)
+            if not accepted:
+                return []
+            role = authorised_role(store, stream, actor, [event for event, _ in accepted])
+            signer = actor.key.sign if actor.key else None
+            new = [
+                NewEvent(event, item.on, actor.name, role, item.key, signer=signer)
+                for event, item in accepted
+            ]
+            try:
+                return store.append(stream, new, expected_version=state.version)
+            except ConcurrencyConflict:
+                if attempt == RETRIES - 1:
+                    raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 

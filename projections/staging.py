@@ -17,7 +17,7 @@ from events.encoding import encode_event
 from events.i18n import _
 from ledger.errors import ConcurrencyConflict, IdempotencyConflict
 from ledger.records import Entry, NewEvent, StoredRow, format_recorded_at
-from ledger.store import EventStore, Query
+from ledger.store import EventStore, Query, serialized
 from projections.acts import RETRIES
 from projections.errors import ActRefused
 
@@ -163,15 +163,16 @@ def all_or_nothing(
     wants back (e.g. a count per act). Returns the entries written, and that value.
     """
     for attempt in range(RETRIES):
-        staging = StagedStore(store, stream)
-        value = carry_out(staging)
-        if not staging.new:
-            return [], value
-        try:
-            written = store.append(stream, staging.new, expected_version=staging.base_version)
-        except ConcurrencyConflict:
-            if attempt == RETRIES - 1:
-                raise
-            continue
-        return written, value
+        with serialized(store):  # writers queue: the checks and the append are one section
+            staging = StagedStore(store, stream)
+            value = carry_out(staging)
+            if not staging.new:
+                return [], value
+            try:
+                written = store.append(stream, staging.new, expected_version=staging.base_version)
+            except ConcurrencyConflict:
+                if attempt == RETRIES - 1:
+                    raise
+                continue
+            return written, value
     raise AssertionError("unreachable")  # pragma: no cover
