@@ -7,16 +7,19 @@ fails: CI must prove both backends.
 """
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+from typer.testing import CliRunner, Result
 
 from events.i18n import set_language
 from ledger.connect import open_store
@@ -26,13 +29,51 @@ from ledger.store import SqlEventStore
 # Italian, the users' default: subprocesses inherit the variable, in-process commands the
 # setting. Tests of the Italian wording choose it themselves (LEDGER_LANG=it).
 os.environ["LEDGER_LANG"] = "en"
+# Traces of internal errors (exit 70) go to a log of the test run, never the user's own.
+os.environ.setdefault(
+    "LEDGER_LOG", os.path.join(tempfile.gettempdir(), f"ledger-test-errors-{os.getpid()}.log")
+)
 set_language("en")
 
-# Under CI every property test draws the same examples on every run (COMMON.md: hypothesis is
-# deterministic under CI) and keeps no example database between runs.
-settings.register_profile("ci", derandomize=True, database=None)
-if os.environ.get("CI", "").lower() == "true":
-    settings.load_profile("ci")
+# Hypothesis profiles (docs/bad-input.md, "Fuzzing"):
+# - `ci`: derandomized, the same examples on every run, no example database kept between runs,
+#   so a submission's CI never turns red by chance; a failing example found by fuzzing is kept
+#   as an explicit @example in its test. Chosen under CI=true, or HYPOTHESIS_PROFILE=ci.
+# - `fuzz`: random seeds and many more examples (tests/fuzz scale theirs with `examples()`),
+#   run before stopping work: python -m tests.fuzz.run --minutes 20.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("fuzz", derandomize=False, deadline=None, print_blob=True)
+_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or (
+    "ci" if os.environ.get("CI", "").lower() == "true" else None
+)
+if _PROFILE:
+    settings.load_profile(_PROFILE)
+
+# The promise of every command (docs/bad-input.md): exit 0, 1, 2 or 70, and never a traceback.
+# Every invocation through typer's CliRunner in any test is held to it here, whatever the test
+# itself asserts; the guard's own test is tests/badinput/test_guard.py.
+ALLOWED_EXIT_CODES = (0, 1, 2, 70)
+_unguarded_invoke = CliRunner.invoke
+
+
+def guarded_invoke(self: CliRunner, *args: Any, **kwargs: Any) -> Result:
+    """`CliRunner.invoke`, failing the test on a traceback, an escaped exception or an exit
+    code outside ALLOWED_EXIT_CODES."""
+    result = _unguarded_invoke(self, *args, **kwargs)
+    printed = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    problems = []
+    if "Traceback" in printed:
+        problems.append("printed a traceback")
+    if result.exit_code not in ALLOWED_EXIT_CODES:
+        problems.append(f"exited {result.exit_code}")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        problems.append(f"let {result.exception!r} escape")
+    if problems:
+        pytest.fail(f"the command {' and '.join(problems)}:\n{printed}", pytrace=False)
+    return result
+
+
+CliRunner.invoke = guarded_invoke  # type: ignore[method-assign]
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

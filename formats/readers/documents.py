@@ -38,7 +38,20 @@ def _exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
         raise UsageError(f"line {node.start_mark.line + 1}: {text!r} is not a number") from None
 
 
+def _real_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML date that is a real day (2020-02-31 matches YAML's pattern, and no calendar)."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise UsageError(
+            _("line {line}: {text} is not a real date").format(
+                line=node.start_mark.line + 1, text=str(node.value)[:40]
+            )
+        ) from None
+
+
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _exact_float)
+_ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", _real_date)
 
 
 def load_document(path: Path) -> Any:

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from events.errors import LedgerError, UsageError
 from events.i18n import _
+from events.limits import MAX_DIGITS
 from formats.italian import parse_number
 from formats.readers.bounded import MAX_TABLE_BYTES, check_workbook_size, read_at_most
 from projections.numbers import italian_number
@@ -116,6 +117,8 @@ class Cell:
 
 def tidy(value: Decimal) -> Decimal:
     """`10.000` -> `10`, `97.20` kept as typed elsewhere: drops float noise, never an exponent."""
+    if value.is_finite() and value.adjusted() >= MAX_DIGITS:
+        return value  # too large to requantize: the entry limits refuse it, naming it
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()

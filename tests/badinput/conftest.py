@@ -79,13 +79,24 @@ def planned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return db
 
 
-def run_limited(args: list[str], *, memory_mib: int, cwd: Path) -> tuple[int, str]:
+def run_limited(
+    args: list[str], *, memory_mib: int, cwd: Path, file_kib: int | None = None
+) -> tuple[int, str]:
     """`ledger ARGS...` in a child process whose address space is capped at `memory_mib`
-    (resource.setrlimit): a reader that inflates its input dies there, not on the machine."""
+    (resource.setrlimit): a reader that inflates its input dies there, not on the machine.
+    With `file_kib`, no file may grow past that size: a write beyond fails as on a full disk."""
+    files = (
+        "import signal\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({file_kib} * 1024, {file_kib} * 1024))\n"
+        if file_kib
+        else ""
+    )
     program = (
         "import resource, sys\n"
         f"limit = {memory_mib} * 1024 * 1024\n"
         "resource.setrlimit(resource.RLIMIT_AS, (limit, limit))\n"
+        f"{files}"
         "from cli.app import app\n"
         "app(args=sys.argv[1:], prog_name='ledger')\n"
     )

@@ -1,10 +1,14 @@
 """Values outside what the store, the model or a later read can hold are refused at entry:
 one line naming the value and its range, exit 2, nothing written."""
 
+import json
 from pathlib import Path
 
+import openpyxl
 import pytest
+import yaml
 
+from cli.example import EXAMPLES
 from tests.badinput.conftest import events_in, one_line, run
 
 HEARD = ("--rationale", "sentito l'OIV", "--oiv-heard", "01/06/2021")
@@ -103,3 +107,80 @@ def test_a_newline_inside_a_node_code_stays_in_one_line(planned: str) -> None:
     code, output = run("--db", planned, "record", "measurement", "3.3\n1", "5", "--period", "2020")
     assert code == 1, output
     assert one_line(output).startswith("Error: 3.3\\n1 is not in the plan of cciaa-so/2020")
+
+
+PLAN = EXAMPLES / "sondrio-2020-plan.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("year: 2020", "year: 0", "year: year 0 is outside 1900-2199"),
+        ("year: 2020", "year: 10000", "year: year 10000 is outside 1900-2199"),
+        ("target: 80\n", "target: 1.0e+400\n", "target: 1.0E+400 is too large (less than "
+         "10^18 expected)"),
+        ("deadline: 2020-12-31", "deadline: 2020-02-31", "line 339: 2020-02-31 is not a real "
+         "date"),
+    ],
+    ids=["year-0", "year-10000", "target-1e400", "deadline-31-02"],
+)  # fmt: skip
+def test_a_plan_value_out_of_limits_is_one_line(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    text = PLAN.read_text(encoding="utf-8")
+    assert old in text
+    plan = tmp_path / "piano.yaml"
+    plan.write_text(text.replace(old, new, 1), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    run("--db", db, "init")
+    code, output = run("--db", db, "plan", "import", str(plan))
+    assert code == 2, output
+    assert one_line(output) == f"Error: {plan}: {message}" or one_line(output) == (
+        f"Error: {message}"
+    )
+    assert events_in(tmp_path / "l.db") == 0
+
+
+def test_a_plan_json_with_1e999_is_one_line(tmp_path: Path) -> None:
+    document = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
+    text = json.dumps(document, default=str).replace('"target": 80', '"target": 1e999', 1)
+    plan = tmp_path / "piano.json"
+    plan.write_text(text, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    run("--db", db, "init")
+    code, output = run("--db", db, "plan", "import", str(plan))
+    assert (code, one_line(output)) == (
+        2,
+        "Error: target: 1E+999 is too large (less than 10^18 expected)",
+    )
+
+
+@pytest.mark.parametrize("period", ["0", "10000"])
+def test_a_period_of_0_or_10000_is_one_line(planned: str, period: str) -> None:
+    code, output = run("--db", planned, "record", "measurement", "3.3.1", "5", "--period", period)
+    assert code == 2, output
+    assert one_line(output).startswith(f"Error: '{period}'")
+
+
+def test_a_negative_weight_in_an_amendment_is_one_line(planned: str) -> None:
+    code, output = run(
+        "--db", planned, "record", "amendment", "3.3.1", "--weight", "-5", "--reason", "x"
+    )
+    assert (code, one_line(output)) == (
+        2,
+        "Error: weight: Input should be greater than or equal to 0 (given: -5)",
+    )
+
+
+def test_a_huge_float_in_an_xlsx_cell_is_one_line(planned: str, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Misure"
+    sheet.append(["Codice", "Valore", "Data"])
+    sheet.append(["3.3.1", 1.5e308, "30/04/2021"])
+    book.save(tmp_path / "misure.xlsx")
+    code, output = run("--db", planned, "record", "measurements", "misure.xlsx")
+    assert code in (1, 2), output
+    assert "is too large" in output
+    assert "Traceback" not in output

@@ -25,6 +25,7 @@ from cli.app import app
 from events.cycle import CycleOpened
 from ledger.connect import open_store
 from ledger.records import NewEvent
+from tests.fuzz import examples
 
 
 def _commands() -> list[tuple[tuple[str, ...], list[str]]]:
@@ -128,7 +129,7 @@ def test_every_command_has_been_found(path: tuple[str, ...], options: list[str])
 
 @pytest.mark.parametrize(("path", "options"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
