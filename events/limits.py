@@ -145,8 +145,12 @@ def validation_message(error: ValidationError) -> str:
     where = ".".join(str(part) for part in first["loc"]) or error.title
     message = str(first["msg"]).removeprefix("Value error, ")
     given = first.get("input")
-    shown = "" if isinstance(given, dict | list) else _(" (given: {value})").format(
-        value=_short(ascii(given) if isinstance(given, str) else str(given))
+    shown = (
+        ""
+        if isinstance(given, dict | list)
+        else _(" (given: {value})").format(
+            value=_short(ascii(given) if isinstance(given, str) else str(given))
+        )
     )
     extra = len(error.errors()) - 1
     more = _(" and {count} more").format(count=extra) if extra else ""

@@ -2,12 +2,12 @@
 
 Under the `ci` profile (CI=true) they draw the same examples on every run; under `fuzz`
 (HYPOTHESIS_PROFILE=fuzz, or `python -m tests.fuzz.run --minutes 20`) many more, with random
-seeds. `examples(n)` is the number a test draws: n, or FUZZ_FACTOR times n under `fuzz`.
+seeds. `examples(n)` is the number a test draws: n, or FUZZ_FACTOR (10) times n under `fuzz`.
 """
 
 import os
 
-FUZZ_FACTOR = 25
+FUZZ_FACTOR = 10
 
 
 def examples(n: int) -> int:

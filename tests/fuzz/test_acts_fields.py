@@ -31,7 +31,7 @@ def refusal_of(event: object) -> str | None:
 
 
 FIELDS = settings(
-    max_examples=examples(30),
+    max_examples=examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -59,7 +59,7 @@ def test_an_act_is_refused_at_entry_or_read_back_whole(
         cell_value(value)
 
 
-@settings(max_examples=examples(20), deadline=None)
+@settings(max_examples=examples(8), deadline=None)
 @given(seq=st.integers(min_value=-(2**70), max_value=2**70))
 @example(seq=2**63)  # found by the fuzz run that turned the issue's CI red (issue 9)
 @example(seq=2**63 - 1)
@@ -78,7 +78,7 @@ def test_a_correction_of_any_seq_is_one_line(
     one_line(output)
 
 
-@settings(max_examples=examples(20), deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(
     text=st.one_of(
         st.decimals(allow_nan=True, allow_infinity=True).map(str),

@@ -16,7 +16,7 @@ from tests.badinput.conftest import run
 from tests.fuzz import examples
 
 READERS = settings(
-    max_examples=examples(25),
+    max_examples=examples(10),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
