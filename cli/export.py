@@ -24,6 +24,7 @@ from cli import trail_export
 from cli.context import settings, today
 from cli.errors import EXIT_USAGE, fail
 from cli.options import CycleOption, _date, _datetime
+from cli.terminal import echo
 from events.errors import UsageError
 from formats.serial import to_json
 from formats.writers import cruscotto_csv, cruscotto_html, cruscotto_xlsx
@@ -91,9 +92,9 @@ def export_command(
         store.close()
     written = _render(exported, output_format, profile or CsvProfile.excel, output)
     if output is None:
-        typer.echo(written, nl=False)
+        echo(written, nl=False)
         return
-    typer.echo(
+    echo(
         f"written {output} ({stream} al {exported.cruscotto.as_of.strftime('%d/%m/%Y')}, "
         f"{exported.digest.line()})"
     )

@@ -6,6 +6,7 @@ import typer
 
 from cli.context import settings
 from cli.errors import fail
+from cli.terminal import echo
 from events.i18n import _
 from ledger.tree import CACHE_LEVEL, CacheAudit, digest_of
 from ledger.verify import Digest, verify_rows
@@ -25,7 +26,7 @@ def init(ctx: typer.Context) -> None:
     """
     store = settings(ctx).store(create=True)
     head = store.head()
-    typer.echo(f"ledger ready at {store.display_url} ({head.seq if head else 0} events)")
+    echo(f"ledger ready at {store.display_url} ({head.seq if head else 0} events)")
     store.close()
 
 
@@ -80,7 +81,7 @@ def verify(
         summary += f"; extends digest seq {published.seq}"
     if signatures.signed:
         summary += f"; {signatures.signed} signatures valid"
-    typer.echo(summary)
+    echo(summary)
 
 
 def digest(ctx: typer.Context) -> None:
@@ -93,4 +94,4 @@ def digest(ctx: typer.Context) -> None:
         line = digest_of(store, store.head()).line()
     finally:
         store.close()
-    typer.echo(line)
+    echo(line)

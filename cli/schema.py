@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.terminal import echo
 from events.errors import UsageError
 from events.i18n import _
 from formats.readers.acts_file import acts_schema
@@ -46,7 +47,7 @@ def schema(
         )
     text = schema_text(name)
     if output is None:
-        typer.echo(text, nl=False)
+        echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    typer.echo(_("written {file}").format(file=output))
+    echo(_("written {file}").format(file=output))

@@ -7,6 +7,7 @@ import typer
 
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
+from cli.terminal import echo
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.cruscotto_data import ledger_digest
 from formats.writers.trail import COLUMNS, TrailFormat, trail_row, write_rows
@@ -45,10 +46,10 @@ def export_trail_command(
         store.close()
     data = write_rows(rows, COLUMNS, output_format, profile or CsvProfile.excel, digest.line())
     if output is None:
-        typer.echo(data, nl=False)
+        echo(data, nl=False)
         return
     try:
         output.write_bytes(data)
     except OSError as error:
         raise fail(f"{output}: {error.strerror}", EXIT_USAGE) from None
-    typer.echo(f"written {output} ({len(rows)} events, {digest.line()})")
+    echo(f"written {output} ({len(rows)} events, {digest.line()})")
