@@ -15,6 +15,7 @@ from cli import (
     keys,
     load,
     log,
+    migrate,
     plan,
     proof,
     publish,
@@ -76,6 +77,7 @@ def root(
 
 
 integrity.register(app)
+migrate.register(app)
 app.add_typer(plan.app, name="plan")
 app.add_typer(record.app, name="record")
 replay.register(app)

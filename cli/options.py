@@ -85,3 +85,6 @@ KnownAtOption = Annotated[
         help="What the ledger held at that time (default now).",
     ),
 ]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace the output file if it exists (never the ledger).")
+]

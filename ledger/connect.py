@@ -29,8 +29,25 @@ def masked(url: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
-def open_store(url: str, *, create: bool = False, clock: Clock = utc_now) -> SqlEventStore:
-    """Open the ledger at `url`; with `create`, install it (safe to repeat), else require it."""
+def sqlite_file(url: str) -> Path | None:
+    """The SQLite file a URL names, or None for another database (or an unreadable URL)."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except (ArgumentError, ValueError, BadDatabaseUrl):
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    return Path(parsed.database)
+
+
+def open_store(
+    url: str, *, create: bool = False, clock: Clock = utc_now, migrating: bool = False
+) -> SqlEventStore:
+    """Open the ledger at `url`; with `create`, install it (safe to repeat), else require it.
+
+    The stored schema version must be this code's (ledger/schema.py), unless `migrating`:
+    `ledger migrate` opens an older ledger to bring it up to date.
+    """
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -65,6 +82,9 @@ def open_store(url: str, *, create: bool = False, clock: Clock = utc_now) -> Sql
     try:
         if create:
             store.install()
+        elif migrating:
+            if not store.is_installed():
+                raise LedgerNotInitialized(store.display_url)
         else:
             store.require_installed()
     except BaseException:

@@ -46,3 +46,15 @@ class LedgerNotInitialized(LedgerError):
 
 class InvalidDigest(UsageError):
     """A published digest line does not have the form `ledger digest` prints."""
+
+
+class SchemaTooNew(LedgerError):
+    """The ledger was written by a newer version of the code: refused, nothing read."""
+
+
+class SchemaTooOld(LedgerError):
+    """The ledger's tables predate this version: `ledger migrate` brings them up to date."""
+
+
+class UnreadableSchema(LedgerError):
+    """The database holds a table named like ours without a readable schema version."""

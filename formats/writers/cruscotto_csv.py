@@ -138,13 +138,6 @@ def metadata_path(output: Path) -> Path:
     return output.with_name(f"{output.name}-metadata.json")
 
 
-def write_metadata(exported: CruscottoExport, output: Path) -> Path:
-    """Write the CSVW description of an open data CSV beside it: columns, licence, source."""
-    path = metadata_path(output)
-    path.write_bytes(metadata_bytes(exported, output.name))
-    return path
-
-
 def metadata_bytes(exported: CruscottoExport, csv_name: str) -> bytes:
     """The CSVW description (JSON) of the open data CSV named `csv_name`."""
     cruscotto = exported.cruscotto

@@ -1,0 +1,59 @@
+"""Fixtures of the bad-input catalogue (docs/bad-input.md): the reference ledger, copied per test.
+
+Each test of this package is named in the catalogue's table, and the table's test names are
+checked against this package (test_catalogue.py).
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from cli.example import load_example
+from ledger.connect import open_store
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    """Run `ledger ARGS...`; the exit code and everything printed (stdout and stderr)."""
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def one_line(output: str) -> str:
+    """The one line a refusal prints (the test fails if there are more)."""
+    printed = [line for line in output.splitlines() if line.strip()]
+    assert len(printed) == 1, output
+    return printed[0]
+
+
+@pytest.fixture(scope="session")
+def reference_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Sondrio 2020 cycle in a SQLite file, recorded once (`ledger example sondrio-2020`)."""
+    path = tmp_path_factory.mktemp("reference") / "ref.db"
+    store = open_store(f"sqlite:///{path}", create=True)
+    try:
+        load_example(store, "sondrio-2020")
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture
+def ref_copy(reference_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`cp ref.db x.db` in the test's own folder, which is the working directory."""
+    monkeypatch.chdir(tmp_path)
+    copy = tmp_path / "x.db"
+    shutil.copyfile(reference_file, copy)
+    return copy
+
+
+def events_in(path: Path) -> int:
+    store = open_store(f"sqlite:///{path}")
+    try:
+        return store.count()
+    finally:
+        store.close()
