@@ -26,7 +26,8 @@ NEUTRALISER = "'"
 _CONTROL = re.compile(
     # C0 controls but tab and newline, DEL, C1 controls (0x9b is a one-byte CSI), and the
     # bidirectional overrides that reorder what a reader sees (CVE-2021-42574).
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+    # A CR ending a line (CSV's CRLF) is harmless; a lone one rewrites the line it is on.
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
 )
 
 
@@ -38,7 +39,7 @@ def _visible(match: re.Match[str]) -> str:
 def terminal_text(text: str) -> str:
     """`text` with every control character and escape sequence made visible (`\\x1b`).
 
-    Tabs and newlines stay: they lay out tables and lines. Everything else that a terminal
+    Tabs, newlines and CRLF stay: they lay out tables and lines. Everything else that a terminal
     would obey (ESC, BEL, CR, backspace, C1 controls, bidirectional overrides) is shown as
     its code, so an escape sequence in a title is printed, not run.
     """

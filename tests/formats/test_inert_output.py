@@ -172,7 +172,7 @@ def test_the_html_page_escapes_the_hostile_text(hostile: str) -> None:
 
 
 def test_terminal_text_shows_every_control_but_tab_and_newline() -> None:
-    assert terminal_text("a\tb\nc") == "a\tb\nc"
+    assert terminal_text("a\tb\nc\r\n") == "a\tb\nc\r\n"
     assert terminal_text("\x1b]0;pwned\x07") == "\\x1b]0;pwned\\x07"
     assert terminal_text("x\ry\x08\x9b2J\x7f") == "x\\x0dy\\x08\\x9b2J\\x7f"
     assert terminal_text("abc\u202edcba") == "abc\\u202edcba"
