@@ -7,8 +7,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from ledger.errors import BadDatabaseUrl, LedgerNotInitialized
-from ledger.postgresql import PostgresEventStore
-from ledger.sqlite import SqliteEventStore
+from ledger.postgresql import PostgresEventStore, reader_store
+from ledger.sqlite import SqliteEventStore, read_only_store
 from ledger.store import Clock, SqlEventStore, utc_now
 
 DEFAULT_DB = "sqlite:///ledger.db"
@@ -87,6 +87,26 @@ def open_store(
                 raise LedgerNotInitialized(store.display_url)
         else:
             store.require_installed()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def open_reader(url: str) -> SqlEventStore:
+    """Open the ledger at `url` so that the database itself refuses any write.
+
+    SQLite: the file is opened with a `mode=ro` URI and `query_only`; PostgreSQL: the role of
+    the URL must hold no write privilege on the ledger (`ledger init --reader-role NAME` makes
+    one) and every transaction is read-only. The console (`ledger serve`) reads through it.
+    """
+    url = normalise_url(url)
+    opened = open_store(url)  # the same checks and messages as every command
+    opened.close()
+    store = read_only_store(opened.url) if opened.backend == "sqlite" else reader_store(opened.url)
+    try:
+        store.require_installed()
+        store.require_read_only()
     except BaseException:
         store.close()
         raise
