@@ -14,6 +14,7 @@ import typer
 from cli.context import settings
 from cli.render import show as page
 from cli.replay import render_table
+from cli.terminal import echo
 from events.errors import UsageError
 from events.i18n import _, ngettext
 from formats.readers.acts_load import load_acts_file
@@ -61,7 +62,7 @@ def example(
     try:
         count = load_example(store, name)
         _acts, stream, day = KNOWN[name]
-        typer.echo(
+        echo(
             ngettext(
                 "{name}: recorded {count} event", "{name}: recorded {count} events", count
             ).format(name=name, count=count)

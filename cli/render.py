@@ -19,8 +19,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import tabulate as tabulate_module
-import typer
 from tabulate import DataRow, Line, TableFormat, tabulate
+
+from cli.terminal import echo
+from formats.inert import terminal_text
 
 GAP = 2
 """Spaces between columns (tabulate's `simple` format); one when a table is short of room."""
@@ -133,7 +135,8 @@ def to_table(
     index), then its columns are one space apart, then the `optional` columns are left out,
     first to last. `width` defaults to `output_width()`.
     """
-    text_rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    # Cells made inert before the widths are measured, so that the columns still align.
+    text_rows = [["" if cell is None else terminal_text(str(cell)) for cell in row] for row in rows]
     heads = [str(header) for header in headers]
     limit = width if width is not None else output_width()
     natural = _render(text_rows, heads, None)
@@ -183,7 +186,7 @@ def show(text: str) -> None:
     Piped output, a dumb terminal or PAGER=cat print the text as it is.
     """
     if not (sys.stdout.isatty() and sys.stdin.isatty()):
-        typer.echo(text)
+        echo(text)
         return
     size = shutil.get_terminal_size((80, 24))
     pager = os.environ.get("LEDGER_PAGER") or os.environ.get("PAGER") or "less"
@@ -193,7 +196,7 @@ def show(text: str) -> None:
         or pager in ("", "cat")
         or os.environ.get("TERM") == "dumb"
     ):
-        typer.echo(text)
+        echo(text)
         return
     environment = dict(os.environ)
     environment.setdefault("LESS", "FRX")
@@ -202,11 +205,11 @@ def show(text: str) -> None:
             pager, shell=True, stdin=subprocess.PIPE, env=environment
         )
     except OSError:
-        typer.echo(text)
+        echo(text)
         return
     try:
         if process.stdin is not None:
-            process.stdin.write((text + "\n").encode("utf-8"))
+            process.stdin.write((terminal_text(text) + "\n").encode("utf-8"))
             process.stdin.close()
     except (BrokenPipeError, KeyboardInterrupt):
         pass
