@@ -1,8 +1,10 @@
 """The `ledger` command: global options, and the groups that follow the users' acts."""
 
+import sys
 from typing import Annotated
 
 import typer
+from typer.main import get_command
 
 from cli import (
     actors,
@@ -28,6 +30,7 @@ from cli import (
 )
 from cli.context import Settings
 from cli.errors import LedgerGroup
+from cli.language import check_language, choose_language, language_asked, localized
 from ledger.connect import DEFAULT_DB
 
 app = typer.Typer(
@@ -73,8 +76,19 @@ def root(
             "PEM text itself in the variable).",
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="it|en",
+            callback=check_language,
+            help="The language of messages and help (default: LEDGER_LANG or LANG, else it).",
+        ),
+    ] = None,
 ) -> None:
     """Choose the ledger and the acting identity for every command."""
+    if lang is not None:
+        choose_language(lang)
     ctx.obj = Settings(db=db, actor=actor, role=role, sign_key=sign_key)
 
 
@@ -101,5 +115,6 @@ app.add_typer(users.app, name="users")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: the language first, so that the help is worded in it."""
+    choose_language(language_asked(sys.argv[1:]))
+    localized(get_command(app))(prog_name="ledger")

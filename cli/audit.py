@@ -25,7 +25,10 @@ def audit_command(
     as_of: Annotated[
         date | None,
         typer.Option(
-            "--as-of", parser=_date, metavar="DATE", help="Review the cycle as of (default today)."
+            "--as-of",
+            parser=_date,
+            metavar="DATE",
+            help="Review the cycle as of this date; when omitted, today.",
         ),
     ] = None,
     known_at: KnownAtOption = None,

@@ -54,7 +54,12 @@ def export_command(
     ],
     as_of: Annotated[
         date | None,
-        typer.Option("--as-of", parser=_date, metavar="DATE", help="30/06/2021 (default today)."),
+        typer.Option(
+            "--as-of",
+            parser=_date,
+            metavar="DATE",
+            help="The date, 30/06/2021 or 2021-06-30; when omitted, today.",
+        ),
     ] = None,
     known_at: Annotated[
         datetime | None,
@@ -71,7 +76,12 @@ def export_command(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (default: standard output)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write; json, csv and html go to standard output without it, "
+            "xlsx needs it.",
+        ),
     ] = None,
     cycle: CycleOption = None,
     force: ForceOption = False,

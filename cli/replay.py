@@ -32,7 +32,7 @@ def replay_command(
             "--as-of",
             parser=_date,
             metavar="DATE",
-            help="2021-04-30 or 30/04/2021 (default today).",
+            help="The date, 30/06/2021 or 2021-06-30; when omitted, today.",
         ),
     ] = None,
     known_at: Annotated[

@@ -24,7 +24,12 @@ def export_trail_command(
         typer.Option(help="csv only: excel (;, BOM; default) or opendata (RFC 4180)."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write; csv goes to standard output without it, xlsx needs it.",
+        ),
     ] = None,
     cycle: Annotated[
         str | None, typer.Option("--cycle", help="Only this cycle (default: every cycle).")

@@ -9,8 +9,10 @@ class ConcurrencyConflict(LedgerError):
 
     def __init__(self, stream: str, expected: int, actual: int) -> None:
         super().__init__(
-            f"stream {stream} is at version {actual}, not the expected {expected}: "
-            "someone else appended meanwhile; nothing was written (read again and retry)"
+            _(
+                "stream {stream} is at version {actual}, not the expected {expected}: someone "
+                "else appended meanwhile; nothing was written (read again and retry)"
+            ).format(stream=stream, actual=actual, expected=expected)
         )
         self.stream, self.expected, self.actual = stream, expected, actual
 
@@ -20,8 +22,10 @@ class IdempotencyConflict(LedgerError):
 
     def __init__(self, key: str, seq: int) -> None:
         super().__init__(
-            f"idempotency key {key!r} already recorded seq {seq} with different content; "
-            "nothing was written (record a correction instead of changing an import)"
+            _(
+                "idempotency key {key!r} already recorded seq {seq} with different content; "
+                "nothing was written (record a correction instead of changing an import)"
+            ).format(key=key, seq=seq)
         )
         self.key, self.seq = key, seq
 
@@ -42,7 +46,9 @@ class LedgerNotInitialized(LedgerError):
     """The database has no ledger yet."""
 
     def __init__(self, where: str) -> None:
-        super().__init__(f"no ledger at {where} (create it with: ledger init)")
+        super().__init__(
+            _("no ledger at {where} (create it with: ledger init)").format(where=where)
+        )
 
 
 class InvalidDigest(UsageError):
