@@ -17,6 +17,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from formats.writers import cruscotto_csv, cruscotto_xlsx
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.trail import TrailFormat, write_rows
+from ledger.records import format_recorded_at
 from projections.cycle_states import cycle_states
 from web import reviews
 from web.errors import bad_request
@@ -108,8 +109,15 @@ def history_download(
     if isinstance(view, RedirectResponse):
         return view
     context = node_context(request, view, node)
+    # Excel holds no time zones: the recorded time goes as its stored UTC text.
     rows = [
-        {**asdict(e.row), "evidence": e.evidence, "signed": e.signed} for e in context["events"]
+        {
+            **asdict(e.row),
+            "recorded_at": format_recorded_at(e.row.recorded_at),
+            "evidence": e.evidence,
+            "signed": e.signed,
+        }
+        for e in context["events"]
     ]
     table = reviews.Table("history", reviews.HISTORY_COLUMNS, rows)
     return send_table(table, stem(view, f"storia-{node}"), kind, profile)
