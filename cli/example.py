@@ -13,6 +13,7 @@ import typer
 
 from cli.context import settings
 from cli.replay import render_table
+from cli.terminal import echo
 from events.errors import UsageError
 from formats.readers.acts_load import load_acts_file
 from ledger.store import EventStore
@@ -57,9 +58,9 @@ def example(
     try:
         count = load_example(store, name)
         _, stream, day = KNOWN[name]
-        typer.echo(f"{name}: recorded {count} events" if count else f"{name}: already recorded")
+        echo(f"{name}: recorded {count} events" if count else f"{name}: already recorded")
         if show:
             cruscotto = replay(store.read_stream(stream), stream, as_of=day)
-            typer.echo(render_table(cruscotto))
+            echo(render_table(cruscotto))
     finally:
         store.close()

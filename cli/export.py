@@ -24,6 +24,7 @@ from cli import trail_export
 from cli.context import settings, today
 from cli.errors import EXIT_USAGE, fail
 from cli.options import CycleOption, ForceOption, _date, _datetime
+from cli.terminal import echo
 from formats.serial import to_json
 from formats.writers import cruscotto_csv, cruscotto_html, cruscotto_xlsx
 from formats.writers.cruscotto_csv import CsvProfile
@@ -112,9 +113,9 @@ def export_command(
             files[metadata] = cruscotto_csv.metadata_bytes(exported, output.name)
         write_files(files, force=force, protected=protected)
     if output is None:
-        typer.echo(written, nl=False)
+        echo(written, nl=False)
         return
-    typer.echo(
+    echo(
         f"written {output} ({stream} al {exported.cruscotto.as_of.strftime('%d/%m/%Y')}, "
         f"{exported.digest.line()})"
     )

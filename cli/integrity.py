@@ -6,6 +6,7 @@ import typer
 
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
+from cli.terminal import echo
 from events.i18n import _
 from ledger.postgresql import PostgresEventStore, grant_reader
 from ledger.tree import CACHE_LEVEL, CacheAudit, digest_of
@@ -50,9 +51,9 @@ def init(
         head = store.head()
     finally:
         store.close()
-    typer.echo(f"ledger ready at {store.display_url} ({head.seq if head else 0} events)")
+    echo(f"ledger ready at {store.display_url} ({head.seq if head else 0} events)")
     if reader_role is not None:
-        typer.echo(_("reader role {role}: SELECT only").format(role=reader_role))
+        echo(_("reader role {role}: SELECT only").format(role=reader_role))
 
 
 def verify(
@@ -106,7 +107,7 @@ def verify(
         summary += f"; extends digest seq {published.seq}"
     if signatures.signed:
         summary += f"; {signatures.signed} signatures valid"
-    typer.echo(summary)
+    echo(summary)
 
 
 def digest(ctx: typer.Context) -> None:
@@ -119,4 +120,4 @@ def digest(ctx: typer.Context) -> None:
         line = digest_of(store, store.head()).line()
     finally:
         store.close()
-    typer.echo(line)
+    echo(line)

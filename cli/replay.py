@@ -8,6 +8,7 @@ import typer
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date, _datetime
 from cli.render import to_table
+from cli.terminal import echo
 from events.i18n import _
 from events.policy import LevelRule
 from formats.serial import to_csv, to_json
@@ -86,11 +87,11 @@ def replay_command(
     finally:
         store.close()
     if output is OutputFormat.json:
-        typer.echo(to_json(cruscotto_contract(cruscotto)))
+        echo(to_json(cruscotto_contract(cruscotto)))
     elif output is OutputFormat.csv:
-        typer.echo(to_csv(flat_rows(cruscotto), CSV_COLUMNS), nl=False)
+        echo(to_csv(flat_rows(cruscotto), CSV_COLUMNS), nl=False)
     else:
-        typer.echo(render_table(cruscotto))
+        echo(render_table(cruscotto))
 
 
 def render_table(cruscotto: Cruscotto) -> str:

@@ -11,6 +11,7 @@ from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
 from cli.options import ForceOption, FromOption, ToOption, TypesOption, _datetime
 from cli.render import to_table
+from cli.terminal import echo
 from formats.serial import to_csv, to_json
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.files import check_target, write_file
@@ -147,13 +148,13 @@ def trail_command(
         )
         data = write_rows(cells, FILE_COLUMNS, kind, profile, "trail")
         write_file(path, data, force=force, protected=protected)
-        typer.echo(f"written {path} ({len(rows)} events)")
+        echo(f"written {path} ({len(rows)} events)")
     elif output is TrailOutput.json:
-        typer.echo(to_json([_as_dict(row) for row in rows]))
+        echo(to_json([_as_dict(row) for row in rows]))
     elif output is TrailOutput.csv:
-        typer.echo(to_csv((_as_dict(row) for row in rows), COLUMNS), nl=False)
+        echo(to_csv((_as_dict(row) for row in rows), COLUMNS), nl=False)
     elif not rows:
-        typer.echo("no events")
+        echo("no events")
     else:
         table = [
             [
@@ -167,9 +168,7 @@ def trail_command(
             ]
             for row in rows
         ]
-        typer.echo(
-            to_table(table, ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"])
-        )
+        echo(to_table(table, ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"]))
 
 
 def _as_dict(row: TrailRow) -> dict[str, Any]:

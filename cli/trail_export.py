@@ -8,6 +8,7 @@ import typer
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
 from cli.options import ForceOption
+from cli.terminal import echo
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.cruscotto_data import ledger_digest
 from formats.writers.files import check_target, write_file
@@ -57,7 +58,7 @@ def export_trail_command(
         store.close()
     data = write_rows(rows, COLUMNS, output_format, profile or CsvProfile.excel, digest.line())
     if output is None:
-        typer.echo(data, nl=False)
+        echo(data, nl=False)
         return
     write_file(output, data, force=force, protected=protected)
-    typer.echo(f"written {output} ({len(rows)} events, {digest.line()})")
+    echo(f"written {output} ({len(rows)} events, {digest.line()})")

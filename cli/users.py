@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.errors import EXIT_USAGE, fail
+from cli.terminal import echo
 from events.i18n import _
 from formats.users import add_user
 
@@ -39,4 +40,4 @@ def add(
             raise fail(_("the two passwords differ: nothing was written"), EXIT_USAGE)
     new = add_user(users, name, password)
     message = _("user {name} added to {path}") if new else _("password of {name} changed in {path}")
-    typer.echo(message.format(name=name, path=users))
+    echo(message.format(name=name, path=users))
