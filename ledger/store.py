@@ -97,6 +97,8 @@ class Query:
     known_at: datetime | None = None
     actor: str | None = None
     role: str | None = None
+    limit: int | None = None
+    """At most this many entries (the first in seq order): a page of the console's trail."""
 
 
 class EventStore(Protocol):
@@ -521,7 +523,8 @@ def _select(query: Query) -> Select[Any]:
         statement = statement.where(events.c.actor == query.actor)
     if query.role is not None:
         statement = statement.where(events.c.role == query.role)
-    return statement.order_by(events.c.seq)
+    statement = statement.order_by(events.c.seq)
+    return statement if query.limit is None else statement.limit(query.limit)
 
 
 def _stored_row(values: Sequence[Any]) -> StoredRow:
