@@ -7,6 +7,7 @@ import typer
 from cli.context import settings, today
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
 from cli.render import to_table
+from cli.terminal import echo
 from formats.serial import to_csv, to_json
 from ledger.store import Query, SqlEventStore
 from projections import acts, registration
@@ -32,7 +33,7 @@ def report(entries: list[Any]) -> None:
     for entry in entries:
         signed = "  signed" if entry.signature else ""
         where = f"{entry.type} in {entry.stream}"
-        typer.echo(f"recorded seq {entry.seq} {where}  hash {entry.hash[:12]}{signed}")
+        echo(f"recorded seq {entry.seq} {where}  hash {entry.hash[:12]}{signed}")
 
 
 @app.command("register")
@@ -99,13 +100,13 @@ def list_actors(
             }
         )
     if output is OutputFormat.json:
-        typer.echo(to_json({"open": identity.open, "actors": rows}))
+        echo(to_json({"open": identity.open, "actors": rows}))
     elif output is OutputFormat.csv:
-        typer.echo(to_csv(rows, COLUMNS), nl=False)
+        echo(to_csv(rows, COLUMNS), nl=False)
     elif not rows:
-        typer.echo("no actors registered: the cycle is open to any actor in any role")
+        echo("no actors registered: the cycle is open to any actor in any role")
     else:
-        typer.echo(
+        echo(
             to_table(
                 [
                     [r["actor"], r["role"], r["display_name"] or "", r["seq"], r["key_id"] or ""]

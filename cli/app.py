@@ -1,8 +1,10 @@
 """The `ledger` command: global options, and the groups that follow the users' acts."""
 
+import sys
 from typing import Annotated
 
 import typer
+from typer.main import get_command
 
 from cli import (
     actors,
@@ -15,16 +17,20 @@ from cli import (
     keys,
     load,
     log,
+    migrate,
     plan,
     proof,
     publish,
     record,
     replay,
     schema,
+    serve,
     trail,
+    users,
 )
 from cli.context import Settings
 from cli.errors import LedgerGroup
+from cli.language import check_language, choose_language, language_asked, localized
 from ledger.connect import DEFAULT_DB
 
 app = typer.Typer(
@@ -70,12 +76,24 @@ def root(
             "PEM text itself in the variable).",
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="it|en",
+            callback=check_language,
+            help="The language of messages and help (default: LEDGER_LANG or LANG, else it).",
+        ),
+    ] = None,
 ) -> None:
     """Choose the ledger and the acting identity for every command."""
+    if lang is not None:
+        choose_language(lang)
     ctx.obj = Settings(db=db, actor=actor, role=role, sign_key=sign_key)
 
 
 integrity.register(app)
+migrate.register(app)
 app.add_typer(plan.app, name="plan")
 app.add_typer(record.app, name="record")
 replay.register(app)
@@ -92,8 +110,11 @@ publish.register(app)
 app.add_typer(actors.app, name="actors")
 app.add_typer(keys.app, name="keys")
 app.add_typer(proof.app, name="proof")
+serve.register(app)
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: the language first, so that the help is worded in it."""
+    choose_language(language_asked(sys.argv[1:]))
+    localized(get_command(app))(prog_name="ledger")

@@ -8,6 +8,7 @@ import typer
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date
 from cli.render import to_table
+from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
 from formats.serial import to_csv, to_json
 from projections import acts
@@ -25,7 +26,10 @@ def audit_command(
     as_of: Annotated[
         date | None,
         typer.Option(
-            "--as-of", parser=_date, metavar="DATE", help="Review the cycle as of (default today)."
+            "--as-of",
+            parser=_date,
+            metavar="DATE",
+            help="Review the cycle as of this date; when omitted, today.",
         ),
     ] = None,
     known_at: KnownAtOption = None,
@@ -59,7 +63,7 @@ def audit_command(
     finally:
         store.close()
     if output is OutputFormat.json:
-        typer.echo(
+        echo(
             to_json(
                 {
                     "cycle": stream,
@@ -71,9 +75,9 @@ def audit_command(
             )
         )
     elif output is OutputFormat.csv:
-        typer.echo(to_csv((_as_dict(f, listed=False) for f in found), COLUMNS), nl=False)
+        echo(to_csv((_as_dict(f, listed=False) for f in found), COLUMNS), nl=False)
     else:
-        typer.echo(render(stream, when, known_at is not None and moment(known_at), found))
+        echo(render(stream, when, known_at is not None and moment(known_at), found))
 
 
 def _as_dict(finding: Finding, *, listed: bool) -> dict[str, Any]:

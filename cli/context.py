@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import typer
 
 from events.errors import UsageError
-from ledger.connect import DEFAULT_DB, open_store
+from formats.writers.files import ledger_files
+from ledger.connect import DEFAULT_DB, open_store, sqlite_file
 from ledger.store import SqlEventStore
 from projections.acts import Actor
 from projections.signatures import SigningKey
@@ -26,8 +27,12 @@ class Settings:
     role: str | None = None
     sign_key: str | None = None
 
-    def store(self, *, create: bool = False) -> SqlEventStore:
-        return open_store(self.db, create=create)
+    def store(self, *, create: bool = False, migrating: bool = False) -> SqlEventStore:
+        return open_store(self.db, create=create, migrating=migrating)
+
+    def ledger_files(self) -> list[Path]:
+        """The files that hold the ledger (SQLite), which no command may write over."""
+        return ledger_files(sqlite_file(self.db))
 
     def actor_name(self) -> str:
         if self.actor:

@@ -7,7 +7,9 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from cli.terminal import echo
 from events.errors import LedgerError, UsageError
+from events.i18n import _
 from formats.readers.sheets import RowsRefused
 
 EXIT_REFUSED = 1
@@ -16,7 +18,7 @@ EXIT_USAGE = 2
 
 def fail(message: str, code: int = EXIT_REFUSED) -> typer.Exit:
     """Print `Error: message` on stderr and return the Exit to raise."""
-    typer.echo(f"Error: {message}", err=True)
+    echo(_("Error: {message}").format(message=message), err=True)
     return typer.Exit(code=code)
 
 
@@ -39,5 +41,5 @@ def refused_rows_reported() -> Iterator[None]:
         yield
     except RowsRefused as refused:
         for problem in refused.problems:
-            typer.echo(f"Error: {problem.line()}", err=True)
+            echo(_("Error: {message}").format(message=problem.line()), err=True)
         raise fail(str(refused)) from None

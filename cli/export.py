@@ -23,12 +23,13 @@ import typer
 from cli import trail_export
 from cli.context import settings, today
 from cli.errors import EXIT_USAGE, fail
-from cli.options import CycleOption, _date, _datetime
-from events.errors import UsageError
+from cli.options import CycleOption, ForceOption, _date, _datetime
+from cli.terminal import echo
 from formats.serial import to_json
 from formats.writers import cruscotto_csv, cruscotto_html, cruscotto_xlsx
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.cruscotto_data import CruscottoExport, gather
+from formats.writers.files import check_target, write_files
 from projections import acts
 from projections.contract import cruscotto_contract
 
@@ -54,7 +55,12 @@ def export_command(
     ],
     as_of: Annotated[
         date | None,
-        typer.Option("--as-of", parser=_date, metavar="DATE", help="30/06/2021 (default today)."),
+        typer.Option(
+            "--as-of",
+            parser=_date,
+            metavar="DATE",
+            help="The date, 30/06/2021 or 2021-06-30; when omitted, today.",
+        ),
     ] = None,
     known_at: Annotated[
         datetime | None,
@@ -71,9 +77,15 @@ def export_command(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (default: standard output)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write; json, csv and html go to standard output without it, "
+            "xlsx needs it.",
+        ),
     ] = None,
     cycle: CycleOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Export the cruscotto as of a date: xlsx, csv, json or a publishable html page.
 
@@ -83,26 +95,34 @@ def export_command(
         raise fail("--profile applies to --format csv only", EXIT_USAGE)
     if output_format is ExportFormat.xlsx and output is None:
         raise fail("--format xlsx writes a file: give --output cruscotto.xlsx", EXIT_USAGE)
-    store = settings(ctx).store()
+    chosen = settings(ctx)
+    protected = chosen.ledger_files()
+    if output is not None:
+        check_target(output, force=force, protected=protected)
+    store = chosen.store()
     try:
         stream = acts.resolve_cycle(store, cycle)
         exported = gather(store, stream, as_of or today(), known_at)
     finally:
         store.close()
-    written = _render(exported, output_format, profile or CsvProfile.excel, output)
+    written = _render(exported, output_format, profile or CsvProfile.excel)
+    if output is not None:
+        files = {output: written}
+        if output_format is ExportFormat.csv and profile is CsvProfile.opendata:
+            metadata = cruscotto_csv.metadata_path(output)
+            files[metadata] = cruscotto_csv.metadata_bytes(exported, output.name)
+        write_files(files, force=force, protected=protected)
     if output is None:
-        typer.echo(written, nl=False)
+        echo(written, nl=False)
         return
-    typer.echo(
+    echo(
         f"written {output} ({stream} al {exported.cruscotto.as_of.strftime('%d/%m/%Y')}, "
         f"{exported.digest.line()})"
     )
 
 
-def _render(
-    exported: CruscottoExport, output_format: ExportFormat, profile: CsvProfile, output: Path | None
-) -> bytes:
-    """The bytes of the export; written to `output` when one is given."""
+def _render(exported: CruscottoExport, output_format: ExportFormat, profile: CsvProfile) -> bytes:
+    """The bytes of the export."""
     if output_format is ExportFormat.xlsx:
         data = cruscotto_xlsx.workbook_bytes(exported)
     elif output_format is ExportFormat.json:
@@ -111,11 +131,4 @@ def _render(
         data = cruscotto_html.page(exported).encode("utf-8")
     else:
         data = cruscotto_csv.cruscotto_csv(exported, profile.value)
-    if output is not None:
-        try:
-            output.write_bytes(data)
-            if output_format is ExportFormat.csv and profile is CsvProfile.opendata:
-                cruscotto_csv.write_metadata(exported, output)
-        except OSError as error:
-            raise UsageError(f"{output}: {error.strerror}") from None
     return data

@@ -5,8 +5,10 @@ from typing import Annotated
 import typer
 
 from cli.context import settings
-from cli.errors import fail
+from cli.errors import EXIT_USAGE, fail
+from cli.terminal import echo
 from events.i18n import _
+from ledger.postgresql import PostgresEventStore, grant_reader
 from ledger.tree import CACHE_LEVEL, CacheAudit, digest_of
 from ledger.verify import Digest, verify_rows
 from projections.signatures import SignatureChecker
@@ -18,15 +20,40 @@ def register(app: typer.Typer) -> None:
     app.command("digest")(digest)
 
 
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    reader_role: Annotated[
+        str | None,
+        typer.Option(
+            "--reader-role",
+            metavar="NAME",
+            help="PostgreSQL: also create the role NAME that may only read the ledger "
+            "(the one `ledger serve` connects as); safe to repeat.",
+        ),
+    ] = None,
+) -> None:
     """Create the ledger (table, indexes, append-only triggers); safe to run twice.
 
     Example: ledger --db sqlite:///ledger.db init
     """
     store = settings(ctx).store(create=True)
-    head = store.head()
-    typer.echo(f"ledger ready at {store.display_url} ({head.seq if head else 0} events)")
-    store.close()
+    try:
+        if reader_role is not None:
+            if not isinstance(store, PostgresEventStore):
+                raise fail(
+                    _(
+                        "--reader-role is for PostgreSQL; ledger serve opens a SQLite file "
+                        "read-only by itself"
+                    ),
+                    EXIT_USAGE,
+                )
+            grant_reader(store, reader_role)
+        head = store.head()
+    finally:
+        store.close()
+    echo(f"ledger ready at {store.display_url} ({head.seq if head else 0} events)")
+    if reader_role is not None:
+        echo(_("reader role {role}: SELECT only").format(role=reader_role))
 
 
 def verify(
@@ -80,7 +107,7 @@ def verify(
         summary += f"; extends digest seq {published.seq}"
     if signatures.signed:
         summary += f"; {signatures.signed} signatures valid"
-    typer.echo(summary)
+    echo(summary)
 
 
 def digest(ctx: typer.Context) -> None:
@@ -93,4 +120,4 @@ def digest(ctx: typer.Context) -> None:
         line = digest_of(store, store.head()).line()
     finally:
         store.close()
-    typer.echo(line)
+    echo(line)

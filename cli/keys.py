@@ -11,6 +11,7 @@ from cli.context import Settings, settings, today
 from cli.errors import fail
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
 from cli.render import to_table
+from cli.terminal import echo
 from formats.serial import to_csv, to_json
 from ledger.store import SqlEventStore
 from projections import acts, registration
@@ -37,9 +38,9 @@ def generate(
     descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(key.pem())
-    typer.echo(f"key {key.key_id} written to {out} (mode 0600)")
-    typer.echo(f"public key: {key.public_key}")
-    typer.echo(f"register it: ledger --actor NAME --sign-key {out} keys register")
+    echo(f"key {key.key_id} written to {out} (mode 0600)")
+    echo(f"public key: {key.public_key}")
+    echo(f"register it: ledger --actor NAME --sign-key {out} keys register")
 
 
 @app.command("register")
@@ -136,15 +137,15 @@ def list_keys(
         for k in identity.keys.values()
     ]
     if output is OutputFormat.json:
-        typer.echo(
+        echo(
             to_json({"signatures_required_since": identity.signatures_required_since, "keys": rows})
         )
     elif output is OutputFormat.csv:
-        typer.echo(to_csv(rows, COLUMNS), nl=False)
+        echo(to_csv(rows, COLUMNS), nl=False)
     elif not rows:
-        typer.echo("no keys registered")
+        echo("no keys registered")
     else:
-        typer.echo(
+        echo(
             to_table(
                 [
                     [

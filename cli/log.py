@@ -16,6 +16,7 @@ from cli.options import (
     _datetime,
 )
 from cli.render import to_table
+from cli.terminal import echo
 from formats.serial import to_csv, to_json
 from ledger.records import Entry
 from ledger.store import Query
@@ -64,20 +65,18 @@ def log(
     try:
         entries = store.read(query)
         if output is OutputFormat.json:
-            typer.echo(
+            echo(
                 to_json(
                     [{**_as_dict(entry), "payload": json.loads(entry.payload)} for entry in entries]
                 )
             )
         elif output is OutputFormat.csv:
-            typer.echo(
-                to_csv((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]), nl=False
-            )
+            echo(to_csv((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]), nl=False)
         else:
             rows = [[_as_dict(entry)[column] for column in COLUMNS] for entry in entries]
             for row in rows:
                 row[-1] = str(row[-1])[:12]
-            typer.echo(to_table(rows, COLUMNS) if rows else "no events")
+            echo(to_table(rows, COLUMNS) if rows else "no events")
     finally:
         store.close()
 

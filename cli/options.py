@@ -57,7 +57,7 @@ EffectiveOption = Annotated[
         "--date",
         parser=_date,
         metavar="DATE",
-        help="Effective date of the act (2021-04-30 or 30/04/2021; default today).",
+        help="Effective date of the act, 30/04/2021 or 2021-04-30; when omitted, today.",
     ),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A remark kept with the event.")]
@@ -74,7 +74,12 @@ ToOption = Annotated[
 ]
 AsOfOption = Annotated[
     date | None,
-    typer.Option("--as-of", parser=_date, metavar="DATE", help="30/06/2021 (default today)."),
+    typer.Option(
+        "--as-of",
+        parser=_date,
+        metavar="DATE",
+        help="The date, 30/06/2021 or 2021-06-30; when omitted, today.",
+    ),
 ]
 KnownAtOption = Annotated[
     datetime | None,
@@ -84,4 +89,7 @@ KnownAtOption = Annotated[
         metavar="TIME",
         help="What the ledger held at that time (default now).",
     ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace the output file if it exists (never the ledger).")
 ]

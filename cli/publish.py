@@ -11,6 +11,7 @@ import typer
 from cli.context import settings, today
 from cli.errors import EXIT_USAGE, fail
 from cli.options import AsOfOption, CycleOption, KnownAtOption
+from cli.terminal import echo
 from events.errors import UsageError
 from events.i18n import _
 from formats.writers import bundle
@@ -50,6 +51,16 @@ def publish(
         )
     if out.exists() and not out.is_dir():
         raise fail(_("{out} is a file, not a folder").format(out=out), EXIT_USAGE)
+    folder = out.resolve()
+    for ledger_file in chosen.ledger_files():
+        if ledger_file.exists() and folder in ledger_file.resolve().parents:
+            raise fail(
+                _(
+                    "{out} holds the ledger {ledger}: the bundle replaces the folder, so it "
+                    "goes elsewhere (choose another --out)"
+                ).format(out=out, ledger=ledger_file),
+                EXIT_USAGE,
+            )
     if out.is_dir() and any(out.iterdir()) and not force:
         raise fail(
             _("{out} is not empty: choose a new folder, or give --force to replace it").format(
@@ -68,7 +79,7 @@ def publish(
     finally:
         store.close()
     _write_folder(out, files)
-    typer.echo(
+    echo(
         _("written {out}: {count} files ({cycle} al {as_of}, {digest})").format(
             out=out,
             count=len(files),

@@ -19,6 +19,7 @@ from cli.options import (
     as_parameter,
 )
 from cli.progress import progress_tracker
+from cli.terminal import echo
 from events.acts import as_subject
 from events.errors import UsageError
 from events.measurement import AssessmentKind, Period
@@ -55,9 +56,7 @@ SourceOption = Annotated[
 
 def _report(entries: list[Entry]) -> None:
     for entry in entries:
-        typer.echo(
-            f"recorded seq {entry.seq} {entry.type} in {entry.stream}  hash {entry.hash[:12]}"
-        )
+        echo(f"recorded seq {entry.seq} {entry.type} in {entry.stream}  hash {entry.hash[:12]}")
 
 
 @contextmanager
@@ -574,4 +573,4 @@ def measurements(
             source=source,
         )
     already = f" ({report.already} already recorded)" if report.already else ""
-    typer.echo(f"recorded {report.recorded} of {report.rows} rows of {file} in {stream}{already}")
+    echo(f"recorded {report.recorded} of {report.rows} rows of {file} in {stream}{already}")

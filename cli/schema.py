@@ -10,9 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.options import ForceOption
+from cli.terminal import echo
 from events.errors import UsageError
 from events.i18n import _
 from formats.readers.acts_file import acts_schema
+from formats.writers.files import write_file
 from projections.plan_document import plan_schema
 
 SCHEMAS = {"plan": plan_schema, "acts": acts_schema}
@@ -33,6 +36,7 @@ def schema(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write it to this file.")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Print the JSON Schema of the plan file or of the acts file.
 
@@ -46,7 +50,7 @@ def schema(
         )
     text = schema_text(name)
     if output is None:
-        typer.echo(text, nl=False)
+        echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
-    typer.echo(_("written {file}").format(file=output))
+    write_file(output, text.encode("utf-8"), force=force)
+    echo(_("written {file}").format(file=output))

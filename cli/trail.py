@@ -9,10 +9,12 @@ import typer
 
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
-from cli.options import FromOption, ToOption, TypesOption, _datetime
+from cli.options import ForceOption, FromOption, ToOption, TypesOption, _datetime
 from cli.render import to_table
+from cli.terminal import echo
 from formats.serial import to_csv, to_json
 from formats.writers.cruscotto_csv import CsvProfile
+from formats.writers.files import check_target, write_file
 from formats.writers.trail import TrailFormat, write_rows
 from ledger.records import format_recorded_at
 from ledger.store import Query
@@ -107,6 +109,7 @@ def trail_command(
     path: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (xlsx needs one).")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """The audit trail: who recorded what, when, in which role, in seq order.
 
@@ -126,7 +129,11 @@ def trail_command(
         recorded_to=recorded_to,
         known_at=known_at,
     )
-    store = settings(ctx).store()
+    chosen = settings(ctx)
+    protected = chosen.ledger_files()
+    if path is not None:
+        check_target(path, force=force, protected=protected)
+    store = chosen.store()
     try:
         rows = trail(list(store.read(Query(stream=cycle, known_at=known_at))), wanted)
     finally:
@@ -139,17 +146,15 @@ def trail_command(
         cells = (
             {**_as_dict(row), "recorded_at": format_recorded_at(row.recorded_at)} for row in rows
         )
-        try:
-            path.write_bytes(write_rows(cells, FILE_COLUMNS, kind, profile, "trail"))
-        except OSError as error:
-            raise fail(f"{path}: {error.strerror}", EXIT_USAGE) from None
-        typer.echo(f"written {path} ({len(rows)} events)")
+        data = write_rows(cells, FILE_COLUMNS, kind, profile, "trail")
+        write_file(path, data, force=force, protected=protected)
+        echo(f"written {path} ({len(rows)} events)")
     elif output is TrailOutput.json:
-        typer.echo(to_json([_as_dict(row) for row in rows]))
+        echo(to_json([_as_dict(row) for row in rows]))
     elif output is TrailOutput.csv:
-        typer.echo(to_csv((_as_dict(row) for row in rows), COLUMNS), nl=False)
+        echo(to_csv((_as_dict(row) for row in rows), COLUMNS), nl=False)
     elif not rows:
-        typer.echo("no events")
+        echo("no events")
     else:
         table = [
             [
@@ -163,9 +168,7 @@ def trail_command(
             ]
             for row in rows
         ]
-        typer.echo(
-            to_table(table, ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"])
-        )
+        echo(to_table(table, ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"]))
 
 
 def _as_dict(row: TrailRow) -> dict[str, Any]:

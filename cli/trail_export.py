@@ -7,8 +7,11 @@ import typer
 
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
+from cli.options import ForceOption
+from cli.terminal import echo
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.cruscotto_data import ledger_digest
+from formats.writers.files import check_target, write_file
 from formats.writers.trail import COLUMNS, TrailFormat, trail_row, write_rows
 from ledger.store import Query
 from projections import acts
@@ -22,11 +25,17 @@ def export_trail_command(
         typer.Option(help="csv only: excel (;, BOM; default) or opendata (RFC 4180)."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write; csv goes to standard output without it, xlsx needs it.",
+        ),
     ] = None,
     cycle: Annotated[
         str | None, typer.Option("--cycle", help="Only this cycle (default: every cycle).")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Export the events of the ledger, with their hashes, to csv or xlsx.
 
@@ -36,7 +45,11 @@ def export_trail_command(
         raise fail("--profile applies to --format csv only", EXIT_USAGE)
     if output_format is TrailFormat.xlsx and output is None:
         raise fail("--format xlsx writes a file: give --output registro.xlsx", EXIT_USAGE)
-    store = settings(ctx).store()
+    chosen = settings(ctx)
+    protected = chosen.ledger_files()
+    if output is not None:
+        check_target(output, force=force, protected=protected)
+    store = chosen.store()
     try:
         stream = acts.resolve_cycle(store, cycle) if cycle else None
         digest = ledger_digest(store)
@@ -45,10 +58,7 @@ def export_trail_command(
         store.close()
     data = write_rows(rows, COLUMNS, output_format, profile or CsvProfile.excel, digest.line())
     if output is None:
-        typer.echo(data, nl=False)
+        echo(data, nl=False)
         return
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise fail(f"{output}: {error.strerror}", EXIT_USAGE) from None
-    typer.echo(f"written {output} ({len(rows)} events, {digest.line()})")
+    write_file(output, data, force=force, protected=protected)
+    echo(f"written {output} ({len(rows)} events, {digest.line()})")

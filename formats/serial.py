@@ -9,6 +9,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from formats.inert import exact_text
+
 FORMATS = ("table", "json", "csv")
 
 
@@ -28,7 +30,11 @@ def to_json(data: Any) -> str:
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """RFC 4180 CSV with a header; decimals as plain numbers with a dot."""
+    """RFC 4180 CSV with a header; decimals as plain numbers with a dot.
+
+    A spreadsheet may open it: a text cell that would start a formula (or that starts with
+    an apostrophe) gets a leading apostrophe (formats/inert.py), numbers and dates never.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
@@ -45,5 +51,5 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Enum):
-        return str(value.value)
-    return str(value)
+        return exact_text(str(value.value))
+    return exact_text(str(value))

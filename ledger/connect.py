@@ -7,8 +7,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from ledger.errors import BadDatabaseUrl, LedgerNotInitialized
-from ledger.postgresql import PostgresEventStore
-from ledger.sqlite import SqliteEventStore
+from ledger.postgresql import PostgresEventStore, reader_store
+from ledger.sqlite import SqliteEventStore, read_only_store
 from ledger.store import Clock, SqlEventStore, utc_now
 
 DEFAULT_DB = "sqlite:///ledger.db"
@@ -29,8 +29,25 @@ def masked(url: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
-def open_store(url: str, *, create: bool = False, clock: Clock = utc_now) -> SqlEventStore:
-    """Open the ledger at `url`; with `create`, install it (safe to repeat), else require it."""
+def sqlite_file(url: str) -> Path | None:
+    """The SQLite file a URL names, or None for another database (or an unreadable URL)."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except (ArgumentError, ValueError, BadDatabaseUrl):
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    return Path(parsed.database)
+
+
+def open_store(
+    url: str, *, create: bool = False, clock: Clock = utc_now, migrating: bool = False
+) -> SqlEventStore:
+    """Open the ledger at `url`; with `create`, install it (safe to repeat), else require it.
+
+    The stored schema version must be this code's (ledger/schema.py), unless `migrating`:
+    `ledger migrate` opens an older ledger to bring it up to date.
+    """
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -65,8 +82,31 @@ def open_store(url: str, *, create: bool = False, clock: Clock = utc_now) -> Sql
     try:
         if create:
             store.install()
+        elif migrating:
+            if not store.is_installed():
+                raise LedgerNotInitialized(store.display_url)
         else:
             store.require_installed()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def open_reader(url: str) -> SqlEventStore:
+    """Open the ledger at `url` so that the database itself refuses any write.
+
+    SQLite: the file is opened with a `mode=ro` URI and `query_only`; PostgreSQL: the role of
+    the URL must hold no write privilege on the ledger (`ledger init --reader-role NAME` makes
+    one) and every transaction is read-only. The console (`ledger serve`) reads through it.
+    """
+    url = normalise_url(url)
+    opened = open_store(url)  # the same checks and messages as every command
+    opened.close()
+    store = read_only_store(opened.url) if opened.backend == "sqlite" else reader_store(opened.url)
+    try:
+        store.require_installed()
+        store.require_read_only()
     except BaseException:
         store.close()
         raise

@@ -8,12 +8,16 @@ https://github.com/pyeventsourcing/eventsourcing). Triggers refuse UPDATE, DELET
 on `events` for every role, the table's owner included.
 """
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 
+from events.errors import UsageError
+from events.i18n import _
+from ledger.errors import ReaderCanWrite
 from ledger.store import COLUMNS, Clock, SqlEventStore, select_all_sql, utc_now
 
 APPEND_LOCK_KEY = 0x1ED6E4
@@ -120,3 +124,68 @@ class PostgresEventStore(SqlEventStore):
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
         for statement in _PROTECTION:
             conn.exec_driver_sql(statement)
+
+
+ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+"""A reader role's name: a plain lower-case identifier, so that it needs no quoting rules."""
+
+_WRITE_PRIVILEGES = (
+    "SELECT rolsuper OR has_table_privilege('events', 'INSERT') "
+    "OR has_table_privilege('events', 'UPDATE') OR has_table_privilege('events', 'DELETE') "
+    "OR has_table_privilege('events', 'TRUNCATE') FROM pg_roles WHERE rolname = current_user"
+)
+
+
+class PostgresReaderStore(PostgresEventStore):
+    """The ledger read through a role that holds SELECT only, in read-only transactions."""
+
+    def __init__(self, url: str, *, clock: Clock = utc_now) -> None:
+        super().__init__(url, clock=clock)
+        event.listen(self.engine, "connect", _read_only_sessions)
+
+    def require_read_only(self) -> None:
+        """Refuse a role that may write `events`: the database, not the code, must say no."""
+        with self._translated(), self.engine.connect() as conn:
+            role = str(conn.exec_driver_sql("SELECT current_user").scalar())
+            may_write = conn.exec_driver_sql(_WRITE_PRIVILEGES).scalar()
+        if may_write:
+            raise ReaderCanWrite(role, self.display_url)
+
+
+def _read_only_sessions(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET default_transaction_read_only = on")
+    cursor.close()
+    dbapi_connection.commit()
+
+
+def reader_store(url: str) -> PostgresReaderStore:
+    """The PostgreSQL ledger at `url`, read through its (SELECT-only) role."""
+    return PostgresReaderStore(url)
+
+
+def grant_reader(store: PostgresEventStore, role: str) -> None:
+    """Create the role `role` (if missing) that may log in and only read this ledger.
+
+    Safe to repeat. It gets USAGE on the ledger's schema and SELECT on its tables, today's and
+    those made later (the Merkle cache), nothing else; give it a password with
+    `ALTER ROLE name PASSWORD '...'` where the server asks for one.
+    """
+    if not ROLE_NAME.fullmatch(role):
+        raise UsageError(
+            _(
+                "reader role {role!r} must be a lower-case name of letters, digits and _ "
+                "(e.g. ledger_reader)"
+            ).format(role=role)
+        )
+    with store.side_transaction() as conn:
+        schema = str(conn.exec_driver_sql("SELECT current_schema()").scalar())
+        exists = conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).scalar()
+        if not exists:
+            conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+        quoted = '"' + schema.replace('"', '""') + '"'
+        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {quoted} TO {role}")
+        conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {quoted} TO {role}")
+        conn.exec_driver_sql(
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {quoted} GRANT SELECT ON TABLES TO {role}"
+        )

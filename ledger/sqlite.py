@@ -11,9 +11,12 @@ https://www.sqlite.org/pragma.html#pragma_synchronous
 
 import json
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
 
 from ledger.store import Clock, SqlEventStore, select_all_sql, utc_now
 
@@ -96,3 +99,32 @@ class SqliteEventStore(SqlEventStore):
     def _install_protection(self, conn: Connection) -> None:
         for statement in _PROTECTION:
             conn.exec_driver_sql(statement)
+
+
+class ReadOnlySqliteEventStore(SqliteEventStore):
+    """The ledger file opened for reading only: SQLite itself refuses every write.
+
+    The file is opened through a URI with `mode=ro` (https://www.sqlite.org/uri.html) and
+    each connection sets `query_only` (https://www.sqlite.org/pragma.html#pragma_query_only),
+    so even a statement written by mistake cannot change the file.
+    """
+
+    def __init__(self, url: str, *, clock: Clock = utc_now) -> None:
+        database = make_url(url).database or ""
+        path = quote(str(Path(database).resolve()))
+        super().__init__(f"sqlite:///file:{path}?mode=ro&uri=true", clock=clock)
+        event.listen(self.engine, "connect", _query_only)
+
+    def require_read_only(self) -> None:
+        """Nothing to check: the open mode is the guarantee (see above)."""
+
+
+def _query_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only = ON")
+    cursor.close()
+
+
+def read_only_store(url: str) -> ReadOnlySqliteEventStore:
+    """The SQLite ledger at `url`, opened read-only."""
+    return ReadOnlySqliteEventStore(url)

@@ -24,6 +24,14 @@ from ledger.errors import (
     LedgerNotInitialized,
 )
 from ledger.records import Entry, NewEvent, StoredRow, format_recorded_at
+from ledger.schema import (
+    MIGRATIONS,
+    SCHEMA_KEY,
+    Migration,
+    check_version,
+    migrate_connection,
+    stored_version,
+)
 from ledger.tables import SCHEMA_VERSION, events, ledger_info, metadata
 
 Clock = Callable[[], datetime]
@@ -90,6 +98,8 @@ class Query:
     known_at: datetime | None = None
     actor: str | None = None
     role: str | None = None
+    limit: int | None = None
+    """At most this many entries (the first in seq order): a page of the console's trail."""
 
 
 class EventStore(Protocol):
@@ -170,25 +180,40 @@ class SqlEventStore(ABC):
     # -- set-up -------------------------------------------------------------------------------
 
     def install(self) -> None:
-        """Create the table, its indexes and the append-only protection; safe to run twice."""
+        """Create the table, its indexes and the append-only protection; safe to run twice.
+
+        An existing ledger is left as it is, and must have this code's schema version.
+        """
         with self._write() as conn:
+            if inspect(conn).has_table("events"):
+                check_version(stored_version(conn), self.display_url)
             metadata.create_all(conn)
             self._install_protection(conn)
-            known = conn.execute(
-                select(ledger_info.c.value).where(ledger_info.c.key == "schema_version")
-            ).scalar()
-            if known is None:
-                conn.execute(
-                    ledger_info.insert().values(key="schema_version", value=SCHEMA_VERSION)
-                )
+            if stored_version(conn) is None:
+                conn.execute(ledger_info.insert().values(key=SCHEMA_KEY, value=str(SCHEMA_VERSION)))
 
     def is_installed(self) -> bool:
         with self._translated(), self.engine.connect() as conn:
             return inspect(conn).has_table("events")
 
     def require_installed(self) -> None:
-        if not self.is_installed():
-            raise LedgerNotInitialized(self.display_url)
+        """Refuse a database without a ledger, or with tables of another schema version."""
+        with self._translated(), self.engine.connect() as conn:
+            if not inspect(conn).has_table("events"):
+                raise LedgerNotInitialized(self.display_url)
+            check_version(stored_version(conn), self.display_url)
+
+    def migrate(
+        self, migrations: Sequence[Migration] = MIGRATIONS, current: int = SCHEMA_VERSION
+    ) -> tuple[int, list[Migration]]:
+        """Bring the tables to `current` in one locked transaction: (version found, steps run)."""
+        with self._write() as conn:
+            if not inspect(conn).has_table("events"):
+                raise LedgerNotInitialized(self.display_url)
+            self._lock(conn)
+            return migrate_connection(
+                conn, self.backend, self.display_url, migrations=migrations, current=current
+            )
 
     @property
     def display_url(self) -> str:
@@ -501,7 +526,8 @@ def _select(query: Query) -> Select[Any]:
         statement = statement.where(events.c.actor == query.actor)
     if query.role is not None:
         statement = statement.where(events.c.role == query.role)
-    return statement.order_by(events.c.seq)
+    statement = statement.order_by(events.c.seq)
+    return statement if query.limit is None else statement.limit(query.limit)
 
 
 def _stored_row(values: Sequence[Any]) -> StoredRow:

@@ -82,4 +82,5 @@ snapshots = Table(
     Column("check_hash", LargeBinary(32), nullable=False),
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = 1
+"""The version of these tables; `ledger/schema.py` checks it at open and migrates to it."""

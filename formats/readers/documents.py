@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 from events.errors import UsageError
+from events.i18n import _
+from formats.readers.bounded import MAX_DOCUMENT_BYTES, check_shape, read_at_most, too_deep
 
 _AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
 
@@ -40,21 +42,28 @@ _ExactLoader.add_constructor("tag:yaml.org,2002:float", _exact_float)
 
 
 def load_document(path: Path) -> Any:
-    """Load a YAML or JSON file; any problem is one line naming the file."""
+    """Load a YAML or JSON file; any problem is one line naming the file.
+
+    The file is read up to MAX_DOCUMENT_BYTES, and what it stands for is measured before any
+    caller walks it (formats/readers/bounded.py): depth, aliases expanded, self-reference.
+    """
+    data = read_at_most(path, MAX_DOCUMENT_BYTES, _("a YAML or JSON file"))
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         raise UsageError(
-            f"{path}: not a UTF-8 text file (a YAML or JSON plan was expected)"
+            _(
+                "{path}: byte {offset} is not UTF-8: not a UTF-8 text file (a YAML or JSON "
+                "plan was expected)"
+            ).format(path=path, offset=error.start)
         ) from None
-    except OSError as error:
-        raise UsageError(f"{path}: {error.strerror}") from None
     try:
         if path.suffix.lower() == ".json":
-            return json.loads(text, parse_float=Decimal)
-        return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+            loaded = json.loads(text, parse_float=Decimal, parse_int=_bounded_int)
+        else:
+            loaded = yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise too_deep(str(path)) from None
     except UsageError as error:
         raise UsageError(f"{path}: {error}") from None
     except json.JSONDecodeError as error:
@@ -63,4 +72,14 @@ def load_document(path: Path) -> Any:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise UsageError(f"{path}: {where}{problem}") from None
+        raise UsageError(f"{path}: {where}{problem}"[:300]) from None
+    check_shape(loaded, str(path))
+    return loaded
+
+
+def _bounded_int(text: str) -> int:
+    """JSON integers of at most 40 digits (int() of a long string is quadratic, and none of
+    ours is longer): the value limits proper are checked where the value enters."""
+    if len(text.lstrip("-")) > 40:
+        raise UsageError(_("{text}...: a number of more than 40 digits").format(text=text[:20]))
+    return int(text)

@@ -22,10 +22,13 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from events.errors import LedgerError, UsageError
+from events.i18n import _
 from formats.italian import parse_number
+from formats.readers.bounded import MAX_TABLE_BYTES, check_workbook_size, read_at_most
 from projections.numbers import italian_number
 
 SPREADSHEETS = (".xlsx", ".xlsm")
@@ -137,15 +140,9 @@ def slug(text: str) -> str:
 
 
 def read_bytes(path: Path, expected: str) -> bytes:
-    """The file's bytes; a missing, unreadable or empty file is one line naming it."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not {expected}") from None
-    except OSError as error:
-        raise UsageError(f"{path}: {error.strerror}") from None
+    """The file's bytes (at most MAX_TABLE_BYTES); a missing, unreadable, empty or too large
+    file is one line naming it."""
+    data = read_at_most(path, MAX_TABLE_BYTES, expected)
     if not data.strip():
         raise UsageError(f"{path}: the file is empty ({expected} was expected)")
     return data
@@ -160,6 +157,7 @@ def open_workbook(path: Path, *, read_only: bool) -> Workbook:
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UsageError(f"{path}: not an Excel workbook (.xlsx): the file is not a spreadsheet")
+    check_workbook_size(path, data, streamed=read_only)
     try:
         return openpyxl.load_workbook(
             io.BytesIO(data), read_only=read_only, data_only=True, keep_links=False
@@ -189,10 +187,18 @@ def find_sheet(
 
 
 def sheet_rows(sheet: Worksheet, label: str) -> Iterator[tuple[int, list[Cell]]]:
-    """Every row as (row number, cells), with `file:sheet:A1` places, merged cells unfilled."""
+    """Every row as (row number, cells), with `file:sheet:A1` places, merged cells unfilled.
+
+    A sheet opened read-only is read to its last row whatever its `<dimension>` tag says: a
+    tag that understates the rows (some writers leave a stale one) made openpyxl stop early,
+    and rows were skipped without a word.
+    """
+    if isinstance(sheet, ReadOnlyWorksheet):
+        sheet.reset_dimensions()
     first = sheet.min_row or 1
     for offset, row in enumerate(sheet.iter_rows()):
-        number = first + offset
+        number = next((c.row for c in row if isinstance(getattr(c, "row", None), int)), None)
+        number = number or first + offset
         cells = [
             Cell(
                 getattr(cell, "value", None),
@@ -210,7 +216,15 @@ def sheet_rows(sheet: Worksheet, label: str) -> Iterator[tuple[int, list[Cell]]]
 def decode_text(path: Path, data: bytes) -> str:
     """Decode a CSV as Italian Excel writes it: UTF-8 (BOM or not), UTF-16, or Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise UsageError(
+                _(
+                    "{path}: byte {offset} is not UTF-16 text (the file starts with a UTF-16 "
+                    "mark): save the file again as CSV UTF-8"
+                ).format(path=path, offset=error.start)
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return _decoded(path, data, "utf-8-sig")
     if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":

@@ -8,7 +8,8 @@
   with a decimal point, ISO dates, the columns of `ledger replay --format csv`. Written to a
   file, it gets a companion `<file>-metadata.json` (W3C CSV on the Web) that documents every
   column and states the licence, CC BY 4.0, as the AgID open data guidelines recommend: a
-  comment line inside the CSV would break RFC 4180 readers.
+  comment line inside the CSV would break RFC 4180 readers. A text cell that a spreadsheet
+  would run as a formula gets a leading apostrophe, exactly reversibly (`NEUTRALISING_NOTE`).
 """
 
 import csv
@@ -21,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from formats.inert import spreadsheet_text
 from formats.italian import italian_number
 from formats.serial import to_csv
 from formats.writers.cruscotto_data import CruscottoExport
@@ -28,13 +30,18 @@ from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+NEUTRALISING_NOTE = (
+    "Text cells that start with =, +, -, @, a tab, a carriage return or an apostrophe carry "
+    "one added leading apostrophe, so that no spreadsheet runs them as a formula (OWASP, CSV "
+    "Injection): remove the first character of a text cell that starts with an apostrophe to "
+    "get the ledger's text exactly. Numbers and dates are never changed."
+)
 LEVELS_IT = {
     "perspective": "prospettiva",
     "strategic": "obiettivo strategico",
     "operational": "obiettivo operativo",
     "action": "azione",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS: dict[str, tuple[str, str, str]] = {
     "level": ("Livello", "string", "the key of the node's level in the cycle's tree"),
@@ -123,20 +130,12 @@ def excel_cell(value: Any) -> str:
         return value.strftime("%d/%m/%Y %H:%M:%S")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return spreadsheet_text(str(value))
 
 
 def metadata_path(output: Path) -> Path:
     """`cruscotto.csv` -> `cruscotto.csv-metadata.json`, where CSVW readers look for it."""
     return output.with_name(f"{output.name}-metadata.json")
-
-
-def write_metadata(exported: CruscottoExport, output: Path) -> Path:
-    """Write the CSVW description of an open data CSV beside it: columns, licence, source."""
-    path = metadata_path(output)
-    path.write_bytes(metadata_bytes(exported, output.name))
-    return path
 
 
 def metadata_bytes(exported: CruscottoExport, csv_name: str) -> bytes:
@@ -156,6 +155,7 @@ def metadata_bytes(exported: CruscottoExport, csv_name: str) -> bytes:
         "dc:source": exported.digest.line(),
         "dc:coverage": cruscotto.stream,
         "dc:date": cruscotto.as_of.isoformat(),
+        "rdfs:comment": NEUTRALISING_NOTE,
         "dialect": {
             "delimiter": ",",
             "encoding": "utf-8",

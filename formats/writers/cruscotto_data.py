@@ -8,7 +8,7 @@ from functools import cached_property
 from events.plan import ObjectiveDefined, PerspectiveDefined
 from ledger.records import Entry
 from ledger.store import Query, SqlEventStore
-from ledger.tree import digest_of
+from ledger.tree import LedgerTree, digest_of
 from ledger.verify import Digest
 from projections.cruscotto import Cruscotto, build
 from projections.plan_state import CycleState, fold
@@ -34,9 +34,17 @@ class CruscottoExport:
 
 
 def gather(
-    store: SqlEventStore, stream: str, as_of: date, known_at: datetime | None = None
+    store: SqlEventStore,
+    stream: str,
+    as_of: date,
+    known_at: datetime | None = None,
+    *,
+    tree: LedgerTree | None = None,
 ) -> CruscottoExport:
-    """Replay `stream` as of `as_of` and note the ledger digest the figures come from."""
+    """Replay `stream` as of `as_of` and note the ledger digest the figures come from.
+
+    `tree`: a Merkle tree kept between calls (the console's), else one is built for the call.
+    """
     entries = tuple(store.read_stream(stream, known_at=known_at))
     state = fold(entries, stream, as_of=as_of, known_at=known_at)
     notes: dict[str, str] = {}
@@ -48,16 +56,18 @@ def gather(
         build(state, as_of, known_at),
         state,
         entries,
-        ledger_digest(store, known_at),
+        ledger_digest(store, known_at, tree),
         {key: note for key, note in notes.items() if key in state.nodes},
     )
 
 
-def ledger_digest(store: SqlEventStore, known_at: datetime | None = None) -> Digest:
+def ledger_digest(
+    store: SqlEventStore, known_at: datetime | None = None, tree: LedgerTree | None = None
+) -> Digest:
     """The digest of the whole ledger as it stood at `known_at` (default now), with its root."""
     if known_at is None:
         head = store.head()
     else:
         last = deque(store.read(Query(known_at=known_at)), maxlen=1)
         head = last[0] if last else None
-    return digest_of(store, head)
+    return digest_of(store, head, tree)

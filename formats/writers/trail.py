@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from formats.inert import inert_cell, sheet_value
 from formats.serial import to_csv
 from formats.writers.cruscotto_csv import CsvProfile, excel_csv
 from ledger.records import Entry
@@ -107,11 +108,13 @@ def _workbook(
             values.append(cell)
         sheet.append(values)
     about = workbook.create_sheet("Digest")
-    about.append([title])
+    about.append([_cell(about, title)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def _cell(sheet: Any, value: Any) -> WriteOnlyCell:
-    return WriteOnlyCell(sheet, value=value)
+    """A cell holding `value` as a value, never as a formula (formats/inert.py)."""
+    cell: WriteOnlyCell = inert_cell(WriteOnlyCell(sheet, value=sheet_value(value)))
+    return cell

@@ -1,0 +1,65 @@
+"""What every page route shares: the console's state, the request's times, rendering."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from formats.italian import ROME
+from ledger.records import format_recorded_at
+from web.params import When, known_cycle, when_of
+from web.state import ConsoleState
+from web.view import path
+
+
+def console(request: Request) -> ConsoleState:
+    state: ConsoleState = request.app.state.console
+    return state
+
+
+def today() -> date:
+    """Today in Italy: the default `as_of`, made explicit in the URL at once."""
+    return datetime.now(ROME).date()
+
+
+@dataclass(frozen=True)
+class CycleView:
+    """A cycle page's request: the cycle, its times, and the URLs that cite it."""
+
+    cycle: str
+    when: When
+
+    @property
+    def base(self) -> str:
+        return f"/cycles/{path(self.cycle)}"
+
+    def url(self, page: str, **more: str | None) -> str:
+        return f"{self.base}/{page}?{self.when.query(**more)}"
+
+
+def cycle_view(
+    request: Request, cycle: str, as_of: str | None, known_at: str | None
+) -> CycleView | RedirectResponse:
+    """The view a cycle page shows; without `as_of`, a redirect to the URL that names it.
+
+    Every page's URL thus carries its date, and stays the same page when cited tomorrow.
+    """
+    known_cycle(console(request).store, cycle)
+    when = when_of(as_of, known_at, today())
+    canonical_known = format_recorded_at(when.known_at) if when.known_at else None
+    if as_of != when.as_of.isoformat() or (known_at or None) != canonical_known:
+        rest = {k: v for k, v in request.query_params.items() if k not in ("as_of", "known_at")}
+        target = f"{request.url.path}?{when.query(**rest)}"
+        return RedirectResponse(target, status_code=307)
+    return CycleView(cycle, when)
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    """A page from its template; `user` is who signed in (None on an open console)."""
+    state = console(request)
+    context.setdefault("user", getattr(request.state, "user", None))
+    context.setdefault("signed_in", state.users is not None)
+    html = state.env.get_template(template).render(request_path=request.url.path, **context)
+    return HTMLResponse(html, status_code=status)

@@ -1,0 +1,66 @@
+"""What the console keeps between requests: the store, the templates, and two caches.
+
+Both caches are keyed by the ledger's head, so they can never show a stale answer: the
+Merkle tree's nodes (the read-only store cannot fill the tree cache table, so the nodes are
+kept in memory; the tree only grows) and the result of `verify` for a given head.
+"""
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment
+
+from formats.writers.cruscotto_data import CruscottoExport, gather
+from ledger.records import Entry
+from ledger.store import SqlEventStore
+from ledger.tree import LedgerTree, digest_of
+from ledger.verify import Digest, Verdict, verify_rows
+from projections.signatures import SignatureChecker
+
+if TYPE_CHECKING:
+    from web.auth import Sessions, Users
+
+
+@dataclass
+class ConsoleState:
+    """The console's dependencies, built once by `create_app`."""
+
+    store: SqlEventStore
+    env: Environment
+    users: "Users | None" = None
+    sessions: "Sessions | None" = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _tree: LedgerTree | None = None
+    _verdict: tuple[int, Verdict, int] | None = None
+
+    def tree(self) -> LedgerTree:
+        with self._lock:
+            if self._tree is None:
+                self._tree = LedgerTree(self.store)
+            return self._tree
+
+    def digest(self, head: Entry | None) -> Digest:
+        """The digest (seq, head hash, tree root) of the ledger up to `head`."""
+        tree = self.tree()
+        with self._lock:
+            return digest_of(self.store, head, tree)
+
+    def export(self, stream: str, as_of: date, known_at: datetime | None) -> CruscottoExport:
+        """What `ledger export` writes, for the downloads (the same function, the same data)."""
+        tree = self.tree()
+        with self._lock:
+            return gather(self.store, stream, as_of, known_at, tree=tree)
+
+    def verdict(self) -> tuple[Verdict, int]:
+        """`ledger verify` on the whole ledger, run once per head: the verdict and signatures."""
+        head = self.store.head()
+        seq = head.seq if head else 0
+        with self._lock:
+            if self._verdict is not None and self._verdict[0] == seq:
+                return self._verdict[1], self._verdict[2]
+            signatures = SignatureChecker()
+            verdict = verify_rows(self.store.read_rows(), check_signature=signatures)
+            self._verdict = (seq, verdict, signatures.signed)
+            return verdict, signatures.signed
