@@ -41,7 +41,7 @@ READ_BATCH = 2000
 
 MAX_STREAM_LENGTH = 200
 
-COLUMNS = tuple(column.name for column in events.columns)
+COLUMNS = tuple(str(column.name) for column in events.columns)
 """The stored columns in table order, which is also `StoredRow`'s field order."""
 
 if tuple(f.name for f in fields(StoredRow)) != COLUMNS:  # pragma: no cover - guards an edit
@@ -90,6 +90,7 @@ class Query:
     stream: str | None = None
     types: tuple[str, ...] = ()
     after_seq: int = 0
+    after_version: int = 0
     until_seq: int | None = None
     effective_from: date | None = None
     as_of: date | None = None
@@ -509,6 +510,8 @@ def _select(query: Query) -> Select[Any]:
         statement = statement.where(events.c.seq <= query.until_seq)
     if query.stream is not None:
         statement = statement.where(events.c.stream == query.stream)
+    if query.after_version:
+        statement = statement.where(events.c.version > query.after_version)
     if query.types:
         statement = statement.where(events.c.type.in_(query.types))
     if query.effective_from is not None:

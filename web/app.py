@@ -28,7 +28,7 @@ from projections.errors import UnknownNode
 from web import api, auth, downloads, pages_cycle, pages_review
 from web.errors import PageError, unknown_page
 from web.state import ConsoleState
-from web.view import FILTERS, path
+from web.view import FILTERS, path, visible
 
 LOG = logging.getLogger("ledger.web")
 TEMPLATES = Path(str(files("web").joinpath("templates")))
@@ -61,7 +61,11 @@ class ConsoleConfig:
 def environment() -> Environment:
     """Jinja2 with autoescaping on every template, Italian filters and `_` for messages."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=visible,
     )
     env.filters.update(FILTERS)
     env.filters["path"] = path
