@@ -225,6 +225,16 @@ class SqlEventStore(ABC):
     def _install_protection(self, conn: Connection) -> None:
         """Install the triggers that make `events` append-only (each backend its own)."""
 
+    def protection_missing(self) -> list[str]:
+        """What of the append-only protection is not in force (empty when all of it is):
+        `ledger verify` reports it, since an intruder's first step is to switch it off."""
+        with self._translated(), self.engine.connect() as conn:
+            return self._protection_missing(conn)
+
+    @abstractmethod
+    def _protection_missing(self, conn: Connection) -> list[str]:
+        """The triggers (or rules) that are missing, disabled or unexpected, by name."""
+
     @abstractmethod
     def _lock(self, conn: Connection) -> None:
         """Serialise writers so that seq order is commit order (see the adapters)."""

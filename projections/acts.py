@@ -27,12 +27,13 @@ from events.i18n import _
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
 from ledger.store import EventStore, Query
+from projections.authority import Act, authority_of, first_refusal
 from projections.dependencies import check_no_cycle
 from projections.errors import ActRefused, UnknownCycle
 from projections.errors import CycleClosed as CycleIsClosed
 from projections.plan_state import CycleState, fold, projected
-from projections.roles import IDENTITY_TYPES, authorise, identity_of
-from projections.signatures import SigningKey, check_signing
+from projections.roles import IDENTITY_TYPES, RoleRefused, identity_of, recorded_role
+from projections.signatures import SigningKey
 from projections.weights import check_weights
 
 T = TypeVar("T")
@@ -120,10 +121,17 @@ def append_act(
 def authorised_role(
     store: EventStore, stream: str, actor: Actor, events: Sequence[LedgerEvent]
 ) -> str:
-    """Check the actor's role and signature against the cycle's registry; the role to record."""
+    """Check the acts against the cycle's registry by the rules `verify` applies too
+    (projections/authority.py); the role to record them in."""
     identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
-    role = authorise(identity, stream, actor.name, actor.role, actor.role_stated, events)
-    check_signing(identity, stream, actor.name, actor.key, events)
+    role = recorded_role(identity, actor.name, actor.role, actor.role_stated)
+    key_id = actor.key.key_id if actor.key else None
+    problem = first_refusal(
+        authority_of(stream, identity),
+        (Act(stream, actor.name, role, event, key_id) for event in events),
+    )
+    if problem is not None:
+        raise RoleRefused(problem)
     return role
 
 
