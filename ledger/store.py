@@ -15,6 +15,8 @@ from sqlalchemy import Connection, Engine, Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from events.encoding import encode_event
+from events.errors import UnknownEventType
+from events.registry import event_class
 from ledger.chain import GENESIS, link_hash, row_fields
 from ledger.errors import (
     ConcurrencyConflict,
@@ -133,6 +135,14 @@ def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) 
         raise InvalidAppend(f"stream name {stream!r} must be 1-200 characters without spaces")
     ids: set[str] = set()
     for new in new_events:
+        # A type this code cannot read back is refused, as `verify` would name its row; an
+        # older schema version of a known type is an old release's row, and is let in.
+        try:
+            known = event_class(new.event.type_name).schema_version
+        except UnknownEventType:
+            known = 0
+        if not 1 <= new.event.schema_version <= known:
+            raise UnknownEventType(new.event.type_name, new.event.schema_version)
         if not new.actor.strip():
             raise InvalidAppend(f"an event of type {new.event.type_name} has no actor")
         # PostgreSQL text cannot hold NUL, SQLite can: refuse it everywhere, so that both agree.

@@ -9,13 +9,14 @@ taken into the registry, as the append would never have recorded it.
 
 import base64
 import binascii
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature as InvalidSignatureError
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from events.base import LedgerEvent
-from events.errors import LedgerError
+from events.errors import LedgerError, UnknownEventType
 from events.i18n import _
 from events.identity import KeyRegistered
 from events.registry import decode_event
@@ -37,6 +38,9 @@ class RowChecker:
     def _problem(self, row: StoredRow) -> str | None:
         try:
             event = decode_event(row.type, row.schema_version, row.payload)
+        except UnknownEventType:
+            error = UnknownEventType(row.type, row.schema_version)
+            return _("payload refused at seq {seq}: {reason}").format(seq=row.seq, reason=error)
         except (LedgerError, ValueError) as error:
             return _("payload refused at seq {seq}: {reason}").format(seq=row.seq, reason=error)
         key_id, signature = None, None
@@ -84,3 +88,15 @@ class RowChecker:
         except (ValueError, binascii.Error, InvalidSignatureError):
             return _("its signature does not match its hash (key {key})").format(key=key_id)
         return None
+
+
+def refused_rows(rows: Iterable[StoredRow]) -> list[tuple[int, str]]:
+    """(seq, why) of every row the append would have refused: what `ledger audit` shows an
+    OIV beside `verify`, so that a row an older version let in is seen, never skipped."""
+    checker = RowChecker()
+    found = []
+    for row in rows:
+        problem = checker(row)
+        if problem is not None:
+            found.append((row.seq, problem))
+    return found
