@@ -19,6 +19,7 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench import acts as acts_bench
 from bench import raw
 from bench.measure import Step, measured
 from bench.national import Chunk, NationalLedger
@@ -54,6 +55,9 @@ class Options:
     pg_url: str
     keep: bool
     replay: bool
+    cycle_sizes: tuple[int, ...] = (200, 5_000, 50_000)
+    example_factors: tuple[int, ...] = (1, 10, 40)
+    acts: bool = True
 
 
 def transactions(chunks: Iterator[Chunk], batch_events: int) -> Iterator[Batch]:
@@ -223,13 +227,30 @@ def run_sqlite(options: Options) -> BackendResult:
         result.add("raw_append", raw.sqlite_append(path, options.workdir / "raw.sqlite"))
         if options.replay:
             replay_all(store, result)
+        if options.acts:
+            result.facts.update(acts_bench.act_costs(store, options.cycle_sizes))
+            extra = [options.workdir / f"{name}.sqlite" for name in _example_names(options)]
+            for file in extra:
+                file.unlink(missing_ok=True)
+            result.facts.update(
+                acts_bench.example_scaling(
+                    lambda name: f"sqlite:///{options.workdir / name}.sqlite",
+                    options.example_factors,
+                )
+            )
     finally:
         store.close()
         if not options.keep:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+                for name in _example_names(options):
+                    (options.workdir / f"{name}.sqlite{suffix}").unlink(missing_ok=True)
             (options.workdir / "raw.sqlite").unlink(missing_ok=True)
     return result
+
+
+def _example_names(options: Options) -> list[str]:
+    return [f"example{factor}" for factor in options.example_factors]
 
 
 def _sqlite_sizes(path: Path, events: int) -> dict[str, Any]:
@@ -301,10 +322,23 @@ def run_postgresql(options: Options) -> BackendResult:
         result.add("raw_append", raw.postgres_append(conninfo, server_conninfo, f"{schema}_raw"))
         if options.replay:
             replay_all(store, result)
+        if options.acts:
+            result.facts.update(acts_bench.act_costs(store, options.cycle_sizes))
+
+            def example_url(name: str) -> str:
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE SCHEMA "{schema}_{name}"'))
+                return (
+                    f"{options.pg_url}{separator}options={quote(f'-csearch_path={schema}_{name}')}"
+                )
+
+            result.facts.update(acts_bench.example_scaling(example_url, options.example_factors))
     finally:
         store.close()
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_raw" CASCADE'))
+            for name in _example_names(options):
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_{name}" CASCADE'))
             if not options.keep:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()

@@ -7,7 +7,7 @@ import typer
 
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date, _datetime
-from cli.render import to_table
+from cli.render import fold, show, to_table
 from cli.terminal import echo
 from events.i18n import _
 from events.policy import LevelRule
@@ -91,7 +91,7 @@ def replay_command(
     elif output is OutputFormat.csv:
         echo(to_csv(flat_rows(cruscotto), CSV_COLUMNS), nl=False)
     else:
-        echo(render_table(cruscotto))
+        show(render_table(cruscotto))
 
 
 def render_table(cruscotto: Cruscotto) -> str:
@@ -104,7 +104,7 @@ def render_table(cruscotto: Cruscotto) -> str:
         pending = cruscotto.pending_changes
         detail = f" ({pending} changes pending approval)" if pending else ""
         return f"{title}\n\nno plan in force on {cruscotto.as_of.isoformat()}{detail}"
-    parts = [title, "", _tree(cruscotto)]
+    parts = [fold(title), "", _tree(cruscotto)]
     for rule in cruscotto.levels:
         if rule.achievement is not None:
             parts += ["", rule.shown_plural, _achieved(cruscotto, rule)]
@@ -157,6 +157,8 @@ def _tree(cruscotto: Cruscotto) -> str:
             "override (sentito l'OIV)",
             "% raggiungimento",
         ],
+        optional=[3],
+        short={4: "target", 5: "Risultato", 6: "calc.", 7: "override", 8: "% ragg."},
     )
 
 

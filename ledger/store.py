@@ -43,7 +43,7 @@ READ_BATCH = 2000
 
 MAX_STREAM_LENGTH = 200
 
-COLUMNS = tuple(column.name for column in events.columns)
+COLUMNS = tuple(str(column.name) for column in events.columns)
 """The stored columns in table order, which is also `StoredRow`'s field order."""
 
 if tuple(f.name for f in fields(StoredRow)) != COLUMNS:  # pragma: no cover - guards an edit
@@ -92,6 +92,7 @@ class Query:
     stream: str | None = None
     types: tuple[str, ...] = ()
     after_seq: int = 0
+    after_version: int = 0
     until_seq: int | None = None
     effective_from: date | None = None
     as_of: date | None = None
@@ -99,6 +100,8 @@ class Query:
     known_at: datetime | None = None
     actor: str | None = None
     role: str | None = None
+    limit: int | None = None
+    """At most this many entries (the first in seq order): a page of the console's trail."""
 
 
 class EventStore(Protocol):
@@ -527,6 +530,8 @@ def _select(query: Query) -> Select[Any]:
         statement = statement.where(events.c.seq <= query.until_seq)
     if query.stream is not None:
         statement = statement.where(events.c.stream == query.stream)
+    if query.after_version:
+        statement = statement.where(events.c.version > query.after_version)
     if query.types:
         statement = statement.where(events.c.type.in_(query.types))
     if query.effective_from is not None:
@@ -541,7 +546,8 @@ def _select(query: Query) -> Select[Any]:
         statement = statement.where(events.c.actor == query.actor)
     if query.role is not None:
         statement = statement.where(events.c.role == query.role)
-    return statement.order_by(events.c.seq)
+    statement = statement.order_by(events.c.seq)
+    return statement if query.limit is None else statement.limit(query.limit)
 
 
 def _stored_row(values: Sequence[Any]) -> StoredRow:

@@ -7,7 +7,7 @@ version and the act is checked again on the new state. This module holds that me
 publication, closing); the others are in planning, measuring, oversight and registration.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -31,9 +31,10 @@ from projections.authority import Act, authority_of, first_refusal
 from projections.dependencies import check_no_cycle
 from projections.errors import ActRefused, UnknownCycle
 from projections.errors import CycleClosed as CycleIsClosed
-from projections.plan_state import CycleState, fold, projected
+from projections.plan_state import CycleState, projected
 from projections.roles import IDENTITY_TYPES, RoleRefused, identity_of, recorded_role
 from projections.signatures import SigningKey
+from projections.snapshots import cycle_state
 from projections.weights import check_weights
 
 T = TypeVar("T")
@@ -64,8 +65,12 @@ class Draft:
 
 
 def read_state(store: EventStore, stream: str, *, as_of: date | None = None) -> CycleState:
-    """The cycle as everything the ledger holds now makes it, as of `as_of`."""
-    return fold(store.read_stream(stream), stream, as_of=as_of)
+    """The cycle as everything the ledger holds now makes it, as of `as_of` (for reading).
+
+    From the cycle's snapshot and the events after it: the cost of an act does not grow with
+    its cycle (projections/snapshots.py).
+    """
+    return cycle_state(store, stream, as_of=as_of)
 
 
 def resolve_cycle(store: EventStore, stream: str | None) -> str:
@@ -104,7 +109,7 @@ def append_act(
         drafts = build(state)
         if not drafts:
             return []
-        role = authorised_role(store, stream, actor, [d.event for d in drafts])
+        role = authorised_role(store, stream, actor, [d.event for d in drafts], state.identity)
         signer = actor.key.sign if actor.key else None
         new = [
             NewEvent(d.event, d.effective_date, actor.name, role, d.idempotency_key, signer=signer)
@@ -119,11 +124,21 @@ def append_act(
 
 
 def authorised_role(
-    store: EventStore, stream: str, actor: Actor, events: Sequence[LedgerEvent]
+    store: EventStore,
+    stream: str,
+    actor: Actor,
+    events: Sequence[LedgerEvent],
+    registry: Iterable[Entry] | None = None,
 ) -> str:
     """Check the acts against the cycle's registry by the rules `verify` applies too
-    (projections/authority.py); the role to record them in."""
-    identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
+    (projections/authority.py); the role to record them in.
+
+    `registry` is the cycle's identity entries when the caller holds them (a `CycleState`'s),
+    else they are read.
+    """
+    if registry is None:
+        registry = store.read(Query(stream=stream, types=IDENTITY_TYPES))
+    identity = identity_of(registry)
     role = recorded_role(identity, actor.name, actor.role, actor.role_stated)
     key_id = actor.key.key_id if actor.key else None
     problem = first_refusal(

@@ -95,7 +95,9 @@ def record_observations(
             raise BatchRefused(problems)
         if not accepted:
             return []
-        role = authorised_role(store, stream, actor, [event for event, _ in accepted])
+        role = authorised_role(
+            store, stream, actor, [event for event, _ in accepted], state.identity
+        )
         signer = actor.key.sign if actor.key else None
         new = [
             NewEvent(event, item.on, actor.name, role, item.key, signer=signer)

@@ -19,13 +19,16 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from events.errors import LedgerError
 from events.i18n import _, language, ngettext
 from ledger.connect import open_reader
+from ledger.errors import DatabaseUnavailable
 from ledger.store import SqlEventStore
+from projections.errors import UnknownNode
 from web import api, auth, downloads, pages_cycle, pages_review
 from web.errors import PageError, unknown_page
 from web.state import ConsoleState
-from web.view import FILTERS, path
+from web.view import FILTERS, path, visible
 
 LOG = logging.getLogger("ledger.web")
 TEMPLATES = Path(str(files("web").joinpath("templates")))
@@ -58,7 +61,11 @@ class ConsoleConfig:
 def environment() -> Environment:
     """Jinja2 with autoescaping on every template, Italian filters and `_` for messages."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=visible,
     )
     env.filters.update(FILTERS)
     env.filters["path"] = path
@@ -125,6 +132,14 @@ def _errors(app: FastAPI, state: ConsoleState) -> None:
     @app.exception_handler(PageError)
     async def page_error(request: Request, error: PageError) -> Response:
         return answer(request, error.status, error.message)
+
+    @app.exception_handler(LedgerError)
+    async def refusal(request: Request, error: LedgerError) -> Response:
+        """A node or cycle the ledger does not hold is a 404; any other refusal a 400."""
+        if isinstance(error, DatabaseUnavailable):
+            LOG.error("database unavailable on %s: %s", request.url.path, error)
+            return answer(request, 503, str(error))
+        return answer(request, 404 if isinstance(error, UnknownNode) else 400, str(error))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

@@ -68,6 +68,11 @@ class When:
     as_of: date
     known_at: datetime | None
 
+    @property
+    def known(self) -> str:
+        """`known_at` as the URL carries it (empty: now)."""
+        return format_recorded_at(self.known_at) if self.known_at is not None else ""
+
     def query(self, **more: str | None) -> str:
         """The query string that names this view exactly (ISO forms, stable to cite)."""
         values = {"as_of": self.as_of.isoformat()}
