@@ -4,7 +4,6 @@ import sys
 from typing import Annotated
 
 import typer
-from typer.main import get_command
 
 from cli import (
     actors,
@@ -29,12 +28,11 @@ from cli import (
     users,
 )
 from cli.context import Settings
-from cli.errors import LedgerGroup
-from cli.language import check_language, choose_language, language_asked, localized
+from cli.language import LocalizedGroup, check_language, choose_language, language_asked
 from ledger.connect import DEFAULT_DB
 
 app = typer.Typer(
-    cls=LedgerGroup,
+    cls=LocalizedGroup,
     help="The performance ledger: an append-only, hash-chained record of the ciclo della "
     "performance (D.Lgs. 150/2009).",
     no_args_is_help=True,
@@ -117,4 +115,4 @@ app.add_typer(users.app, name="users")
 def main() -> None:
     """Console-script entry point: the language first, so that the help is worded in it."""
     choose_language(language_asked(sys.argv[1:]))
-    localized(get_command(app))(prog_name="ledger")
+    app(prog_name="ledger")

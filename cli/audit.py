@@ -8,6 +8,7 @@ import typer
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date
 from cli.render import to_table
+from cli.replay import require_known_at
 from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
 from formats.serial import to_csv, to_json
@@ -53,6 +54,7 @@ def audit_command(
     store = settings(ctx).store()
     try:
         stream = acts.resolve_cycle(store, cycle)
+        require_known_at(store, stream, known_at)
         found = audit(
             list(store.read_stream(stream, known_at=known_at)),
             stream,

@@ -7,6 +7,7 @@ import typer
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat
 from cli.render import to_table
+from cli.replay import require_known_at
 from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
 from events.i18n import _
@@ -62,6 +63,7 @@ def history(
     store = settings(ctx).store()
     try:
         stream = acts.resolve_cycle(store, cycle)
+        require_known_at(store, stream, known_at)
         if cycles:
             if code is None:
                 raise typer.BadParameter(_("--cycles follows one node: name it (e.g. 3.3.1)"))

@@ -17,6 +17,7 @@ from typing import Any
 import typer
 import typer.core
 
+from cli.errors import LedgerGroup
 from events.i18n import LANGUAGES, _, set_language
 
 
@@ -152,3 +153,11 @@ def _name_in_usage(argument: Any) -> None:
     if argument.nargs != 1:
         shown += "..."
     argument._usage_display_name = lambda: shown
+
+
+class LocalizedGroup(LedgerGroup):
+    """The root group: before it runs, its tree's help is worded in the chosen language."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        localized(self)
+        return super().main(*args, **kwargs)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.context import settings, today
-from cli.options import AsOfOption, CycleOption, KnownAtOption
+from cli.options import AsOfOption, CycleOption, KnownAtOption, choice_of, choices
 from cli.render import to_table
 from cli.terminal import echo
 from events.i18n import _
@@ -38,7 +38,14 @@ class ProofFormat(StrEnum):
 
 
 ProofFormatOption = Annotated[
-    ProofFormat, typer.Option("--format", "-f", help="table (readable) or json (to verify).")
+    ProofFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        parser=choice_of(ProofFormat),
+        metavar=choices(ProofFormat),
+        help="table (readable) or json (to verify).",
+    ),
 ]
 DigestOption = Annotated[
     str | None,

@@ -9,14 +9,23 @@ import typer
 
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
-from cli.options import ForceOption, FromOption, ToOption, TypesOption, _datetime
+from cli.options import (
+    ForceOption,
+    FromOption,
+    ToOption,
+    TypesOption,
+    _datetime,
+    choice_of,
+    choices,
+)
 from cli.render import to_table
 from cli.terminal import echo
+from formats.italian import italian_moment, rome_wall_time
 from formats.serial import to_csv, to_json
 from formats.writers.cruscotto_csv import CsvProfile
+from formats.writers.cruscotto_data import ledger_digest
 from formats.writers.files import check_target, write_file
 from formats.writers.trail import TrailFormat, write_rows
-from ledger.records import format_recorded_at
 from ledger.store import Query
 from projections.trail import TrailFilter, TrailRow, trail
 
@@ -49,7 +58,7 @@ FILE_COLUMNS: dict[str, tuple[str, int]] = {
     "stream": ("ciclo", 16),
     "type": ("tipo", 24),
     "effective_date": ("data dell'atto", 13),
-    "recorded_at": ("registrato il (UTC)", 28),
+    "recorded_at": ("registrato il (Europe/Rome)", 22),
     "actor": ("autore", 20),
     "role": ("ruolo", 18),
     "node": ("nodo", 12),
@@ -77,7 +86,8 @@ def day(value: date) -> str:
 
 
 def moment(value: datetime) -> str:
-    return value.strftime("%d/%m/%Y %H:%M UTC")
+    """A recorded time in Italian local time with its zone (14/06/2021 10:05 CEST)."""
+    return italian_moment(value)
 
 
 def trail_command(
@@ -101,11 +111,23 @@ def trail_command(
     ] = None,
     known_at: KnownAtOption = None,
     output: Annotated[
-        TrailOutput, typer.Option("--format", "-f", help="table, json, csv or xlsx.")
+        TrailOutput,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=choice_of(TrailOutput),
+            metavar=choices(TrailOutput),
+            help="table, json, csv or xlsx.",
+        ),
     ] = TrailOutput.table,
     profile: Annotated[
-        CsvProfile, typer.Option(help="csv: excel (;, decimal comma, BOM) or opendata (RFC 4180).")
-    ] = CsvProfile.opendata,
+        CsvProfile,
+        typer.Option(
+            parser=choice_of(CsvProfile),
+            metavar=choices(CsvProfile),
+            help="csv only: excel (;, decimal comma, BOM; default) or opendata (RFC 4180).",
+        ),
+    ] = CsvProfile.excel,
     path: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (xlsx needs one).")
     ] = None,
@@ -136,17 +158,17 @@ def trail_command(
     store = chosen.store()
     try:
         rows = trail(list(store.read(Query(stream=cycle, known_at=known_at))), wanted)
+        digest = ledger_digest(store, known_at) if path is not None else None
     finally:
         store.close()
     if path is not None:
         if output not in (TrailOutput.csv, TrailOutput.xlsx):
             raise fail("--output writes csv or xlsx: add --format csv or --format xlsx", EXIT_USAGE)
         kind = TrailFormat.xlsx if output is TrailOutput.xlsx else TrailFormat.csv
-        # Excel holds no time zones: the recorded time goes as its stored UTC text.
-        cells = (
-            {**_as_dict(row), "recorded_at": format_recorded_at(row.recorded_at)} for row in rows
-        )
-        data = write_rows(cells, FILE_COLUMNS, kind, profile, "trail")
+        # Excel holds no time zones: the recorded time goes as Italian wall-clock time, a real
+        # date-time, its zone named by the header.
+        cells = ({**_as_dict(row), "recorded_at": rome_wall_time(row.recorded_at)} for row in rows)
+        data = write_rows(cells, FILE_COLUMNS, kind, profile, digest.line() if digest else "")
         write_file(path, data, force=force, protected=protected)
         echo(f"written {path} ({len(rows)} events)")
     elif output is TrailOutput.json:

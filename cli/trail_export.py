@@ -7,7 +7,7 @@ import typer
 
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
-from cli.options import ForceOption
+from cli.options import ForceOption, choice_of, choices
 from cli.terminal import echo
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.cruscotto_data import ledger_digest
@@ -19,10 +19,23 @@ from projections import acts
 
 def export_trail_command(
     ctx: typer.Context,
-    output_format: Annotated[TrailFormat, typer.Option("--format", "-f", help="csv or xlsx.")],
+    output_format: Annotated[
+        TrailFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=choice_of(TrailFormat),
+            metavar=choices(TrailFormat),
+            help="csv or xlsx.",
+        ),
+    ],
     profile: Annotated[
         CsvProfile | None,
-        typer.Option(help="csv only: excel (;, BOM; default) or opendata (RFC 4180)."),
+        typer.Option(
+            parser=choice_of(CsvProfile),
+            metavar=choices(CsvProfile),
+            help="csv only: excel (;, decimal comma, BOM; default) or opendata (RFC 4180).",
+        ),
     ] = None,
     output: Annotated[
         Path | None,

@@ -14,10 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from formats.serial import to_json
 from projections.contract import cruscotto_contract
-from projections.cycle_states import cycle_states
 from web import reviews
 from web.pages import CycleView, console, cycle_view
-from web.pages_cycle import node_context, replayed
+from web.pages_cycle import cycle_list, node_context, replayed
 from web.pages_review import cycle_entry, event_context, integrity_context
 
 router = APIRouter(prefix="/api")
@@ -34,7 +33,7 @@ def about(view: CycleView) -> dict[str, Any]:
 @router.get("/cycles")
 def cycles_api(request: Request, after: str = "") -> Response:
     """The cycles with their state, 50 at a time after the cycle `after`."""
-    states = cycle_states(console(request).store, after=after, limit=50)
+    states = cycle_list(console(request), after=after, limit=50)
     return answer({"cycles": [{**asdict(s), "stage": s.stage} for s in states]})
 
 

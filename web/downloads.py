@@ -18,11 +18,10 @@ from formats.writers import cruscotto_csv, cruscotto_xlsx
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.trail import TrailFormat, write_rows
 from ledger.records import format_recorded_at
-from projections.cycle_states import cycle_states
 from web import reviews
 from web.errors import bad_request
 from web.pages import CycleView, console, cycle_view, today
-from web.pages_cycle import node_context
+from web.pages_cycle import cycle_list, node_context
 from web.params import When
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,7 +67,7 @@ def stem(view: CycleView, page: str) -> str:
 @router.get("/cycles.{kind:kind}")
 def cycles_download(request: Request, kind: str, profile: str = "excel") -> Response:
     """The cycles and their state (every cycle, not only the first page)."""
-    states = cycle_states(console(request).store, limit=10**9)
+    states = cycle_list(console(request), limit=10**9)
     rows: list[dict[str, Any]] = [{**asdict(s), "stage": s.stage} for s in states]
     table = reviews.Table("cycles", reviews.CYCLE_COLUMNS, rows)
     return send_table(table, f"cicli-{When(today(), None).as_of.isoformat()}", kind, profile)

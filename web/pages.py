@@ -56,10 +56,29 @@ def cycle_view(
     return CycleView(cycle, when)
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    """A page from its template; `user` is who signed in (None on an open console)."""
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    *,
+    cached: tuple[str, Any] | None = None,
+    **context: Any,
+) -> Response:
+    """A page from its template; `user` is who signed in (None on an open console).
+
+    `cached` = (cycle, key): the page is rendered once per version of the cycle (see
+    ConsoleState.view), for each signed-in user.
+    """
     state = console(request)
-    context.setdefault("user", getattr(request.state, "user", None))
+    user = getattr(request.state, "user", None)
+    context.setdefault("user", user)
     context.setdefault("signed_in", state.users is not None)
-    html = state.env.get_template(template).render(request_path=request.url.path, **context)
-    return HTMLResponse(html, status_code=status)
+
+    def html() -> str:
+        page = state.env.get_template(template)
+        return page.render(request_path=request.url.path, **context)
+
+    if cached is None:
+        return HTMLResponse(html(), status_code=status)
+    cycle, key = cached
+    return HTMLResponse(state.view(cycle, ("html", template, user, key), html), status_code=status)

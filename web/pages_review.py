@@ -32,7 +32,10 @@ def audit_page(
     if isinstance(view, RedirectResponse):
         return view
     found = reviews.audit_view(console(request), view, severity, kind)
-    return render(request, "audit.html", view=view, a=found, severities=SEVERITIES)
+    key = (view.when, found.severity, found.kind)
+    return render(
+        request, "audit.html", cached=(view.cycle, key), view=view, a=found, severities=SEVERITIES
+    )
 
 
 @router.get("/cycles/{cycle:path}/trail", response_class=HTMLResponse)
@@ -44,7 +47,8 @@ def trail_page(
     if isinstance(view, RedirectResponse):
         return view
     page = reviews.trail_view(console(request), view, dict(request.query_params))
-    return render(request, "trail.html", view=view, t=page)
+    key = (page.wanted, page.after)
+    return render(request, "trail.html", cached=(view.cycle, key), view=view, t=page)
 
 
 @router.get("/cycles/{cycle:path}/diff", response_class=HTMLResponse)
@@ -60,7 +64,8 @@ def diff_page(
     if isinstance(view, RedirectResponse):
         return view
     found = reviews.diff_view(console(request), view, request.query_params.get("from"))
-    return render(request, "diff.html", view=view, d=found)
+    key = (view.when, found.date_from)
+    return render(request, "diff.html", cached=(view.cycle, key), view=view, d=found)
 
 
 @router.get("/cycles/{cycle:path}/events/{seq}", response_class=HTMLResponse)

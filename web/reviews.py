@@ -85,11 +85,15 @@ def audit_view(
                 value=severity, known=", ".join(SEVERITIES)
             )
         )
-    found = audit(
-        list(state.store.read_stream(view.cycle, known_at=view.when.known_at)),
+    found = state.view(
         view.cycle,
-        as_of=view.when.as_of,
-        known_at=view.when.known_at,
+        ("audit", view.when),
+        lambda: audit(
+            list(state.store.read_stream(view.cycle, known_at=view.when.known_at)),
+            view.cycle,
+            as_of=view.when.as_of,
+            known_at=view.when.known_at,
+        ),
     )
     kinds = sorted({finding.kind for finding in found})
     if kind and kind not in kinds:
@@ -152,7 +156,11 @@ def trail_view(state: ConsoleState, view: CycleView, given: dict[str, str]) -> T
     """One page of the trail after seq `after` (keyset: never the whole cycle)."""
     wanted = trail_filter(view, given)
     after = seq_param("after", given.get("after")) or 0
-    rows, next_after = trail_page(state.store, view.cycle, wanted, after=after)
+    rows, next_after = state.view(
+        view.cycle,
+        ("trail", wanted, after),
+        lambda: trail_page(state.store, view.cycle, wanted, after=after),
+    )
     filters = {name: given[name] for name in TRAIL_FILTERS if given.get(name)}
     return TrailView(wanted, after, rows, next_after, filters)
 
@@ -189,8 +197,17 @@ def diff_view(state: ConsoleState, view: CycleView, date_from: str | None) -> Cr
                 start=start.strftime("%d/%m/%Y"), end=view.when.as_of.strftime("%d/%m/%Y")
             )
         )
-    entries = list(state.store.read_stream(view.cycle, known_at=view.when.known_at))
-    return diff(entries, view.cycle, start, view.when.as_of, known_at=view.when.known_at)
+    return state.view(
+        view.cycle,
+        ("diff", view.when, start),
+        lambda: diff(
+            list(state.store.read_stream(view.cycle, known_at=view.when.known_at)),
+            view.cycle,
+            start,
+            view.when.as_of,
+            known_at=view.when.known_at,
+        ),
+    )
 
 
 def diff_table(found: CruscottoDiff) -> Table:

@@ -6,9 +6,11 @@ kept in memory; the tree only grows) and the result of `verify` for a given head
 """
 
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from jinja2 import Environment
 
@@ -18,6 +20,10 @@ from ledger.store import SqlEventStore
 from ledger.tree import LedgerTree, digest_of
 from ledger.verify import Digest, Verdict, verify_rows
 from projections.signatures import SignatureChecker
+
+T = TypeVar("T")
+VIEWS_KEPT = 512
+"""Views kept in memory, least recently used dropped first."""
 
 if TYPE_CHECKING:
     from web.auth import Sessions, Users
@@ -34,6 +40,27 @@ class ConsoleState:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _tree: LedgerTree | None = None
     _verdict: tuple[int, Verdict, int] | None = None
+    _views: "OrderedDict[Hashable, object]" = field(default_factory=OrderedDict)
+    _views_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def view(self, cycle: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """What a page shows of `cycle`, computed once per version of the cycle.
+
+        Every projection of a page is a pure function of its cycle's events, its `as_of` and
+        `known_at` (and its filters, in `key`): keyed by the cycle's version (one index
+        probe), a cached answer can never be stale, since any new event of the cycle bumps it.
+        """
+        full = (cycle, self.store.stream_version(cycle), key)
+        with self._views_lock:
+            if full in self._views:
+                self._views.move_to_end(full)
+                return self._views[full]  # type: ignore[return-value]
+        value = compute()
+        with self._views_lock:
+            self._views[full] = value
+            while len(self._views) > VIEWS_KEPT:
+                self._views.popitem(last=False)
+        return value
 
     def tree(self) -> LedgerTree:
         with self._lock:

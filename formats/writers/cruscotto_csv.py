@@ -26,7 +26,7 @@ from formats.inert import spreadsheet_text
 from formats.italian import italian_number
 from formats.serial import to_csv
 from formats.writers.cruscotto_data import CruscottoExport
-from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows
+from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows, summary_rows
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -41,10 +41,18 @@ LEVELS_IT = {
     "strategic": "obiettivo strategico",
     "operational": "obiettivo operativo",
     "action": "azione",
+    "manager": "dirigente",
+    "manager_objective": "obiettivo dirigenziale",
+    "ente": "ente",
 }
 
 COLUMNS: dict[str, tuple[str, str, str]] = {
-    "level": ("Livello", "string", "the key of the node's level in the cycle's tree"),
+    "level": (
+        "Livello",
+        "string",
+        "the key of the node's level in the cycle's tree; after the tree, `manager` and "
+        "`manager_objective` (obiettivi dirigenziali) and `ente` (the performance di ente)",
+    ),
     "key": ("Chiave", "string", "the node's key, unique in the cycle"),
     "code": ("Codice", "string", "the code printed in the Piano (1.1, 3.3.1), if any"),
     "parent": ("Padre", "string", "the key of the node above (empty for a perspective)"),
@@ -91,8 +99,8 @@ def _described(name: str) -> tuple[str, str, str]:
 
 
 def cruscotto_csv(exported: CruscottoExport, profile: str) -> bytes:
-    """The cruscotto's rows (one per node) in the chosen profile."""
-    rows = flat_rows(exported.cruscotto)
+    """The cruscotto's rows (one per node, then the managers' and the ente's) in a profile."""
+    rows = flat_rows(exported.cruscotto) + summary_rows(exported.cruscotto)
     if profile == "opendata":
         return to_csv(rows, CSV_COLUMNS).encode("utf-8")
     headers = [_described(column)[0] for column in CSV_COLUMNS]

@@ -8,7 +8,7 @@ through the same `write_rows`.
 
 import io
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -103,7 +103,9 @@ def _workbook(
         values = []
         for name in columns:
             cell = _cell(sheet, row.get(name))
-            if isinstance(row.get(name), date):
+            if isinstance(row.get(name), datetime):
+                cell.number_format = "DD/MM/YYYY HH:MM:SS"
+            elif isinstance(row.get(name), date):
                 cell.number_format = "DD/MM/YYYY"
             values.append(cell)
         sheet.append(values)
