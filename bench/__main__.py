@@ -156,6 +156,11 @@ def acts_report(facts: dict[str, Any]) -> list[str]:
                 f"    {cost['events']:>7,} events: first {cost['first_ms']:.1f} ms, steady "
                 f"{cost['steady_ms']:.1f} ms (use case), {cost['command_ms']:.1f} ms (command)"
             )
+    for name, peak in facts.get("streaming", {}).items():
+        lines.append(
+            f"  peak RSS of `{name}`: {peak['peak_rss_mb']:.0f} MiB in {peak['seconds']:.1f} s"
+            + (f" (exit {peak['exit']}: {peak.get('error', '')})" if peak["exit"] else "")
+        )
     for row in facts.get("example_by_size", []):
         lines.append(
             f"  ledger load, example x{row['factor']}: {row['events']:,} events in "
@@ -200,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-acts", action="store_true", help="skip the cost of single acts and of the example"
     )
     parser.add_argument(
+        "--no-streaming", action="store_true", help="skip the peak memory of streaming commands"
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="development sizes: 10000 events unless --events, cycles of 200/1000/5000 events",
@@ -216,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         cycle_sizes=(200, 1_000, 5_000) if quick else (200, 5_000, 50_000),
         example_factors=(1, 4) if quick else (1, 10, 40),
         acts=not args.no_acts,
+        streaming=not args.no_streaming,
     )
     runners = {"sqlite": run_sqlite, "postgresql": run_postgresql}
     chosen = [name.strip() for name in args.backend.split(",") if name.strip()]

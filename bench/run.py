@@ -23,6 +23,7 @@ from bench import acts as acts_bench
 from bench import raw
 from bench.measure import Step, measured
 from bench.national import Chunk, NationalLedger
+from bench.streaming import streaming_peaks
 from ledger.connect import open_store
 from ledger.records import NewEvent
 from ledger.store import SqlEventStore
@@ -58,6 +59,7 @@ class Options:
     cycle_sizes: tuple[int, ...] = (200, 5_000, 50_000)
     example_factors: tuple[int, ...] = (1, 10, 40)
     acts: bool = True
+    streaming: bool = True
 
 
 def transactions(chunks: Iterator[Chunk], batch_events: int) -> Iterator[Batch]:
@@ -227,6 +229,8 @@ def run_sqlite(options: Options) -> BackendResult:
         result.add("raw_append", raw.sqlite_append(path, options.workdir / "raw.sqlite"))
         if options.replay:
             replay_all(store, result)
+        if options.streaming:
+            _streaming(store, result)
         if options.acts:
             result.facts.update(acts_bench.act_costs(store, options.cycle_sizes))
             extra = [options.workdir / f"{name}.sqlite" for name in _example_names(options)]
@@ -247,6 +251,12 @@ def run_sqlite(options: Options) -> BackendResult:
                     (options.workdir / f"{name}.sqlite{suffix}").unlink(missing_ok=True)
             (options.workdir / "raw.sqlite").unlink(missing_ok=True)
     return result
+
+
+def _streaming(store: SqlEventStore, result: BackendResult) -> None:
+    streams = store.streams()
+    cycle = result.facts.get("as_of_cycle") or streams[len(streams) // 2]
+    result.facts["streaming"] = streaming_peaks(store.url, cycle)
 
 
 def _example_names(options: Options) -> list[str]:
@@ -322,6 +332,8 @@ def run_postgresql(options: Options) -> BackendResult:
         result.add("raw_append", raw.postgres_append(conninfo, server_conninfo, f"{schema}_raw"))
         if options.replay:
             replay_all(store, result)
+        if options.streaming:
+            _streaming(store, result)
         if options.acts:
             result.facts.update(acts_bench.act_costs(store, options.cycle_sizes))
 

@@ -4,7 +4,7 @@
 only differ in how they open the database, take the write lock and install the protection.
 """
 
-import uuid
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -62,6 +62,9 @@ _STREAMS = (
     " FROM found WHERE found.stream IS NOT NULL"
     ") SELECT stream FROM found WHERE stream IS NOT NULL"
 )
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""What `str(uuid.UUID(text)) == text` accepts, in one match instead of a parse and a format."""
 
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -163,11 +166,7 @@ def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) 
             if new.idempotency_key in keys:
                 raise InvalidAppend(f"idempotency key {new.idempotency_key!r} repeats in one batch")
             keys.add(new.idempotency_key)
-        try:
-            canonical = str(uuid.UUID(new.event_id))
-        except ValueError:
-            canonical = ""
-        if canonical != new.event_id:
+        if _CANONICAL_UUID.fullmatch(new.event_id) is None:
             raise InvalidAppend(
                 f"event id {new.event_id!r} is not a UUID in its canonical form "
                 "(lower-case hex with hyphens)"
