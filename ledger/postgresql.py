@@ -37,6 +37,9 @@ _PROTECTION = (
     "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
 )
 
+TRIGGERS = ("events_refuse_update_delete", "events_refuse_truncate")
+"""The triggers `_PROTECTION` installs, which `verify` expects to find enabled."""
+
 COPY_THRESHOLD = 50
 """Rows from which an append uses COPY rather than executemany (COPY's set-up then pays)."""
 
@@ -119,6 +122,26 @@ class PostgresEventStore(SqlEventStore):
             raise DBAPIError.instance(_COPY, None, error, dbapi.Error) from error
         finally:
             cursor.close()
+
+    def _protection_missing(self, conn: Connection) -> list[str]:
+        """Missing or disabled triggers, and any rule on `events` (a rule can rewrite an
+        UPDATE or DELETE into something no trigger sees)."""
+        found = conn.exec_driver_sql(
+            "SELECT tgname, tgenabled FROM pg_trigger "
+            "WHERE tgrelid = CAST('events' AS regclass) AND NOT tgisinternal"
+        )
+        enabled: dict[str, str] = {str(row[0]): str(row[1]) for row in found}
+        problems = [
+            f"trigger {name}" + (" (disabled)" if enabled.get(name) == "D" else "")
+            for name in TRIGGERS
+            if enabled.get(name, "D") == "D"
+        ]
+        rules = conn.exec_driver_sql(
+            "SELECT rulename FROM pg_rules WHERE tablename = 'events' "
+            "AND schemaname = current_schema()"
+        )
+        problems += [f"unexpected rule {name}" for (name,) in rules]
+        return problems
 
     def _install_protection(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})

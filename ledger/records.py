@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from events.base import LedgerEvent
+from events.base import LedgerEvent, UnreadableEvent
 from events.encoding import canonical_datetime
+from events.errors import InvalidPayload, UnknownEventType
 from events.registry import decode_event
 
 T = TypeVar("T")
@@ -147,8 +148,21 @@ class Entry:
 
     @cached
     def event(self) -> LedgerEvent:
-        """The payload decoded into the current model (older schema versions upcast)."""
-        return decode_event(self.row.type, self.row.schema_version, self.row.payload)
+        """The payload decoded into the current model (older schema versions upcast).
+
+        A row of an unknown type reads as an `UnreadableEvent`, which every read passes over
+        instead of failing (verify names it); a known type whose payload does not validate is
+        refused, naming the seq.
+        """
+        try:
+            return decode_event(self.row.type, self.row.schema_version, self.row.payload)
+        except UnknownEventType:
+            problem = UnknownEventType(self.row.type, self.row.schema_version)
+            return UnreadableEvent(stored_type=self.row.type, reason=str(problem))
+        except InvalidPayload as error:
+            raise InvalidPayload(
+                f"seq {self.row.seq}: {error} (ledger verify names every such row)"
+            ) from None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Entry) and other.row == self.row

@@ -15,6 +15,8 @@ from sqlalchemy import Connection, Engine, Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from events.encoding import encode_event
+from events.errors import UnknownEventType
+from events.registry import event_class
 from ledger.chain import GENESIS, link_hash, row_fields
 from ledger.errors import (
     ConcurrencyConflict,
@@ -139,6 +141,14 @@ def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) 
         raise InvalidAppend(f"stream name {stream!r} must be 1-200 characters without spaces")
     ids: set[str] = set()
     for new in new_events:
+        # A type this code cannot read back is refused, as `verify` would name its row; an
+        # older schema version of a known type is an old release's row, and is let in.
+        try:
+            known = event_class(new.event.type_name).schema_version
+        except UnknownEventType:
+            known = 0
+        if not 1 <= new.event.schema_version <= known:
+            raise UnknownEventType(new.event.type_name, new.event.schema_version)
         if not new.actor.strip():
             raise InvalidAppend(f"an event of type {new.event.type_name} has no actor")
         # PostgreSQL text cannot hold NUL, SQLite can: refuse it everywhere, so that both agree.
@@ -226,6 +236,16 @@ class SqlEventStore(ABC):
     @abstractmethod
     def _install_protection(self, conn: Connection) -> None:
         """Install the triggers that make `events` append-only (each backend its own)."""
+
+    def protection_missing(self) -> list[str]:
+        """What of the append-only protection is not in force (empty when all of it is):
+        `ledger verify` reports it, since an intruder's first step is to switch it off."""
+        with self._translated(), self.engine.connect() as conn:
+            return self._protection_missing(conn)
+
+    @abstractmethod
+    def _protection_missing(self, conn: Connection) -> list[str]:
+        """The triggers (or rules) that are missing, disabled or unexpected, by name."""
 
     @abstractmethod
     def _lock(self, conn: Connection) -> None:
