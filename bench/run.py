@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench import acts as acts_bench
-from bench import raw
+from bench import peers, raw
 from bench.measure import Step, measured
 from bench.national import Chunk, NationalLedger
 from bench.streaming import streaming_peaks
@@ -123,6 +123,11 @@ def replay_all(store: SqlEventStore, result: BackendResult) -> None:
     except ImportError as missing:  # pragma: no cover - projections are another engineer's
         result.facts["replay"] = f"skipped: {missing}"
         return
+    with measured("global replay (read + decode)") as (step, watch), watch.timing():
+        for entry in store.read():
+            entry.event  # noqa: B018 - decoding is what is measured
+            step.events += 1
+    result.add("global_replay", step)
     as_of = date(9999, 12, 31)
     streams = store.streams()
     with measured("full replay into the cruscotto") as (step, watch), watch.timing():
@@ -227,6 +232,9 @@ def run_sqlite(options: Options) -> BackendResult:
         result.add("raw_read", plain)
         result.add("raw_chained_read", chained)
         result.add("raw_append", raw.sqlite_append(path, options.workdir / "raw.sqlite"))
+        result.facts["eventsourcing"] = peers.sqlite_run(
+            options.workdir / "eventsourcing.sqlite", options.events
+        )
         if options.replay:
             replay_all(store, result)
         if options.streaming:
@@ -251,6 +259,33 @@ def run_sqlite(options: Options) -> BackendResult:
                     (options.workdir / f"{name}.sqlite{suffix}").unlink(missing_ok=True)
             (options.workdir / "raw.sqlite").unlink(missing_ok=True)
     return result
+
+
+def _eventsourcing_postgres(admin: Any, options: Options, schema: str) -> dict[str, Any]:
+    """The peer's workload in a schema of its own, its size measured, then dropped."""
+    url = make_url(options.pg_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        found = peers.postgres_run(
+            url.host or "127.0.0.1", url.port or 5432, url.username or "postgres",
+            url.database or "postgres", schema, options.events,
+        )  # fmt: skip
+        if "events" in found:
+            with admin.connect() as conn:
+                total = conn.execute(
+                    text(
+                        "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE n.nspname = :schema AND c.relkind = 'r'"
+                    ),
+                    {"schema": schema},
+                ).scalar()
+            found["bytes_per_event"] = round(int(total or 0) / found["events"], 1)
+        return found
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
 
 
 def _streaming(store: SqlEventStore, result: BackendResult) -> None:
@@ -330,6 +365,7 @@ def run_postgresql(options: Options) -> BackendResult:
         result.add("raw_read", plain_read)
         result.add("raw_chained_read", chained)
         result.add("raw_append", raw.postgres_append(conninfo, server_conninfo, f"{schema}_raw"))
+        result.facts["eventsourcing"] = _eventsourcing_postgres(admin, options, f"{schema}_es")
         if options.replay:
             replay_all(store, result)
         if options.streaming:
