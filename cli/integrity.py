@@ -5,13 +5,13 @@ from typing import Annotated
 import typer
 
 from cli.context import settings
-from cli.errors import EXIT_USAGE, fail
+from cli.errors import EXIT_REFUSED, EXIT_USAGE, fail
 from cli.terminal import echo
 from events.i18n import _
 from ledger.postgresql import PostgresEventStore, grant_reader
 from ledger.tree import CACHE_LEVEL, CacheAudit, digest_of
 from ledger.verify import Digest, verify_rows
-from projections.signatures import SignatureChecker
+from projections.verification import RowChecker
 
 
 def register(app: typer.Typer) -> None:
@@ -72,9 +72,10 @@ def verify(
     """
     published = Digest.parse(digest) if digest is not None else None
     store = settings(ctx).store()
-    signatures = SignatureChecker()
+    signatures = RowChecker()
     audit = CacheAudit(store)
     try:
+        missing = store.protection_missing()
         verdict = verify_rows(
             store.read_rows(),
             digest=published,
@@ -83,15 +84,18 @@ def verify(
             tree_nodes_from=CACHE_LEVEL,
         )
         wrong_cache = None
-        if verdict.ok:
+        if verdict.broken_seq is None:
             wrong_cache = audit.finish()
         else:
             audit.close()
     finally:
         store.close()
-    if not verdict.ok and verdict.broken_seq == signatures.refused_seq:
-        raise fail(f"signature refused at seq {verdict.broken_seq}: {verdict.reason}")
-    if not verdict.ok:
+    failed = verdict.broken_seq is not None or wrong_cache is not None or verdict.flagged
+    if failed:
+        _report_protection(missing)
+    for _seq, problem in verdict.flagged:
+        echo(f"Error: {problem}", err=True)
+    if verdict.broken_seq is not None:
         raise fail(f"chain broken at seq {verdict.broken_seq}: {verdict.reason}")
     if wrong_cache is not None:
         raise fail(
@@ -101,6 +105,8 @@ def verify(
                 "before now may carry a wrong root: check it with ledger verify --digest"
             ).format(node=wrong_cache)
         )
+    if verdict.flagged:
+        raise typer.Exit(EXIT_REFUSED)
     head = verdict.head
     summary = f"ok: {verdict.checked} events checked, head seq {head.seq} sha256 {head.hash}"
     if published is not None:
@@ -108,6 +114,19 @@ def verify(
     if signatures.signed:
         summary += f"; {signatures.signed} signatures valid"
     echo(summary)
+    _report_protection(missing)
+
+
+def _report_protection(missing: list[str]) -> None:
+    """Say what of the append-only protection is off, whatever the rows say: a report, since
+    the rows are checked anyway, but the database no longer refuses an edit."""
+    if missing:
+        echo(
+            _(
+                "append-only protection NOT in force: {missing} (the database no longer refuses "
+                "UPDATE and DELETE; ledger init reinstalls it)"
+            ).format(missing=", ".join(missing))
+        )
 
 
 def digest(ctx: typer.Context) -> None:

@@ -46,22 +46,43 @@ def generate(
 @app.command("register")
 def register(
     ctx: typer.Context,
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key",
+            help="The new key (base64, as `keys generate` prints it) when the act is signed "
+            "with the key in force (rotation) or by an administrator (--for).",
+        ),
+    ] = None,
+    holder: Annotated[
+        str | None,
+        typer.Option(
+            "--for", help="The actor the key is for (an administrator's act, with --note)."
+        ),
+    ] = None,
     on: EffectiveOption = None,
     note: NoteOption = None,
     cycle: CycleOption = None,
 ) -> None:
-    """Register the public half of your key (--sign-key); the registration is signed with it.
+    """Register a public key: your first one is your --sign-key, and the act is signed with it.
+
+    A new key for an actor who holds one is registered by an act signed with the key in force
+    (--public-key the new one), or by an administrator's signed act with a reason.
 
     Example: ledger --actor oiv --sign-key oiv.pem keys register
     """
     chosen = settings(ctx)
-    if chosen.sign_key is None:
+    if chosen.sign_key is None and public_key is None:
         raise fail("give the key to register: --sign-key FILE or LEDGER_SIGNING_KEY", 2)
     store = chosen.store()
     try:
         stream = cycle_for_registry(store, cycle)
         actor = _actor(chosen, store, stream)
-        report(registration.register_key(store, stream, on or today(), actor, note=note))
+        report(
+            registration.register_key(
+                store, stream, on or today(), actor, note=note, public_key=public_key, holder=holder
+            )
+        )
     finally:
         store.close()
 

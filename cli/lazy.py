@@ -42,6 +42,7 @@ class LazyGroup(LocalizedGroup):
     def _load(self, name: str) -> Any:
         if name not in self._loaded and name in self.lazy:
             module = importlib.import_module(self.lazy[name][0])
+            found: dict[str, Any]
             if isinstance(getattr(module, "app", None), typer.Typer):
                 group = get_group(module.app)
                 group.name = name

@@ -4,7 +4,7 @@
 only differ in how they open the database, take the write lock and install the protection.
 """
 
-import uuid
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -12,9 +12,11 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import Connection, Engine, Select, func, inspect, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from events.encoding import encode_event
+from events.errors import UnknownEventType
+from events.registry import event_class
 from ledger.chain import GENESIS, link_hash, row_fields
 from ledger.errors import (
     ConcurrencyConflict,
@@ -23,6 +25,7 @@ from ledger.errors import (
     InvalidAppend,
     LedgerNotInitialized,
 )
+from ledger.pg_identity import MARK as IDENTITY_MARK
 from ledger.records import Entry, NewEvent, StoredRow, format_recorded_at
 from ledger.schema import (
     MIGRATIONS,
@@ -60,6 +63,9 @@ _STREAMS = (
     " FROM found WHERE found.stream IS NOT NULL"
     ") SELECT stream FROM found WHERE stream IS NOT NULL"
 )
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""What `str(uuid.UUID(text)) == text` accepts, in one match instead of a parse and a format."""
 
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -136,6 +142,14 @@ def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) 
         raise InvalidAppend(f"stream name {stream!r} must be 1-200 characters without spaces")
     ids: set[str] = set()
     for new in new_events:
+        # A type this code cannot read back is refused, as `verify` would name its row; an
+        # older schema version of a known type is an old release's row, and is let in.
+        try:
+            known = event_class(new.event.type_name).schema_version
+        except UnknownEventType:
+            known = 0
+        if not 1 <= new.event.schema_version <= known:
+            raise UnknownEventType(new.event.type_name, new.event.schema_version)
         if not new.actor.strip():
             raise InvalidAppend(f"an event of type {new.event.type_name} has no actor")
         # PostgreSQL text cannot hold NUL, SQLite can: refuse it everywhere, so that both agree.
@@ -153,11 +167,7 @@ def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) 
             if new.idempotency_key in keys:
                 raise InvalidAppend(f"idempotency key {new.idempotency_key!r} repeats in one batch")
             keys.add(new.idempotency_key)
-        try:
-            canonical = str(uuid.UUID(new.event_id))
-        except ValueError:
-            canonical = ""
-        if canonical != new.event_id:
+        if _CANONICAL_UUID.fullmatch(new.event_id) is None:
             raise InvalidAppend(
                 f"event id {new.event_id!r} is not a UUID in its canonical form "
                 "(lower-case hex with hyphens)"
@@ -227,6 +237,16 @@ class SqlEventStore(ABC):
     @abstractmethod
     def _install_protection(self, conn: Connection) -> None:
         """Install the triggers that make `events` append-only (each backend its own)."""
+
+    def protection_missing(self) -> list[str]:
+        """What of the append-only protection is not in force (empty when all of it is):
+        `ledger verify` reports it, since an intruder's first step is to switch it off."""
+        with self._translated(), self.engine.connect() as conn:
+            return self._protection_missing(conn)
+
+    @abstractmethod
+    def _protection_missing(self, conn: Connection) -> list[str]:
+        """The triggers (or rules) that are missing, disabled or unexpected, by name."""
 
     @abstractmethod
     def _lock(self, conn: Connection) -> None:
@@ -313,6 +333,15 @@ class SqlEventStore(ABC):
             if rows:
                 try:
                     self._insert_rows(conn, rows)
+                except ProgrammingError as error:
+                    # The database refused the actor (ledger/pg_identity.py): one clear line.
+                    text = str(error.orig).strip().splitlines()[0] if error.orig else ""
+                    if IDENTITY_MARK not in text:
+                        raise
+                    raise InvalidAppend(
+                        text[text.index(IDENTITY_MARK) + len(IDENTITY_MARK) :].strip()
+                        + "; nothing was written"
+                    ) from error
                 except IntegrityError as error:
                     # Seq, version and keys were checked under the lock: only an event id
                     # recorded before can collide (refused by the constraint or the trigger).

@@ -27,12 +27,13 @@ from events.i18n import _
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
 from ledger.store import EventStore, Query
+from projections.authority import Act, authority_of, first_refusal
 from projections.dependencies import check_no_cycle
 from projections.errors import ActRefused, UnknownCycle
 from projections.errors import CycleClosed as CycleIsClosed
 from projections.plan_state import CycleState, projected
-from projections.roles import IDENTITY_TYPES, authorise, identity_of
-from projections.signatures import SigningKey, check_signing
+from projections.roles import IDENTITY_TYPES, RoleRefused, identity_of, recorded_role
+from projections.signatures import SigningKey
 from projections.snapshots import cycle_state
 from projections.weights import check_weights
 
@@ -129,7 +130,8 @@ def authorised_role(
     events: Sequence[LedgerEvent],
     registry: Iterable[Entry] | None = None,
 ) -> str:
-    """Check the actor's role and signature against the cycle's registry; the role to record.
+    """Check the acts against the cycle's registry by the rules `verify` applies too
+    (projections/authority.py); the role to record them in.
 
     `registry` is the cycle's identity entries when the caller holds them (a `CycleState`'s),
     else they are read.
@@ -137,8 +139,14 @@ def authorised_role(
     if registry is None:
         registry = store.read(Query(stream=stream, types=IDENTITY_TYPES))
     identity = identity_of(registry)
-    role = authorise(identity, stream, actor.name, actor.role, actor.role_stated, events)
-    check_signing(identity, stream, actor.name, actor.key, events)
+    role = recorded_role(identity, actor.name, actor.role, actor.role_stated)
+    key_id = actor.key.key_id if actor.key else None
+    problem = first_refusal(
+        authority_of(stream, identity),
+        (Act(stream, actor.name, role, event, key_id) for event in events),
+    )
+    if problem is not None:
+        raise RoleRefused(problem)
     return role
 
 

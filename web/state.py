@@ -19,7 +19,7 @@ from ledger.records import Entry
 from ledger.store import SqlEventStore
 from ledger.tree import LedgerTree, digest_of
 from ledger.verify import Digest, Verdict, verify_rows
-from projections.signatures import SignatureChecker
+from projections.verification import RowChecker
 
 T = TypeVar("T")
 VIEWS_KEPT = 512
@@ -87,7 +87,7 @@ class ConsoleState:
         with self._lock:
             if self._verdict is not None and self._verdict[0] == seq:
                 return self._verdict[1], self._verdict[2]
-            signatures = SignatureChecker()
+            signatures = RowChecker()
             verdict = verify_rows(self.store.read_rows(), check_signature=signatures)
             self._verdict = (seq, verdict, signatures.signed)
             return verdict, signatures.signed
