@@ -34,6 +34,11 @@ def add(
     """
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
+    elif not sys.stdin.isatty():
+        # getpass would fall back to echoing the password, or read it from a pipe unasked.
+        raise fail(
+            _("no terminal to ask the password on: give it with --password-stdin"), EXIT_USAGE
+        )
     else:
         password = getpass.getpass(_("Password for {name}: ").format(name=name))
         if getpass.getpass(_("Again: ")) != password:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import Connection, Engine, Select, func, inspect, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from events.encoding import encode_event
 from events.errors import UnknownEventType
@@ -25,6 +25,7 @@ from ledger.errors import (
     InvalidAppend,
     LedgerNotInitialized,
 )
+from ledger.pg_identity import MARK as IDENTITY_MARK
 from ledger.records import Entry, NewEvent, StoredRow, format_recorded_at
 from ledger.schema import (
     MIGRATIONS,
@@ -332,6 +333,15 @@ class SqlEventStore(ABC):
             if rows:
                 try:
                     self._insert_rows(conn, rows)
+                except ProgrammingError as error:
+                    # The database refused the actor (ledger/pg_identity.py): one clear line.
+                    text = str(error.orig).strip().splitlines()[0] if error.orig else ""
+                    if IDENTITY_MARK not in text:
+                        raise
+                    raise InvalidAppend(
+                        text[text.index(IDENTITY_MARK) + len(IDENTITY_MARK) :].strip()
+                        + "; nothing was written"
+                    ) from error
                 except IntegrityError as error:
                     # Seq, version and keys were checked under the lock: only an event id
                     # recorded before can collide (refused by the constraint or the trigger).

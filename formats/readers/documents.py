@@ -53,8 +53,7 @@ def load_document(path: Path) -> Any:
     except UnicodeDecodeError as error:
         raise UsageError(
             _(
-                "{path}: byte {offset} is not UTF-8: not a UTF-8 text file (a YAML or JSON "
-                "plan was expected)"
+                "{path}: not a UTF-8 text file (byte {offset}; a YAML or JSON plan was expected)"
             ).format(path=path, offset=error.start)
         ) from None
     try:
