@@ -17,7 +17,7 @@ from cli.options import (
 )
 from cli.render import to_table
 from cli.terminal import echo
-from formats.serial import to_csv, to_json
+from formats.serial import csv_chunks, json_list_chunks
 from ledger.records import Entry
 from ledger.store import Query
 
@@ -64,14 +64,15 @@ def log(
     store = settings(ctx).store()
     try:
         entries = store.read(query)
+        # JSON and CSV stream entry by entry from the store: memory stays flat in the ledger.
         if output is OutputFormat.json:
-            echo(
-                to_json(
-                    [{**_as_dict(entry), "payload": json.loads(entry.payload)} for entry in entries]
-                )
-            )
+            items = ({**_as_dict(entry), "payload": json.loads(entry.payload)} for entry in entries)
+            for piece in json_list_chunks(items):
+                echo(piece, nl=False)
+            echo()
         elif output is OutputFormat.csv:
-            echo(to_csv((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]), nl=False)
+            for piece in csv_chunks((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]):
+                echo(piece, nl=False)
         else:
             rows = [[_as_dict(entry)[column] for column in COLUMNS] for entry in entries]
             for row in rows:

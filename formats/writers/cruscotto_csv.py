@@ -12,10 +12,8 @@
   would run as a formula gets a leading apostrophe, exactly reversibly (`NEUTRALISING_NOTE`).
 """
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -24,7 +22,7 @@ from typing import Any
 
 from formats.inert import spreadsheet_text
 from formats.italian import italian_number
-from formats.serial import to_csv
+from formats.serial import csv_chunks, to_csv
 from formats.writers.cruscotto_data import CruscottoExport
 from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows, summary_rows
 
@@ -115,12 +113,16 @@ def excel_csv(
     rows: Iterable[Mapping[str, Any]], columns: Sequence[str], headers: Sequence[str]
 ) -> bytes:
     """`;`-separated, decimal comma, BOM, CRLF: a file Italian Excel opens as it is."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([excel_cell(row.get(column)) for column in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return b"".join(excel_csv_chunks(rows, columns, headers))
+
+
+def excel_csv_chunks(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], headers: Sequence[str]
+) -> Iterator[bytes]:
+    """The bytes of `excel_csv` in pieces, for the commands that stream a whole ledger."""
+    yield "\ufeff".encode()
+    for text in csv_chunks(rows, columns, headers=headers, delimiter=";", cell=excel_cell):
+        yield text.encode("utf-8")
 
 
 def excel_cell(value: Any) -> str:

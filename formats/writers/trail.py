@@ -7,7 +7,7 @@ through the same `write_rows`.
 """
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -18,8 +18,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from formats.inert import inert_cell, sheet_value
-from formats.serial import to_csv
-from formats.writers.cruscotto_csv import CsvProfile, excel_csv
+from formats.serial import csv_chunks, to_csv
+from formats.writers.cruscotto_csv import CsvProfile, excel_csv, excel_csv_chunks
 from ledger.records import Entry
 
 COLUMNS: dict[str, tuple[str, int]] = {
@@ -81,6 +81,24 @@ def write_rows(
             return to_csv(rows, names).encode("utf-8")
         return excel_csv(rows, names, [columns[name][0] for name in names])
     return _workbook(rows, columns, title)
+
+
+def row_chunks(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Mapping[str, tuple[str, int]],
+    output_format: TrailFormat,
+    profile: CsvProfile,
+    title: str,
+) -> Iterator[bytes]:
+    """The bytes of `write_rows` in pieces: a CSV streams row by row (memory stays flat
+    however large the ledger); a workbook is one piece (Excel's sheets hold 1,048,576 rows)."""
+    names = list(columns)
+    if output_format is not TrailFormat.csv:
+        yield _workbook(rows, columns, title)
+    elif profile is CsvProfile.opendata:
+        yield from (text.encode("utf-8") for text in csv_chunks(rows, names))
+    else:
+        yield from excel_csv_chunks(rows, names, [columns[name][0] for name in names])
 
 
 def _workbook(
