@@ -50,4 +50,4 @@ def serve(
         code = subprocess.call(command, env=env)  # noqa: S603 - our own interpreter and module
     except KeyboardInterrupt:
         code = 0
-    raise typer.Exit(code)
+    raise typer.Exit(code if code >= 0 else 128 - code)  # killed by a signal: 128 + its number
