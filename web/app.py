@@ -28,6 +28,7 @@ from ledger.store import SqlEventStore
 from projections.errors import UnknownNode
 from web import api, auth, downloads, pages_cycle, pages_review
 from web.errors import PageError, unknown_page
+from web.pages import Redirected
 from web.state import ConsoleState
 from web.view import FILTERS, path, visible
 
@@ -148,6 +149,10 @@ def _errors(app: FastAPI, state: ConsoleState) -> None:
     @app.exception_handler(PageError)
     async def page_error(request: Request, error: PageError) -> Response:
         return answer(request, error.status, error.message)
+
+    @app.exception_handler(Redirected)
+    async def redirected(request: Request, redirect: Redirected) -> Response:
+        return redirect.response
 
     @app.exception_handler(LedgerError)
     async def refusal(request: Request, error: LedgerError) -> Response:
