@@ -107,8 +107,17 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
-    add_completion=False,
+    add_completion=True,
 )
+
+
+def show_version(asked: bool) -> None:
+    """`--version`: the installed package's version, read from its metadata."""
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"ledger {version('performance-ledger')}")
+        raise typer.Exit
 
 
 @app.callback()
@@ -143,6 +152,16 @@ def root(
             "PEM text itself in the variable).",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            expose_value=True,
+            callback=show_version,
+            help="Print the version of the ledger and exit.",
+        ),
+    ] = False,
     lang: Annotated[
         str | None,
         typer.Option(
