@@ -25,6 +25,8 @@ VERIFY_TARGET = 0.70
 REPLAY_TARGET = 0.50
 BYTES_TARGET = 300.0
 AS_OF_WARM_TARGET_MS = 50.0
+ACT_FLAT_TARGET = 2.0
+PEER_REPLAY_TARGET = 2.0
 
 
 def ratio_verdict(value: float, limit: float, target: float) -> str:
@@ -67,6 +69,26 @@ def verdicts(result: BackendResult) -> dict[str, str]:
         found["replay --as-of warm < 50 ms (store + projection)"] = at_most_verdict(
             facts["as_of_warm_ms"], AS_OF_WARM_TARGET_MS, "ms"
         )
+    peer = facts.get("eventsourcing", {})
+    if "replay_events_per_s" in peer and "global_replay" in steps:
+        ratio = steps["global_replay"].rate / peer["replay_events_per_s"]
+        verdict = "met" if ratio >= PEER_REPLAY_TARGET else f"MISSED by {1 - ratio / 2:.0%}"
+        found["global replay >= 2x eventsourcing's global replay"] = f"{verdict} ({ratio:.2f}x)"
+    if "global_replay" in steps and "raw_read" in steps:
+        found["global replay >= 50% of raw read"] = ratio_verdict(
+            steps["global_replay"].rate, steps["raw_read"].rate, REPLAY_TARGET
+        )
+    if "act_largest_over_smallest" in facts:
+        ratio = facts["act_largest_over_smallest"]
+        verdict = "met" if ratio <= ACT_FLAT_TARGET else "MISSED"
+        found["one act: largest cycle within 2x of the smallest"] = (
+            f"{verdict} ({ratio:.2f}x use case, {facts['command_largest_over_smallest']:.2f}x "
+            "whole command)"
+        )
+    if "example_largest_over_smallest_per_event" in facts:
+        ratio = facts["example_largest_over_smallest_per_event"]
+        verdict = "met" if ratio <= ACT_FLAT_TARGET else "MISSED"
+        found["ledger load/example linear (time per event within 2x)"] = f"{verdict} ({ratio:.2f}x)"
     if "cli_replay_warm_ms" in facts:
         found["ledger replay --as-of warm < 50 ms (whole command)"] = at_most_verdict(
             facts["cli_replay_warm_ms"], AS_OF_WARM_TARGET_MS, "ms"
@@ -78,6 +100,7 @@ LIMITS = {
     "append": "raw_append",
     "verify": "raw_chained_read",
     "replay": "raw_read",
+    "global_replay": "raw_read",
 }
 
 
@@ -123,9 +146,55 @@ def report(result: BackendResult) -> str:
     if "raw_append" in result.steps:
         raw_bytes = result.steps["raw_append"].extra["bytes_per_event"]
         lines.append(f"  raw table bytes/event: {raw_bytes}")
+    lines += acts_report(result)
     lines.append("  targets:")
     lines += [f"    {name}: {verdict}" for name, verdict in verdicts(result).items()]
     return "\n".join(lines)
+
+
+def acts_report(result: BackendResult) -> list[str]:
+    """The lines of the single acts, the peer, the streaming commands and the example."""
+    facts = result.facts
+    lines: list[str] = []
+    acts = sorted(
+        (int(key.split("_")[1]), value)
+        for key, value in facts.items()
+        if key.startswith("act_") and isinstance(value, dict)
+    )
+    if acts:
+        lines.append("  one `record measurement` by cycle size (first act builds the snapshot):")
+        for _, cost in acts:
+            lines.append(
+                f"    {cost['events']:>7,} events: first {cost['first_ms']:.1f} ms, steady "
+                f"{cost['steady_ms']:.1f} ms (use case), {cost['command_ms']:.1f} ms (command)"
+            )
+    peer = facts.get("eventsourcing", {})
+    if "append_events_per_s" in peer:
+        ours = {
+            key: result.steps[key].rate
+            for key in ("append", "global_replay")
+            if key in result.steps
+        }
+        lines.append(
+            f"  eventsourcing, same workload: append {peer['append_events_per_s']:,.0f} events/s"
+            f" (ours {ours.get('append', 0) / peer['append_events_per_s']:.2f}x), global replay "
+            f"{peer['replay_events_per_s']:,.0f} events/s (ours "
+            f"{ours.get('global_replay', 0) / peer['replay_events_per_s']:.2f}x), "
+            f"{peer.get('bytes_per_event', 0):.0f} bytes/event"
+        )
+    elif peer:
+        lines.append(f"  eventsourcing: {peer}")
+    for name, peak in facts.get("streaming", {}).items():
+        lines.append(
+            f"  peak RSS of `{name}`: {peak['peak_rss_mb']:.0f} MiB in {peak['seconds']:.1f} s"
+            + (f" (exit {peak['exit']}: {peak.get('error', '')})" if peak["exit"] else "")
+        )
+    for row in facts.get("example_by_size", []):
+        lines.append(
+            f"  ledger load, example x{row['factor']}: {row['events']:,} events in "
+            f"{row['seconds']:.2f} s, {row['ms_per_event']:.2f} ms/event"
+        )
+    return lines
 
 
 def as_json(result: BackendResult) -> dict[str, Any]:
@@ -160,14 +229,30 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the ledgers afterwards")
     parser.add_argument("--no-replay", action="store_true", help="skip the projection steps")
+    parser.add_argument(
+        "--no-acts", action="store_true", help="skip the cost of single acts and of the example"
+    )
+    parser.add_argument(
+        "--no-streaming", action="store_true", help="skip the peak memory of streaming commands"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="development sizes: 10000 events unless --events, cycles of 200/1000/5000 events",
+    )
     args = parser.parse_args(argv)
+    quick = args.quick
     options = Options(
-        events=args.events,
+        events=10_000 if quick and "--events" not in (argv or sys.argv) else args.events,
         batch_events=args.batch_events,
         workdir=args.workdir,
         pg_url=args.pg_url,
         keep=args.keep,
         replay=not args.no_replay,
+        cycle_sizes=(200, 1_000, 5_000) if quick else (200, 5_000, 50_000),
+        example_factors=(1, 4) if quick else (1, 10, 40),
+        acts=not args.no_acts,
+        streaming=not args.no_streaming,
     )
     runners = {"sqlite": run_sqlite, "postgresql": run_postgresql}
     chosen = [name.strip() for name in args.backend.split(",") if name.strip()]

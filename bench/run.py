@@ -19,9 +19,11 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench import raw
+from bench import acts as acts_bench
+from bench import peers, raw
 from bench.measure import Step, measured
 from bench.national import Chunk, NationalLedger
+from bench.streaming import streaming_peaks
 from ledger.connect import open_store
 from ledger.records import NewEvent
 from ledger.store import SqlEventStore
@@ -54,6 +56,10 @@ class Options:
     pg_url: str
     keep: bool
     replay: bool
+    cycle_sizes: tuple[int, ...] = (200, 5_000, 50_000)
+    example_factors: tuple[int, ...] = (1, 10, 40)
+    acts: bool = True
+    streaming: bool = True
 
 
 def transactions(chunks: Iterator[Chunk], batch_events: int) -> Iterator[Batch]:
@@ -117,6 +123,11 @@ def replay_all(store: SqlEventStore, result: BackendResult) -> None:
     except ImportError as missing:  # pragma: no cover - projections are another engineer's
         result.facts["replay"] = f"skipped: {missing}"
         return
+    with measured("global replay (read + decode)") as (step, watch), watch.timing():
+        for entry in store.read():
+            entry.event  # noqa: B018 - decoding is what is measured
+            step.events += 1
+    result.add("global_replay", step)
     as_of = date(9999, 12, 31)
     streams = store.streams()
     with measured("full replay into the cruscotto") as (step, watch), watch.timing():
@@ -221,15 +232,70 @@ def run_sqlite(options: Options) -> BackendResult:
         result.add("raw_read", plain)
         result.add("raw_chained_read", chained)
         result.add("raw_append", raw.sqlite_append(path, options.workdir / "raw.sqlite"))
+        result.facts["eventsourcing"] = peers.sqlite_run(
+            options.workdir / "eventsourcing.sqlite", options.events
+        )
         if options.replay:
             replay_all(store, result)
+        if options.streaming:
+            _streaming(store, result)
+        if options.acts:
+            result.facts.update(acts_bench.act_costs(store, options.cycle_sizes))
+            extra = [options.workdir / f"{name}.sqlite" for name in _example_names(options)]
+            for file in extra:
+                file.unlink(missing_ok=True)
+            result.facts.update(
+                acts_bench.example_scaling(
+                    lambda name: f"sqlite:///{options.workdir / name}.sqlite",
+                    options.example_factors,
+                )
+            )
     finally:
         store.close()
         if not options.keep:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+                for name in _example_names(options):
+                    (options.workdir / f"{name}.sqlite{suffix}").unlink(missing_ok=True)
             (options.workdir / "raw.sqlite").unlink(missing_ok=True)
     return result
+
+
+def _eventsourcing_postgres(admin: Any, options: Options, schema: str) -> dict[str, Any]:
+    """The peer's workload in a schema of its own, its size measured, then dropped."""
+    url = make_url(options.pg_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        found = peers.postgres_run(
+            url.host or "127.0.0.1", url.port or 5432, url.username or "postgres",
+            url.database or "postgres", schema, options.events,
+        )  # fmt: skip
+        if "events" in found:
+            with admin.connect() as conn:
+                total = conn.execute(
+                    text(
+                        "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE n.nspname = :schema AND c.relkind = 'r'"
+                    ),
+                    {"schema": schema},
+                ).scalar()
+            found["bytes_per_event"] = round(int(total or 0) / found["events"], 1)
+        return found
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+def _streaming(store: SqlEventStore, result: BackendResult) -> None:
+    streams = store.streams()
+    cycle = result.facts.get("as_of_cycle") or streams[len(streams) // 2]
+    result.facts["streaming"] = streaming_peaks(store.url, cycle)
+
+
+def _example_names(options: Options) -> list[str]:
+    return [f"example{factor}" for factor in options.example_factors]
 
 
 def _sqlite_sizes(path: Path, events: int) -> dict[str, Any]:
@@ -299,12 +365,28 @@ def run_postgresql(options: Options) -> BackendResult:
         result.add("raw_read", plain_read)
         result.add("raw_chained_read", chained)
         result.add("raw_append", raw.postgres_append(conninfo, server_conninfo, f"{schema}_raw"))
+        result.facts["eventsourcing"] = _eventsourcing_postgres(admin, options, f"{schema}_es")
         if options.replay:
             replay_all(store, result)
+        if options.streaming:
+            _streaming(store, result)
+        if options.acts:
+            result.facts.update(acts_bench.act_costs(store, options.cycle_sizes))
+
+            def example_url(name: str) -> str:
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE SCHEMA "{schema}_{name}"'))
+                return (
+                    f"{options.pg_url}{separator}options={quote(f'-csearch_path={schema}_{name}')}"
+                )
+
+            result.facts.update(acts_bench.example_scaling(example_url, options.example_factors))
     finally:
         store.close()
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_raw" CASCADE'))
+            for name in _example_names(options):
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_{name}" CASCADE'))
             if not options.keep:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()

@@ -5,9 +5,13 @@ from typing import Annotated, Any
 import typer
 
 from cli.context import settings, today
+from cli.errors import EXIT_USAGE, fail
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
 from cli.render import to_table
+from cli.terminal import echo
+from events.i18n import _
 from formats.serial import to_csv, to_json
+from ledger.postgresql import PostgresEventStore
 from ledger.store import Query, SqlEventStore
 from projections import acts, registration
 from projections.roles import IDENTITY_TYPES, ROLES, Identity, identity_of
@@ -32,7 +36,7 @@ def report(entries: list[Any]) -> None:
     for entry in entries:
         signed = "  signed" if entry.signature else ""
         where = f"{entry.type} in {entry.stream}"
-        typer.echo(f"recorded seq {entry.seq} {where}  hash {entry.hash[:12]}{signed}")
+        echo(f"recorded seq {entry.seq} {where}  hash {entry.hash[:12]}{signed}")
 
 
 @app.command("register")
@@ -84,6 +88,8 @@ def list_actors(
     store = settings(ctx).store()
     try:
         identity = registry(store, acts.resolve_cycle(store, cycle))
+        roles = store.db_roles() if isinstance(store, PostgresEventStore) else None
+        required = identity.signatures_required_since is not None
     finally:
         store.close()
     rows = []
@@ -99,13 +105,22 @@ def list_actors(
             }
         )
     if output is OutputFormat.json:
-        typer.echo(to_json({"open": identity.open, "actors": rows}))
+        echo(
+            to_json(
+                {
+                    "open": identity.open,
+                    "actors": rows,
+                    "identity": _identity_note(roles, required),
+                    "db_roles": [{"db_role": r, "actor": a} for r, a in roles or []],
+                }
+            )
+        )
     elif output is OutputFormat.csv:
-        typer.echo(to_csv(rows, COLUMNS), nl=False)
+        echo(to_csv(rows, COLUMNS), nl=False)
     elif not rows:
-        typer.echo("no actors registered: the cycle is open to any actor in any role")
+        echo("no actors registered: the cycle is open to any actor in any role")
     else:
-        typer.echo(
+        echo(
             to_table(
                 [
                     [r["actor"], r["role"], r["display_name"] or "", r["seq"], r["key_id"] or ""]
@@ -114,3 +129,58 @@ def list_actors(
                 ["attore", "ruolo", "nome", "registrato (seq)", "chiave in vigore"],
             )
         )
+    if output is OutputFormat.table:
+        echo(_identity_note(roles, required))
+
+
+def _identity_note(roles: list[tuple[str, str]] | None, required: bool) -> str:
+    """What proves who recorded an act on this ledger (docs/integrity.md, the threat model)."""
+    if roles:
+        mapped = ", ".join(f"{role} -> {actor}" for role, actor in roles)
+        return _(
+            "identity: PostgreSQL records the actor of the database role that logged in "
+            "({mapped}); no role can write as another"
+        ).format(mapped=mapped)
+    if roles is not None:
+        return _(
+            "identity: no database role is mapped to an actor, so any writer can claim any "
+            "name (map each person: ledger actors db-role ROLE ACTOR)"
+        )
+    if required:
+        return _(
+            "identity: SQLite cannot tell who writes; this cycle requires signed acts, and "
+            "each signature proves its actor (ledger verify checks them)"
+        )
+    return _(
+        "identity: on SQLite anyone who can write the file can claim any name; only signed "
+        "acts prove who recorded them (ledger keys register, then ledger keys require)"
+    )
+
+
+@app.command("db-role")
+def db_role(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Argument(help="The PostgreSQL role the person logs in as.")],
+    actor: Annotated[str, typer.Argument(help="The actor of the ledger it records as.")],
+) -> None:
+    """PostgreSQL: let a database role write as one actor, and as no one else.
+
+    The database then refuses any row whose actor is not the one mapped to the role that
+    logged in (session_user); from the first mapping on, every writer needs one.
+
+    Example: ledger actors db-role mario_rossi controllo-gestione
+    """
+    store = settings(ctx).store()
+    try:
+        if not isinstance(store, PostgresEventStore):
+            raise fail(
+                _(
+                    "database roles are PostgreSQL's: on SQLite signatures prove who acts "
+                    "(ledger keys require)"
+                ),
+                EXIT_USAGE,
+            )
+        store.map_role(role, actor)
+    finally:
+        store.close()
+    echo(_("database role {role} writes as {actor}").format(role=role, actor=repr(actor)))

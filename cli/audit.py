@@ -8,6 +8,8 @@ import typer
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date
 from cli.render import to_table
+from cli.replay import require_known_at
+from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
 from formats.serial import to_csv, to_json
 from projections import acts
@@ -52,6 +54,7 @@ def audit_command(
     store = settings(ctx).store()
     try:
         stream = acts.resolve_cycle(store, cycle)
+        require_known_at(store, stream, known_at)
         found = audit(
             list(store.read_stream(stream, known_at=known_at)),
             stream,
@@ -62,7 +65,7 @@ def audit_command(
     finally:
         store.close()
     if output is OutputFormat.json:
-        typer.echo(
+        echo(
             to_json(
                 {
                     "cycle": stream,
@@ -74,9 +77,9 @@ def audit_command(
             )
         )
     elif output is OutputFormat.csv:
-        typer.echo(to_csv((_as_dict(f, listed=False) for f in found), COLUMNS), nl=False)
+        echo(to_csv((_as_dict(f, listed=False) for f in found), COLUMNS), nl=False)
     else:
-        typer.echo(render(stream, when, known_at is not None and moment(known_at), found))
+        echo(render(stream, when, known_at is not None and moment(known_at), found))
 
 
 def _as_dict(finding: Finding, *, listed: bool) -> dict[str, Any]:

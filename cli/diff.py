@@ -8,6 +8,8 @@ import typer
 from cli.context import settings
 from cli.options import CycleOption, FormatOption, OutputFormat, _date
 from cli.render import to_table
+from cli.replay import require_known_at
+from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
 from formats.serial import to_csv, to_json
 from projections import acts
@@ -45,6 +47,7 @@ def diff_command(
     store = settings(ctx).store()
     try:
         stream = acts.resolve_cycle(store, cycle)
+        require_known_at(store, stream, known_at)
         found = diff(
             list(store.read_stream(stream, known_at=known_at)),
             stream,
@@ -55,11 +58,11 @@ def diff_command(
     finally:
         store.close()
     if output is OutputFormat.json:
-        typer.echo(to_json(diff_contract(found)))
+        echo(to_json(diff_contract(found)))
     elif output is OutputFormat.csv:
-        typer.echo(to_csv(flat_rows(found), COLUMNS), nl=False)
+        echo(to_csv(flat_rows(found), COLUMNS), nl=False)
     else:
-        typer.echo(render(found))
+        echo(render(found))
 
 
 def diff_contract(found: CruscottoDiff) -> dict[str, Any]:

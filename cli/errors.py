@@ -22,10 +22,9 @@ from pydantic import ValidationError
 from typer._click import exceptions as click_errors  # the click that typer vendors
 from typer.core import TyperGroup
 
+from cli.terminal import echo
 from events.errors import LedgerError, UsageError
 from events.i18n import _
-from events.limits import validation_message
-from formats.readers.sheets import RowsRefused
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -49,7 +48,7 @@ class OneLineUsageError(click_errors.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: Any = None) -> None:
-        typer.echo(_("Error: {message}").format(message=one_line(self.format_message())), err=True)
+        echo(_("Error: {message}").format(message=one_line(self.format_message())), err=True)
 
 
 def debugging(ctx: Any) -> bool:
@@ -113,7 +112,7 @@ def fail(message: str, code: int = EXIT_REFUSED) -> typer.Exit:
     code typed with a newline): it is shown escaped (`\\n`), so the error stays one line and
     nothing reaches the terminal as a control sequence.
     """
-    typer.echo(_("Error: {message}").format(message=one_line(message)), err=True)
+    echo(_("Error: {message}").format(message=one_line(message)), err=True)
     return typer.Exit(code=code)
 
 
@@ -138,6 +137,8 @@ class LedgerGroup(TyperGroup):
         except LedgerError as error:
             raise fail(str(error), EXIT_REFUSED) from None
         except ValidationError as error:
+            from events.limits import validation_message
+
             raise fail(validation_message(error), EXIT_USAGE) from None
         except (typer.Exit, typer.Abort, click_errors.ClickException):
             raise
@@ -196,9 +197,11 @@ def _usage_in_one_line() -> Iterator[None]:
 @contextmanager
 def refused_rows_reported() -> Iterator[None]:
     """Print every refused row on its own line, then the summary; exit 1 (nothing written)."""
+    from formats.readers.sheets import RowsRefused  # openpyxl: only for the commands that read
+
     try:
         yield
     except RowsRefused as refused:
         for problem in refused.problems:
-            typer.echo(_("Error: {message}").format(message=problem.line()), err=True)
+            echo(_("Error: {message}").format(message=problem.line()), err=True)
         raise fail(str(refused)) from None

@@ -12,8 +12,11 @@ from typing import Annotated
 import typer
 
 from cli.context import settings
+from cli.render import show as page
 from cli.replay import render_table
+from cli.terminal import echo
 from events.errors import UsageError
+from events.i18n import _, ngettext
 from formats.readers.acts_load import load_acts_file
 from ledger.store import EventStore
 from projections import acts
@@ -27,8 +30,10 @@ KNOWN = {"sondrio-2020": ("sondrio-2020-acts.yaml", "cciaa-so/2020", date(2021, 
 def load_example(store: EventStore, name: str, actor_override: acts.Actor | None = None) -> int:
     """Record the example `name` into `store`; returns how many events were recorded."""
     if name not in KNOWN:
-        raise UsageError(f"unknown example {name!r} (known: {', '.join(KNOWN)})")
-    acts_name, _, _ = KNOWN[name]
+        raise UsageError(
+            _("unknown example {name!r} (known: {known})").format(name=name, known=", ".join(KNOWN))
+        )
+    acts_name, _stream, _day = KNOWN[name]
     report = load_acts_file(
         store,
         EXAMPLES / acts_name,
@@ -56,10 +61,16 @@ def example(
     store = settings(ctx).store(create=True)
     try:
         count = load_example(store, name)
-        _, stream, day = KNOWN[name]
-        typer.echo(f"{name}: recorded {count} events" if count else f"{name}: already recorded")
+        _acts, stream, day = KNOWN[name]
+        echo(
+            ngettext(
+                "{name}: recorded {count} event", "{name}: recorded {count} events", count
+            ).format(name=name, count=count)
+            if count
+            else _("{name}: already recorded").format(name=name)
+        )
         if show:
             cruscotto = replay(store.read_stream(stream), stream, as_of=day)
-            typer.echo(render_table(cruscotto))
+            page(render_table(cruscotto))
     finally:
         store.close()

@@ -23,7 +23,10 @@ import typer
 from cli import trail_export
 from cli.context import settings, today
 from cli.errors import EXIT_USAGE, fail
-from cli.options import CycleOption, ForceOption, _date, _datetime
+from cli.options import CycleOption, ForceOption, _date, _datetime, choice_of, choices
+from cli.replay import require_known_at
+from cli.terminal import echo
+from events.i18n import _
 from formats.serial import to_json
 from formats.writers import cruscotto_csv, cruscotto_html, cruscotto_xlsx
 from formats.writers.cruscotto_csv import CsvProfile
@@ -50,7 +53,14 @@ def register(app: typer.Typer) -> None:
 def export_command(
     ctx: typer.Context,
     output_format: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="xlsx, csv, json or html.")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=choice_of(ExportFormat),
+            metavar=choices(ExportFormat),
+            help="xlsx, csv, json or html.",
+        ),
     ],
     as_of: Annotated[
         date | None,
@@ -72,7 +82,11 @@ def export_command(
     ] = None,
     profile: Annotated[
         CsvProfile | None,
-        typer.Option(help="csv only: excel (;, decimal comma, BOM; default) or opendata."),
+        typer.Option(
+            parser=choice_of(CsvProfile),
+            metavar=choices(CsvProfile),
+            help="csv only: excel (;, decimal comma, BOM; default) or opendata (RFC 4180).",
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -91,9 +105,9 @@ def export_command(
     Example: ledger export --as-of 30/06/2021 --format xlsx --output cruscotto-2020.xlsx
     """
     if profile is not None and output_format is not ExportFormat.csv:
-        raise fail("--profile applies to --format csv only", EXIT_USAGE)
+        raise fail(_("--profile applies to --format csv only"), EXIT_USAGE)
     if output_format is ExportFormat.xlsx and output is None:
-        raise fail("--format xlsx writes a file: give --output cruscotto.xlsx", EXIT_USAGE)
+        raise fail(_("--format xlsx writes a file: give --output cruscotto.xlsx"), EXIT_USAGE)
     chosen = settings(ctx)
     protected = chosen.ledger_files()
     if output is not None:
@@ -101,6 +115,7 @@ def export_command(
     store = chosen.store()
     try:
         stream = acts.resolve_cycle(store, cycle)
+        require_known_at(store, stream, known_at)
         exported = gather(store, stream, as_of or today(), known_at)
     finally:
         store.close()
@@ -112,11 +127,23 @@ def export_command(
             files[metadata] = cruscotto_csv.metadata_bytes(exported, output.name)
         write_files(files, force=force, protected=protected)
     if output is None:
-        typer.echo(written, nl=False)
+        echo(written, nl=False)
+        if output_format is ExportFormat.csv and profile is CsvProfile.opendata:
+            echo(
+                _(
+                    "note: the CSVW metadata (columns, licence) is written beside a file only: "
+                    "give --output cruscotto.csv to have cruscotto.csv-metadata.json too"
+                ),
+                err=True,
+            )
         return
-    typer.echo(
-        f"written {output} ({stream} al {exported.cruscotto.as_of.strftime('%d/%m/%Y')}, "
-        f"{exported.digest.line()})"
+    echo(
+        _("written {file} ({cycle} al {day}, {digest})").format(
+            file=output,
+            cycle=stream,
+            day=exported.cruscotto.as_of.strftime("%d/%m/%Y"),
+            digest=exported.digest.line(),
+        )
     )
 
 

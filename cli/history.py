@@ -7,6 +7,8 @@ import typer
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat
 from cli.render import to_table
+from cli.replay import require_known_at
+from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
 from events.i18n import _
 from formats.serial import to_csv, to_json
@@ -61,6 +63,7 @@ def history(
     store = settings(ctx).store()
     try:
         stream = acts.resolve_cycle(store, cycle)
+        require_known_at(store, stream, known_at)
         if cycles:
             if code is None:
                 raise typer.BadParameter(_("--cycles follows one node: name it (e.g. 3.3.1)"))
@@ -73,11 +76,11 @@ def history(
     finally:
         store.close()
     if output is OutputFormat.json:
-        typer.echo(to_json(history_contract(found)))
+        echo(to_json(history_contract(found)))
     elif output is OutputFormat.csv:
-        typer.echo(to_csv((_row(row) for row in found.rows), COLUMNS), nl=False)
+        echo(to_csv((_row(row) for row in found.rows), COLUMNS), nl=False)
     else:
-        typer.echo(render(found))
+        echo(render(found))
 
 
 def history_contract(found: NodeHistory) -> dict[str, Any]:
@@ -175,10 +178,10 @@ def _cycle_row(row: CycleRow) -> dict[str, Any]:
 
 def _show_cycles(code: str, rows: list[CycleRow], output: OutputFormat) -> None:
     if output is OutputFormat.json:
-        typer.echo(to_json({"node": code, "cycles": [_cycle_row(row) for row in rows]}))
+        echo(to_json({"node": code, "cycles": [_cycle_row(row) for row in rows]}))
         return
     if output is OutputFormat.csv:
-        typer.echo(to_csv((_cycle_row(row) for row in rows), CYCLE_COLUMNS), nl=False)
+        echo(to_csv((_cycle_row(row) for row in rows), CYCLE_COLUMNS), nl=False)
         return
     table = [
         [
@@ -193,5 +196,5 @@ def _show_cycles(code: str, rows: list[CycleRow], output: OutputFormat) -> None:
         for row in rows
     ]
     headers = ["ciclo", "anno", "titolo", "target", "risultato", "% raggiungimento", "valutazione"]
-    typer.echo(f"{_('History of {code} across the cycles').format(code=code)}\n")
-    typer.echo(to_table(table, headers))
+    echo(f"{_('History of {code} across the cycles').format(code=code)}\n")
+    echo(to_table(table, headers))

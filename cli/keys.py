@@ -11,6 +11,7 @@ from cli.context import Settings, settings, today
 from cli.errors import fail
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
 from cli.render import to_table
+from cli.terminal import echo
 from formats.serial import to_csv, to_json
 from ledger.store import SqlEventStore
 from projections import acts, registration
@@ -37,30 +38,51 @@ def generate(
     descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(key.pem())
-    typer.echo(f"key {key.key_id} written to {out} (mode 0600)")
-    typer.echo(f"public key: {key.public_key}")
-    typer.echo(f"register it: ledger --actor NAME --sign-key {out} keys register")
+    echo(f"key {key.key_id} written to {out} (mode 0600)")
+    echo(f"public key: {key.public_key}")
+    echo(f"register it: ledger --actor NAME --sign-key {out} keys register")
 
 
 @app.command("register")
 def register(
     ctx: typer.Context,
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key",
+            help="The new key (base64, as `keys generate` prints it) when the act is signed "
+            "with the key in force (rotation) or by an administrator (--for).",
+        ),
+    ] = None,
+    holder: Annotated[
+        str | None,
+        typer.Option(
+            "--for", help="The actor the key is for (an administrator's act, with --note)."
+        ),
+    ] = None,
     on: EffectiveOption = None,
     note: NoteOption = None,
     cycle: CycleOption = None,
 ) -> None:
-    """Register the public half of your key (--sign-key); the registration is signed with it.
+    """Register a public key: your first one is your --sign-key, and the act is signed with it.
+
+    A new key for an actor who holds one is registered by an act signed with the key in force
+    (--public-key the new one), or by an administrator's signed act with a reason.
 
     Example: ledger --actor oiv --sign-key oiv.pem keys register
     """
     chosen = settings(ctx)
-    if chosen.sign_key is None:
+    if chosen.sign_key is None and public_key is None:
         raise fail("give the key to register: --sign-key FILE or LEDGER_SIGNING_KEY", 2)
     store = chosen.store()
     try:
         stream = cycle_for_registry(store, cycle)
         actor = _actor(chosen, store, stream)
-        report(registration.register_key(store, stream, on or today(), actor, note=note))
+        report(
+            registration.register_key(
+                store, stream, on or today(), actor, note=note, public_key=public_key, holder=holder
+            )
+        )
     finally:
         store.close()
 
@@ -136,15 +158,15 @@ def list_keys(
         for k in identity.keys.values()
     ]
     if output is OutputFormat.json:
-        typer.echo(
+        echo(
             to_json({"signatures_required_since": identity.signatures_required_since, "keys": rows})
         )
     elif output is OutputFormat.csv:
-        typer.echo(to_csv(rows, COLUMNS), nl=False)
+        echo(to_csv(rows, COLUMNS), nl=False)
     elif not rows:
-        typer.echo("no keys registered")
+        echo("no keys registered")
     else:
-        typer.echo(
+        echo(
             to_table(
                 [
                     [

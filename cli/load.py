@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from cli.context import settings
+from cli.terminal import echo
 from events.i18n import _
 from formats.readers.acts_load import load_acts_file
 
@@ -39,7 +40,7 @@ def load(
     finally:
         store.close()
     if report.events == 0:
-        typer.echo(
+        echo(
             _("{file}: already recorded in {cycle}; nothing to do").format(
                 file=file, cycle=report.stream
             )
@@ -48,7 +49,7 @@ def load(
     already = (
         _(" ({count} acts already recorded)").format(count=report.already) if report.already else ""
     )
-    typer.echo(
+    echo(
         _("{file}: recorded {events} events of {acts} acts in {cycle}{already}").format(
             file=file, events=report.events, acts=report.acts, cycle=report.stream, already=already
         )

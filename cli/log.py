@@ -16,7 +16,8 @@ from cli.options import (
     _datetime,
 )
 from cli.render import to_table
-from formats.serial import to_csv, to_json
+from cli.terminal import echo
+from formats.serial import csv_chunks, json_list_chunks
 from ledger.records import Entry
 from ledger.store import Query
 
@@ -63,21 +64,20 @@ def log(
     store = settings(ctx).store()
     try:
         entries = store.read(query)
+        # JSON and CSV stream entry by entry from the store: memory stays flat in the ledger.
         if output is OutputFormat.json:
-            typer.echo(
-                to_json(
-                    [{**_as_dict(entry), "payload": json.loads(entry.payload)} for entry in entries]
-                )
-            )
+            items = ({**_as_dict(entry), "payload": json.loads(entry.payload)} for entry in entries)
+            for piece in json_list_chunks(items):
+                echo(piece, nl=False)
+            echo()
         elif output is OutputFormat.csv:
-            typer.echo(
-                to_csv((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]), nl=False
-            )
+            for piece in csv_chunks((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]):
+                echo(piece, nl=False)
         else:
             rows = [[_as_dict(entry)[column] for column in COLUMNS] for entry in entries]
             for row in rows:
                 row[-1] = str(row[-1])[:12]
-            typer.echo(to_table(rows, COLUMNS) if rows else "no events")
+            echo(to_table(rows, COLUMNS) if rows else "no events")
     finally:
         store.close()
 

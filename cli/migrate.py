@@ -8,6 +8,7 @@ the ledger's custody.
 import typer
 
 from cli.context import settings
+from cli.terminal import echo
 from events.i18n import _
 from ledger.tables import SCHEMA_VERSION
 
@@ -27,14 +28,10 @@ def migrate(ctx: typer.Context) -> None:
     finally:
         store.close()
     if not steps:
-        typer.echo(
+        echo(
             _("the ledger is at schema version {version}: nothing to migrate").format(version=found)
         )
         return
     for step in steps:
-        typer.echo(
-            _("schema {version}: {summary}").format(version=step.to_version, summary=step.summary)
-        )
-    typer.echo(
-        _("migrated from schema {found} to {current}").format(found=found, current=SCHEMA_VERSION)
-    )
+        echo(_("schema {version}: {summary}").format(version=step.to_version, summary=step.summary))
+    echo(_("migrated from schema {found} to {current}").format(found=found, current=SCHEMA_VERSION))

@@ -13,6 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from events.errors import UsageError
+from events.i18n import _
 from formats.italian import parse_date, parse_datetime, parse_number
 
 T = TypeVar("T")
@@ -37,6 +38,36 @@ def as_parameter(parse: Callable[[str], T]) -> Callable[[str], T]:
     return parser
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice_of(kind: type[E]) -> Callable[[str], E]:
+    """A parser for one of an enum's values that names the choices in one plain line.
+
+    Without it typer words a bad value as "Value error, 'pdf' is not one of 'xlsx', ...".
+    """
+
+    def parser(text: str) -> E:
+        if isinstance(text, kind):
+            return text
+        try:
+            return kind(text.strip().lower())
+        except ValueError:
+            raise typer.BadParameter(
+                _("{value!r} is not one of {choices}").format(
+                    value=text, choices=", ".join(member.value for member in kind)
+                )
+            ) from None
+
+    parser.__name__ = f"choice_of_{kind.__name__}"
+    return parser
+
+
+def choices(kind: type[StrEnum]) -> str:
+    """The metavar of an option with a choice: `[table|json|csv]`."""
+    return "[" + "|".join(member.value for member in kind) + "]"
+
+
 _date = as_parameter(parse_date)
 _datetime = as_parameter(parse_datetime)
 _number = as_parameter(parse_number)
@@ -46,7 +77,16 @@ def whole_number(text: str) -> Decimal:
     return parse_number(text)
 
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        parser=choice_of(OutputFormat),
+        metavar=choices(OutputFormat),
+        help="table, json or csv.",
+    ),
+]
 CycleOption = Annotated[
     str | None,
     typer.Option("--cycle", help="The cycle, e.g. cciaa-so/2020 (default: the only one)."),

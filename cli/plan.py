@@ -13,6 +13,7 @@ from cli.context import settings, today
 from cli.errors import refused_rows_reported
 from cli.options import CycleOption, EffectiveOption, FormatOption, OutputFormat, _date
 from cli.render import to_table
+from cli.terminal import echo
 from events.exact import fraction_text, terminates, to_decimal_exact
 from formats.readers.documents import load_document
 from formats.readers.plan_xlsx import import_plan_workbook
@@ -76,9 +77,9 @@ def import_plan(
     finally:
         store.close()
     if count == 0:
-        typer.echo(f"{file}: already recorded in {stream}; nothing to do")
+        echo(f"{file}: already recorded in {stream}; nothing to do")
     else:
-        typer.echo(
+        echo(
             f"recorded {count} events in {stream}: the plan is pending until approved "
             "(ledger record approval plan --act ...)"
         )
@@ -106,15 +107,15 @@ def show(
         store.close()
     rows = [_node_row(node, state) for node in _in_tree_order(state)]
     if output is OutputFormat.json:
-        typer.echo(to_json({"cycle": stream, "nodes": rows, "pending": len(state.pending)}))
+        echo(to_json({"cycle": stream, "nodes": rows, "pending": len(state.pending)}))
         return
     if output is OutputFormat.csv:
-        typer.echo(to_csv(rows, list(rows[0]) if rows else ["key"]), nl=False)
+        echo(to_csv(rows, list(rows[0]) if rows else ["key"]), nl=False)
         return
     if not rows:
-        typer.echo(f"{stream}: no plan in force yet")
+        echo(f"{stream}: no plan in force yet")
     else:
-        typer.echo(
+        echo(
             to_table(
                 [
                     [_indent(r), r["title"], _pct(r), r["kpi"] or "", r["target"] or ""]
@@ -124,7 +125,7 @@ def show(
             )
         )
     if state.pending:
-        typer.echo(f"{len(state.pending)} plan changes pending approval")
+        echo(f"{len(state.pending)} plan changes pending approval")
 
 
 def _in_tree_order(state: CycleState) -> list[Node]:

@@ -7,6 +7,7 @@ from typing import TypeVar
 import rich.progress
 from rich.console import Console
 
+from formats.inert import terminal_text
 from formats.readers.measurements import Tracker
 from formats.readers.sheets import Cell
 
@@ -30,7 +31,7 @@ def progress_tracker(path: Path) -> Tracker[tuple[int, list[Cell]]]:
         return rich.progress.track(
             rows,
             total=total,
-            description=f"lettura di {path.name}",
+            description=f"lettura di {terminal_text(path.name)}",
             console=console,
             transient=True,
         )

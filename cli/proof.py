@@ -13,8 +13,9 @@ from typing import Annotated, Any
 import typer
 
 from cli.context import settings, today
-from cli.options import AsOfOption, CycleOption, KnownAtOption
+from cli.options import AsOfOption, CycleOption, KnownAtOption, choice_of, choices
 from cli.render import to_table
+from cli.terminal import echo
 from events.i18n import _
 from formats.serial import to_json
 from ledger.proofs import Prover
@@ -37,7 +38,14 @@ class ProofFormat(StrEnum):
 
 
 ProofFormatOption = Annotated[
-    ProofFormat, typer.Option("--format", "-f", help="table (readable) or json (to verify).")
+    ProofFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        parser=choice_of(ProofFormat),
+        metavar=choices(ProofFormat),
+        help="table (readable) or json (to verify).",
+    ),
 ]
 DigestOption = Annotated[
     str | None,
@@ -154,7 +162,7 @@ def figure(
     finally:
         store.close()
     if output is ProofFormat.json:
-        typer.echo(to_json(proof))
+        echo(to_json(proof))
         return
     _print_figure(proof)
 
@@ -162,7 +170,7 @@ def figure(
 def _print_figure(proof: dict[str, Any]) -> None:
     named = proof["node"]
     label = named["code"] or named["key"] or ENTE
-    typer.echo(
+    echo(
         _("{label} {title}: {result} as of {as_of}, from {count} events").format(
             label=label,
             title=named["title"],
@@ -182,9 +190,9 @@ def _print_figure(proof: dict[str, Any]) -> None:
         for event in proof["events"]
     ]
     headers = [_("seq"), _("event"), _("date"), _("event hash"), _("path hashes")]
-    typer.echo(to_table(rows, headers))
-    typer.echo(_("each included in the tree of {digest}").format(digest=proof["digest"]))
-    typer.echo(_verify_hint("figure"))
+    echo(to_table(rows, headers))
+    echo(_("each included in the tree of {digest}").format(digest=proof["digest"]))
+    echo(_verify_hint("figure"))
 
 
 def _print(
@@ -196,13 +204,13 @@ def _print(
 ) -> None:
     """The JSON document, or its readable form: a title, the hashes, the digests, the hint."""
     if output is ProofFormat.json:
-        typer.echo(to_json(proof))
+        echo(to_json(proof))
         return
-    typer.echo(title)
-    typer.echo(to_table(rows, [_("field"), _("value")]))
+    echo(title)
+    echo(to_table(rows, [_("field"), _("value")]))
     for line in after:
-        typer.echo(line)
-    typer.echo(_verify_hint(proof["proof"]))
+        echo(line)
+    echo(_verify_hint(proof["proof"]))
 
 
 def _numbered(label: str, hashes: list[str]) -> list[list[str]]:

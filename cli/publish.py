@@ -11,6 +11,7 @@ import typer
 from cli.context import settings, today
 from cli.errors import EXIT_USAGE, fail
 from cli.options import AsOfOption, CycleOption, KnownAtOption
+from cli.terminal import echo
 from events.errors import UsageError
 from events.i18n import _
 from formats.writers import bundle
@@ -78,7 +79,7 @@ def publish(
     finally:
         store.close()
     _write_folder(out, files)
-    typer.echo(
+    echo(
         _("written {out}: {count} files ({cycle} al {as_of}, {digest})").format(
             out=out,
             count=len(files),

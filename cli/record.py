@@ -19,6 +19,7 @@ from cli.options import (
     as_parameter,
 )
 from cli.progress import progress_tracker
+from cli.terminal import echo
 from events.acts import as_subject
 from events.errors import UsageError
 from events.i18n import _
@@ -57,16 +58,14 @@ SourceOption = Annotated[
 def _report(entries: list[Entry]) -> None:
     for entry in entries:
         if already_recorded(entry.recorded_at):
-            typer.echo(
+            echo(
                 _(
                     "already recorded seq {seq} {type} in {stream} (the same act, with the same "
                     "content): nothing written"
                 ).format(seq=entry.seq, type=entry.type, stream=entry.stream)
             )
             continue
-        typer.echo(
-            f"recorded seq {entry.seq} {entry.type} in {entry.stream}  hash {entry.hash[:12]}"
-        )
+        echo(f"recorded seq {entry.seq} {entry.type} in {entry.stream}  hash {entry.hash[:12]}")
 
 
 @contextmanager
@@ -583,4 +582,4 @@ def measurements(
             source=source,
         )
     already = f" ({report.already} already recorded)" if report.already else ""
-    typer.echo(f"recorded {report.recorded} of {report.rows} rows of {file} in {stream}{already}")
+    echo(f"recorded {report.recorded} of {report.rows} rows of {file} in {stream}{already}")

@@ -7,11 +7,14 @@ import typer
 
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date, _datetime
-from cli.render import to_table
-from events.i18n import _
+from cli.render import fold, show, to_table
+from cli.terminal import echo
+from events.i18n import _, ngettext
 from events.policy import LevelRule
+from formats.italian import italian_moment
 from formats.serial import to_csv, to_json
-from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows
+from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows, summary_rows
+from ledger.store import SqlEventStore
 from projections import acts
 from projections.contract import cruscotto_contract
 from projections.cruscotto import Cruscotto, NodeResult, replay, with_previous
@@ -61,6 +64,7 @@ def replay_command(
     store = settings(ctx).store()
     try:
         stream = acts.resolve_cycle(store, cycle)
+        require_known_at(store, stream, known_at)
         cruscotto = replay(
             store.read_stream(stream, known_at=known_at),
             stream,
@@ -86,24 +90,55 @@ def replay_command(
     finally:
         store.close()
     if output is OutputFormat.json:
-        typer.echo(to_json(cruscotto_contract(cruscotto)))
+        echo(to_json(cruscotto_contract(cruscotto)))
     elif output is OutputFormat.csv:
-        typer.echo(to_csv(flat_rows(cruscotto), CSV_COLUMNS), nl=False)
+        echo(to_csv(flat_rows(cruscotto) + summary_rows(cruscotto), CSV_COLUMNS), nl=False)
     else:
-        typer.echo(render_table(cruscotto))
+        show(render_table(cruscotto))
+
+
+def require_known_at(store: SqlEventStore, stream: str, known_at: datetime | None) -> None:
+    """Refuse a --known-at before the cycle's first event: the ledger had nothing to show.
+
+    A page drawn from no event would carry the digest of an empty ledger (seq=0) as if it were
+    the cycle's; the reader is told instead when the cycle began to be recorded.
+    """
+    if known_at is None:
+        return
+    first = next(iter(store.read_stream(stream)), None)
+    if first is not None and first.recorded_at > known_at:
+        raise ActRefused(
+            _(
+                "{stream} was not in the ledger yet at {known_at}: its first event was "
+                "recorded at {first} (give a later --known-at)"
+            ).format(
+                stream=stream,
+                known_at=italian_moment(known_at),
+                first=italian_moment(first.recorded_at),
+            )
+        )
 
 
 def render_table(cruscotto: Cruscotto) -> str:
     """The cruscotto as the Relazione prints it, in Italian, with the overrides beside."""
     when = f"al {cruscotto.as_of.strftime('%d/%m/%Y')}"
     if cruscotto.known_at is not None:
-        when += f", come noto il {cruscotto.known_at.strftime('%d/%m/%Y %H:%M')} UTC"
+        when += f", come noto il {italian_moment(cruscotto.known_at)}"
     title = f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name} ({when})"
     if not cruscotto.plan_in_force:
         pending = cruscotto.pending_changes
-        detail = f" ({pending} changes pending approval)" if pending else ""
-        return f"{title}\n\nno plan in force on {cruscotto.as_of.isoformat()}{detail}"
-    parts = [title, "", _tree(cruscotto)]
+        detail = (
+            " ("
+            + ngettext(
+                "{count} change pending approval", "{count} changes pending approval", pending
+            ).format(count=pending)
+            + ")"
+            if pending
+            else ""
+        )
+        missing = _("no plan in force on {day}").format(day=cruscotto.as_of.isoformat())
+        return f"{title}\n\n{missing}{detail}"
+    parts = [fold(title), "", _tree(cruscotto)]
     for rule in cruscotto.levels:
         if rule.achievement is not None:
             parts += ["", rule.shown_plural, _achieved(cruscotto, rule)]
@@ -114,7 +149,13 @@ def render_table(cruscotto: Cruscotto) -> str:
         parts += ["", "Obiettivi dirigenziali", _managers(cruscotto)]
     parts += ["", _ente(cruscotto)]
     if cruscotto.pending_changes:
-        parts.append(f"{cruscotto.pending_changes} plan changes pending approval")
+        parts.append(
+            ngettext(
+                "{count} plan change pending approval",
+                "{count} plan changes pending approval",
+                cruscotto.pending_changes,
+            ).format(count=cruscotto.pending_changes)
+        )
     if cruscotto.closed:
         parts.append("ciclo chiuso")
     return "\n".join(parts)
@@ -156,6 +197,8 @@ def _tree(cruscotto: Cruscotto) -> str:
             "override (sentito l'OIV)",
             "% raggiungimento",
         ],
+        optional=[3],
+        short={4: "target", 5: "Risultato", 6: "calc.", 7: "override", 8: "% ragg."},
     )
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.options import ForceOption
+from cli.terminal import echo
 from events.errors import UsageError
 from events.i18n import _
 from formats.readers.acts_file import acts_schema
@@ -49,7 +50,7 @@ def schema(
         )
     text = schema_text(name)
     if output is None:
-        typer.echo(text, nl=False)
+        echo(text, nl=False)
         return
     write_file(output, text.encode("utf-8"), force=force)
-    typer.echo(_("written {file}").format(file=output))
+    echo(_("written {file}").format(file=output))

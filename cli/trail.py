@@ -1,5 +1,6 @@
 """`ledger trail`: the audit trail in order, filterable, in every format."""
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -9,15 +10,25 @@ import typer
 
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
-from cli.options import ForceOption, FromOption, ToOption, TypesOption, _datetime
+from cli.options import (
+    ForceOption,
+    FromOption,
+    ToOption,
+    TypesOption,
+    _datetime,
+    choice_of,
+    choices,
+)
 from cli.render import to_table
-from formats.serial import to_csv, to_json
+from cli.terminal import echo
+from formats.italian import italian_moment, rome_wall_time
+from formats.serial import csv_chunks, json_list_chunks
 from formats.writers.cruscotto_csv import CsvProfile
-from formats.writers.files import check_target, write_file
-from formats.writers.trail import TrailFormat, write_rows
-from ledger.records import format_recorded_at
-from ledger.store import Query
-from projections.trail import TrailFilter, TrailRow, trail
+from formats.writers.cruscotto_data import ledger_digest
+from formats.writers.files import check_target, write_file_chunks
+from formats.writers.trail import TRAIL_FILE_COLUMNS, TrailFormat, row_chunks
+from projections.trail import TrailFilter, TrailRow
+from projections.trail_stream import trail_rows
 
 KnownAtOption = Annotated[
     datetime | None,
@@ -43,19 +54,7 @@ COLUMNS = (
 )
 
 
-FILE_COLUMNS: dict[str, tuple[str, int]] = {
-    "seq": ("seq", 7),
-    "stream": ("ciclo", 16),
-    "type": ("tipo", 24),
-    "effective_date": ("data dell'atto", 13),
-    "recorded_at": ("registrato il (UTC)", 28),
-    "actor": ("autore", 20),
-    "role": ("ruolo", 18),
-    "node": ("nodo", 12),
-    "summary": ("atto", 80),
-    "signed": ("firmato", 9),
-    "source": ("fonte", 40),
-}
+FILE_COLUMNS = TRAIL_FILE_COLUMNS
 
 
 class TrailOutput(StrEnum):
@@ -76,7 +75,8 @@ def day(value: date) -> str:
 
 
 def moment(value: datetime) -> str:
-    return value.strftime("%d/%m/%Y %H:%M UTC")
+    """A recorded time in Italian local time with its zone (14/06/2021 10:05 CEST)."""
+    return italian_moment(value)
 
 
 def trail_command(
@@ -100,11 +100,23 @@ def trail_command(
     ] = None,
     known_at: KnownAtOption = None,
     output: Annotated[
-        TrailOutput, typer.Option("--format", "-f", help="table, json, csv or xlsx.")
+        TrailOutput,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=choice_of(TrailOutput),
+            metavar=choices(TrailOutput),
+            help="table, json, csv or xlsx.",
+        ),
     ] = TrailOutput.table,
     profile: Annotated[
-        CsvProfile, typer.Option(help="csv: excel (;, decimal comma, BOM) or opendata (RFC 4180).")
-    ] = CsvProfile.opendata,
+        CsvProfile,
+        typer.Option(
+            parser=choice_of(CsvProfile),
+            metavar=choices(CsvProfile),
+            help="csv only: excel (;, decimal comma, BOM; default) or opendata (RFC 4180).",
+        ),
+    ] = CsvProfile.excel,
     path: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (xlsx needs one).")
     ] = None,
@@ -134,42 +146,59 @@ def trail_command(
         check_target(path, force=force, protected=protected)
     store = chosen.store()
     try:
-        rows = trail(list(store.read(Query(stream=cycle, known_at=known_at))), wanted)
+        # Every output but the table streams row by row from the store: memory stays flat
+        # however large the ledger (projections/trail_stream.py).
+        rows = trail_rows(store, wanted)
+        digest = ledger_digest(store, known_at) if path is not None else None
+        if path is not None:
+            if output not in (TrailOutput.csv, TrailOutput.xlsx):
+                raise fail(
+                    "--output writes csv or xlsx: add --format csv or --format xlsx", EXIT_USAGE
+                )
+            kind = TrailFormat.xlsx if output is TrailOutput.xlsx else TrailFormat.csv
+            count = [0]
+
+            def cells() -> Iterator[dict[str, Any]]:
+                # Excel holds no time zones: the recorded time goes as Italian wall-clock time,
+                # a real date-time, its zone named by the header.
+                for row in rows:
+                    count[0] += 1
+                    yield {**_as_dict(row), "recorded_at": rome_wall_time(row.recorded_at)}
+
+            title = digest.line() if digest else ""
+            chunks = row_chunks(cells(), FILE_COLUMNS, kind, profile, title)
+            write_file_chunks(path, chunks, force=force, protected=protected)
+            echo(f"written {path} ({count[0]} events)")
+        elif output is TrailOutput.json:
+            for piece in json_list_chunks(_as_dict(row) for row in rows):
+                echo(piece, nl=False)
+            echo()
+        elif output is TrailOutput.csv:
+            for piece in csv_chunks((_as_dict(row) for row in rows), COLUMNS):
+                echo(piece, nl=False)
+        else:
+            _table(list(rows))
     finally:
         store.close()
-    if path is not None:
-        if output not in (TrailOutput.csv, TrailOutput.xlsx):
-            raise fail("--output writes csv or xlsx: add --format csv or --format xlsx", EXIT_USAGE)
-        kind = TrailFormat.xlsx if output is TrailOutput.xlsx else TrailFormat.csv
-        # Excel holds no time zones: the recorded time goes as its stored UTC text.
-        cells = (
-            {**_as_dict(row), "recorded_at": format_recorded_at(row.recorded_at)} for row in rows
-        )
-        data = write_rows(cells, FILE_COLUMNS, kind, profile, "trail")
-        write_file(path, data, force=force, protected=protected)
-        typer.echo(f"written {path} ({len(rows)} events)")
-    elif output is TrailOutput.json:
-        typer.echo(to_json([_as_dict(row) for row in rows]))
-    elif output is TrailOutput.csv:
-        typer.echo(to_csv((_as_dict(row) for row in rows), COLUMNS), nl=False)
-    elif not rows:
-        typer.echo("no events")
-    else:
-        table = [
-            [
-                row.seq,
-                day(row.effective_date),
-                moment(row.recorded_at),
-                row.actor,
-                row.role,
-                row.node or "",
-                row.summary[:90] + (" [firmato]" if row.signed else ""),
-            ]
-            for row in rows
+
+
+def _table(rows: list[TrailRow]) -> None:
+    if not rows:
+        echo("no events")
+        return
+    table = [
+        [
+            row.seq,
+            day(row.effective_date),
+            moment(row.recorded_at),
+            row.actor,
+            row.role,
+            row.node or "",
+            row.summary[:90] + (" [firmato]" if row.signed else ""),
         ]
-        typer.echo(
-            to_table(table, ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"])
-        )
+        for row in rows
+    ]
+    echo(to_table(table, ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"]))
 
 
 def _as_dict(row: TrailRow) -> dict[str, Any]:

@@ -1,27 +1,42 @@
 """`ledger export-trail`: the events of the ledger as a CSV or an Excel sheet, for auditors."""
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
-from cli.options import ForceOption
+from cli.options import ForceOption, choice_of, choices
+from cli.terminal import echo
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.cruscotto_data import ledger_digest
-from formats.writers.files import check_target, write_file
-from formats.writers.trail import COLUMNS, TrailFormat, trail_row, write_rows
+from formats.writers.files import check_target, write_file_chunks
+from formats.writers.trail import COLUMNS, TrailFormat, row_chunks, trail_row
 from ledger.store import Query
 from projections import acts
 
 
 def export_trail_command(
     ctx: typer.Context,
-    output_format: Annotated[TrailFormat, typer.Option("--format", "-f", help="csv or xlsx.")],
+    output_format: Annotated[
+        TrailFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=choice_of(TrailFormat),
+            metavar=choices(TrailFormat),
+            help="csv or xlsx.",
+        ),
+    ],
     profile: Annotated[
         CsvProfile | None,
-        typer.Option(help="csv only: excel (;, BOM; default) or opendata (RFC 4180)."),
+        typer.Option(
+            parser=choice_of(CsvProfile),
+            metavar=choices(CsvProfile),
+            help="csv only: excel (;, decimal comma, BOM; default) or opendata (RFC 4180).",
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -52,12 +67,24 @@ def export_trail_command(
     try:
         stream = acts.resolve_cycle(store, cycle) if cycle else None
         digest = ledger_digest(store)
-        rows = [trail_row(entry) for entry in store.read(Query(stream=stream))]
+        # Rows stream from the store to the output, one batch at a time: memory stays flat
+        # however large the ledger. Only the rows up to the digest's seq go out, so the file
+        # is the ledger the digest names even if an append lands meanwhile.
+        count = [0]
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for entry in store.read(Query(stream=stream, until_seq=digest.seq)):
+                count[0] += 1
+                yield trail_row(entry)
+
+        chunks = row_chunks(
+            rows(), COLUMNS, output_format, profile or CsvProfile.excel, digest.line()
+        )
+        if output is None:
+            for chunk in chunks:
+                echo(chunk, nl=False)
+            return
+        write_file_chunks(output, chunks, force=force, protected=protected)
     finally:
         store.close()
-    data = write_rows(rows, COLUMNS, output_format, profile or CsvProfile.excel, digest.line())
-    if output is None:
-        typer.echo(data, nl=False)
-        return
-    write_file(output, data, force=force, protected=protected)
-    typer.echo(f"written {output} ({len(rows)} events, {digest.line()})")
+    echo(f"written {output} ({count[0]} events, {digest.line()})")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.errors import EXIT_USAGE, fail
+from cli.terminal import echo
 from events.i18n import _
 from formats.users import add_user
 
@@ -33,10 +34,15 @@ def add(
     """
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
+    elif not sys.stdin.isatty():
+        # getpass would fall back to echoing the password, or read it from a pipe unasked.
+        raise fail(
+            _("no terminal to ask the password on: give it with --password-stdin"), EXIT_USAGE
+        )
     else:
         password = getpass.getpass(_("Password for {name}: ").format(name=name))
         if getpass.getpass(_("Again: ")) != password:
             raise fail(_("the two passwords differ: nothing was written"), EXIT_USAGE)
     new = add_user(users, name, password)
     message = _("user {name} added to {path}") if new else _("password of {name} changed in {path}")
-    typer.echo(message.format(name=name, path=users))
+    echo(message.format(name=name, path=users))

@@ -23,3 +23,15 @@ class LedgerEvent(BaseModel):
 
     note: str | None = None
     source: str | None = None
+
+
+class UnreadableEvent(LedgerEvent):
+    """What a read finds in a row of a type this code does not know: written by another
+    version of the ledger, or behind its back. It is never stored (it has no registered name);
+    reads pass over it, as over any event they do not show, and `ledger verify` names the row.
+    """
+
+    type_name: ClassVar[str] = "(unreadable)"
+
+    stored_type: str
+    reason: str

@@ -25,11 +25,23 @@ def canonical_decimal(value: Decimal) -> str:
     """Write a decimal without exponent and without trailing zeros: 97.20 and 97.2 are one value."""
     if not value.is_finite():
         raise EncodingError(f"{value} is not a finite number")
-    # Built from the digits themselves: normalize() and format() round to the caller's decimal
-    # context, so the same event could encode differently in two processes.
+    # str() of a decimal does not depend on the context; when it has no exponent it is the
+    # plain form (digits, perhaps a point), and only trailing zeros and "-0" need care.
+    text = str(value)
+    if "E" not in text:
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text == "-0" else text
+    return _decimal_from_digits(value)
+
+
+def _decimal_from_digits(value: Decimal) -> str:
+    """The same text built from the digits themselves, for decimals str() writes with an
+    exponent: normalize() and format() round to the caller's decimal context, so the same
+    event could encode differently in two processes."""
     sign, digits, raw_exponent = value.as_tuple()
     exponent = int(raw_exponent)  # an int for every finite decimal
-    text = "".join(str(digit) for digit in digits)
+    text = "".join(map(str, digits))
     if exponent >= 0:
         text += "0" * exponent
     else:
@@ -49,14 +61,55 @@ def canonical_datetime(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _integer(value: int) -> int:
+    if abs(value) > _MAX_SAFE_INTEGER:
+        raise EncodingError(f"integer {value} is too large for canonical JSON; use a Decimal")
+    return value
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _mapping(value: Mapping[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        # Most leaves are text: kept as they are without a call.
+        out[key if type(key) is str else str(key)] = (
+            item if type(item) is str else to_canonical_value(item)
+        )
+    return out
+
+
+def _sequence(value: list[Any] | tuple[Any, ...]) -> list[Any]:
+    return [to_canonical_value(item) for item in value]
+
+
+_BY_TYPE: dict[type, Any] = {
+    str: _same,
+    bool: _same,
+    type(None): _same,
+    int: _integer,
+    Decimal: canonical_decimal,
+    dict: _mapping,
+    list: _sequence,
+    tuple: _sequence,
+    date: date.isoformat,
+    datetime: canonical_datetime,
+}
+"""The exact types a model dump holds, each with its conversion: one lookup instead of a chain
+of isinstance checks (the append path encodes every event). Subclasses take the chain below."""
+
+
 def to_canonical_value(value: Any) -> Any:
     """Turn a model dump into plain JSON values (str, int, bool, None, list, dict)."""
+    convert = _BY_TYPE.get(type(value))
+    if convert is not None:
+        return convert(value)
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, int):
-        if abs(value) > _MAX_SAFE_INTEGER:
-            raise EncodingError(f"integer {value} is too large for canonical JSON; use a Decimal")
-        return value
+        return _integer(value)
     if isinstance(value, float):
         raise EncodingError(f"float {value!r} cannot be hashed reproducibly; use a Decimal")
     if isinstance(value, Decimal):
@@ -70,9 +123,9 @@ def to_canonical_value(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return to_canonical_value(value.model_dump(mode="python"))
     if isinstance(value, Mapping):
-        return {str(key): to_canonical_value(item) for key, item in value.items()}
+        return _mapping(value)
     if isinstance(value, list | tuple):
-        return [to_canonical_value(item) for item in value]
+        return _sequence(value)
     raise EncodingError(f"{type(value).__name__} value {value!r} has no canonical form")
 
 
@@ -95,7 +148,7 @@ def _has_astral_key(value: Any) -> bool:
     """Whether a key holds a character beyond U+FFFF, where code-point and UTF-16 order differ."""
     if isinstance(value, dict):
         return any(
-            any(ord(char) > 0xFFFF for char in key) or _has_astral_key(item)
+            (not key.isascii() and any(ord(char) > 0xFFFF for char in key)) or _has_astral_key(item)
             for key, item in value.items()
         )
     if isinstance(value, list):
@@ -111,10 +164,10 @@ def canonical_json(value: Any) -> bytes:
     is kept for the rare key that needs it.
     """
     plain = to_canonical_value(value)
-    if _has_astral_key(plain):
+    text = json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # An ASCII text has no key beyond U+FFFF: the walk over the keys is only for the others.
+    if not text.isascii() and _has_astral_key(plain):
         text = _serialise(plain)
-    else:
-        text = json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as error:

@@ -436,3 +436,25 @@ def _end_of_day(day: date, quoted: str) -> datetime:
         return next_midnight.astimezone(UTC) - timedelta(microseconds=1)
     except OverflowError:
         raise UsageError(f"{quoted} is out of the range of supported times") from None
+
+
+def italian_moment(moment: datetime, *, seconds: bool = False) -> str:
+    """A recorded time as a person in Italy reads it: local time and its zone.
+
+    `2021-06-14T08:05:00Z` is `14/06/2021 10:05 CEST`, `2021-01-14T09:05:00Z` is
+    `14/01/2021 10:05 CET`. The ledger stores UTC and JSON keeps ISO 8601 with its offset; only
+    what is shown to people is turned to Italian time. A naive datetime is taken as UTC.
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(ROME)
+    shown = local.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+    return f"{shown} {local.tzname()}"
+
+
+def rome_wall_time(moment: datetime) -> datetime:
+    """The Italian wall-clock time of an instant, without zone: what a spreadsheet cell holds.
+
+    Excel has no time zones; the column's header names the zone (Europe/Rome).
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ROME).replace(tzinfo=None)

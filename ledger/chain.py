@@ -5,7 +5,11 @@ produce the same input; docs/integrity.md gives the recipe byte by byte.
 """
 
 import hashlib
+import struct
 from collections.abc import Sequence
+
+_LENGTH = struct.Struct(">Q").pack
+"""A field's length as 8 bytes, big-endian (the framing of docs/integrity.md)."""
 
 GENESIS = bytes(32)
 """The previous hash of seq 1: 32 zero bytes (64 zeros in hex)."""
@@ -13,9 +17,10 @@ GENESIS = bytes(32)
 
 def link_hash(prev_hash_hex: str, fields: Sequence[bytes]) -> bytes:
     """SHA-256 over the previous hash (as hex text) and the row's fields, each length-prefixed."""
-    framed = [
-        len(part).to_bytes(8, "big") + part for part in (prev_hash_hex.encode("ascii"), *fields)
-    ]
+    previous = prev_hash_hex.encode("ascii")
+    framed = [_LENGTH(len(previous)), previous]
+    for part in fields:
+        framed += (_LENGTH(len(part)), part)
     return hashlib.sha256(b"".join(framed)).digest()
 
 

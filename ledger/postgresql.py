@@ -12,12 +12,14 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from events.errors import UsageError
 from events.i18n import _
 from ledger.errors import ReaderCanWrite
+from ledger.pg_identity import TRIGGER as IDENTITY_TRIGGER
+from ledger.pg_identity import install_identity, map_role, mapped_roles
 from ledger.store import COLUMNS, Clock, SqlEventStore, select_all_sql, utc_now
 
 APPEND_LOCK_KEY = 0x1ED6E4
@@ -36,6 +38,9 @@ _PROTECTION = (
     "CREATE OR REPLACE TRIGGER events_refuse_truncate BEFORE TRUNCATE ON events "
     "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
 )
+
+TRIGGERS = ("events_refuse_update_delete", "events_refuse_truncate", IDENTITY_TRIGGER)
+"""The triggers `_PROTECTION` installs, which `verify` expects to find enabled."""
 
 COPY_THRESHOLD = 50
 """Rows from which an append uses COPY rather than executemany (COPY's set-up then pays)."""
@@ -120,10 +125,44 @@ class PostgresEventStore(SqlEventStore):
         finally:
             cursor.close()
 
+    def _protection_missing(self, conn: Connection) -> list[str]:
+        """Missing or disabled triggers, and any rule on `events` (a rule can rewrite an
+        UPDATE or DELETE into something no trigger sees)."""
+        found = conn.exec_driver_sql(
+            "SELECT tgname, tgenabled FROM pg_trigger "
+            "WHERE tgrelid = CAST('events' AS regclass) AND NOT tgisinternal"
+        )
+        enabled: dict[str, str] = {str(row[0]): str(row[1]) for row in found}
+        problems = [
+            f"trigger {name}" + (" (disabled)" if enabled.get(name) == "D" else "")
+            for name in TRIGGERS
+            if enabled.get(name, "D") == "D"
+        ]
+        rules = conn.exec_driver_sql(
+            "SELECT rulename FROM pg_rules WHERE tablename = 'events' "
+            "AND schemaname = current_schema()"
+        )
+        problems += [f"unexpected rule {name}" for (name,) in rules]
+        return problems
+
     def _install_protection(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
         for statement in _PROTECTION:
             conn.exec_driver_sql(statement)
+        install_identity(conn)
+
+    def map_role(self, role: str, actor: str) -> None:
+        """Let the database role `role` write as `actor`, and as no one else (pg_identity)."""
+        with self._write() as conn:
+            install_identity(conn)
+            map_role(conn, role, actor)
+
+    def db_roles(self) -> list[tuple[str, str]]:
+        """(database role, actor) of every mapping; none on a ledger older than them."""
+        with self._translated(), self.engine.connect() as conn:
+            if not inspect(conn).has_table("ledger_db_roles"):
+                return []
+            return mapped_roles(conn)
 
 
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")

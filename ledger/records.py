@@ -8,11 +8,39 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cached_property
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from events.base import LedgerEvent
+from events.base import LedgerEvent, UnreadableEvent
 from events.encoding import canonical_datetime
+from events.errors import InvalidPayload, UnknownEventType
 from events.registry import decode_event
+
+T = TypeVar("T")
+
+
+class _Cached(Generic[T]):
+    """`functools.cached_property` without its lock (Python 3.11 takes one on every first
+    read, and a replay makes three first reads per entry): the value is computed and kept in
+    the instance's `__dict__`, which answers every later read. Two threads racing on one
+    entry would only compute the same value twice."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> T:
+        if instance is None:  # pragma: no cover - the class attribute itself
+            return self  # type: ignore[return-value]
+        value = self.compute(instance)
+        instance.__dict__[self.name] = value
+        return value
+
+
+if TYPE_CHECKING:  # pragma: no cover - mypy reads it as the standard one
+    from functools import cached_property as cached
+else:
+    cached = _Cached
 
 Signer = Callable[[str], str]
 """Given an event's hash (hex), return its signature as stored text."""
@@ -110,18 +138,31 @@ class Entry:
     def prev_hash(self) -> str:
         return self.row.prev_hash.hex()
 
-    @cached_property
+    @cached
     def effective_date(self) -> date:
         return date.fromisoformat(self.row.effective_date)
 
-    @cached_property
+    @cached
     def recorded_at(self) -> datetime:
         return parse_recorded_at(self.row.recorded_at)
 
-    @cached_property
+    @cached
     def event(self) -> LedgerEvent:
-        """The payload decoded into the current model (older schema versions upcast)."""
-        return decode_event(self.row.type, self.row.schema_version, self.row.payload)
+        """The payload decoded into the current model (older schema versions upcast).
+
+        A row of an unknown type reads as an `UnreadableEvent`, which every read passes over
+        instead of failing (verify names it); a known type whose payload does not validate is
+        refused, naming the seq.
+        """
+        try:
+            return decode_event(self.row.type, self.row.schema_version, self.row.payload)
+        except UnknownEventType:
+            problem = UnknownEventType(self.row.type, self.row.schema_version)
+            return UnreadableEvent(stored_type=self.row.type, reason=str(problem))
+        except InvalidPayload as error:
+            raise InvalidPayload(
+                f"seq {self.row.seq}: {error} (ledger verify names every such row)"
+            ) from None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Entry) and other.row == self.row

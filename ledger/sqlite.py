@@ -38,6 +38,9 @@ _PROTECTION = (
     "END",
 )
 
+TRIGGERS = ("events_refuse_update", "events_refuse_delete", "events_refuse_replace")
+"""The triggers `_PROTECTION` installs, which `verify` expects to find."""
+
 _STREAM_VERSIONS = (
     "SELECT j.value, (SELECT max(version) FROM events WHERE stream = j.value) "
     "FROM json_each(?) AS j"
@@ -105,6 +108,15 @@ class SqliteEventStore(SqlEventStore):
             return None
         lines = [line.strip() for text in found for line in text.splitlines()]
         return "; ".join(line for line in lines if line and not line.startswith("***"))[:200]
+
+    def _protection_missing(self, conn: Connection) -> list[str]:
+        found = {
+            name
+            for (name,) in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+            )
+        }
+        return [f"trigger {name}" for name in TRIGGERS if name not in found]
 
     def _install_protection(self, conn: Connection) -> None:
         for statement in _PROTECTION:

@@ -4,8 +4,8 @@
 only differ in how they open the database, take the write lock and install the protection.
 """
 
+import re
 import threading
-import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -14,10 +14,12 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import Connection, Engine, Select, func, inspect, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, ProgrammingError
 
 from events.encoding import encode_event
+from events.errors import UnknownEventType
 from events.limits import MAX_INT, check_event
+from events.registry import event_class
 from ledger.chain import GENESIS, link_hash, row_fields
 from ledger.errors import (
     ConcurrencyConflict,
@@ -26,6 +28,7 @@ from ledger.errors import (
     InvalidAppend,
     LedgerNotInitialized,
 )
+from ledger.pg_identity import MARK as IDENTITY_MARK
 from ledger.records import Entry, NewEvent, StoredRow, format_recorded_at
 from ledger.schema import (
     MIGRATIONS,
@@ -44,7 +47,7 @@ READ_BATCH = 2000
 
 MAX_STREAM_LENGTH = 200
 
-COLUMNS = tuple(column.name for column in events.columns)
+COLUMNS = tuple(str(column.name) for column in events.columns)
 """The stored columns in table order, which is also `StoredRow`'s field order."""
 
 if tuple(f.name for f in fields(StoredRow)) != COLUMNS:  # pragma: no cover - guards an edit
@@ -63,6 +66,9 @@ _STREAMS = (
     " FROM found WHERE found.stream IS NOT NULL"
     ") SELECT stream FROM found WHERE stream IS NOT NULL"
 )
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""What `str(uuid.UUID(text)) == text` accepts, in one match instead of a parse and a format."""
 
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -93,6 +99,7 @@ class Query:
     stream: str | None = None
     types: tuple[str, ...] = ()
     after_seq: int = 0
+    after_version: int = 0
     until_seq: int | None = None
     effective_from: date | None = None
     as_of: date | None = None
@@ -100,6 +107,8 @@ class Query:
     known_at: datetime | None = None
     actor: str | None = None
     role: str | None = None
+    limit: int | None = None
+    """At most this many entries (the first in seq order): a page of the console's trail."""
 
 
 class EventStore(Protocol):
@@ -144,6 +153,14 @@ def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) 
     ids: set[str] = set()
     for new in new_events:
         check_event(new.event)  # the documented limits (events/limits.py), at entry
+        # A type this code cannot read back is refused, as `verify` would name its row; an
+        # older schema version of a known type is an old release's row, and is let in.
+        try:
+            known = event_class(new.event.type_name).schema_version
+        except UnknownEventType:
+            known = 0
+        if not 1 <= new.event.schema_version <= known:
+            raise UnknownEventType(new.event.type_name, new.event.schema_version)
         if not new.actor.strip():
             raise InvalidAppend(f"an event of type {new.event.type_name} has no actor")
         # PostgreSQL text cannot hold NUL, SQLite can: refuse it everywhere, so that both agree.
@@ -161,11 +178,7 @@ def _check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) 
             if new.idempotency_key in keys:
                 raise InvalidAppend(f"idempotency key {new.idempotency_key!r} repeats in one batch")
             keys.add(new.idempotency_key)
-        try:
-            canonical = str(uuid.UUID(new.event_id))
-        except ValueError:
-            canonical = ""
-        if canonical != new.event_id:
+        if _CANONICAL_UUID.fullmatch(new.event_id) is None:
             raise InvalidAppend(
                 f"event id {new.event_id!r} is not a UUID in its canonical form "
                 "(lower-case hex with hyphens)"
@@ -240,6 +253,16 @@ class SqlEventStore(ABC):
     @abstractmethod
     def _install_protection(self, conn: Connection) -> None:
         """Install the triggers that make `events` append-only (each backend its own)."""
+
+    def protection_missing(self) -> list[str]:
+        """What of the append-only protection is not in force (empty when all of it is):
+        `ledger verify` reports it, since an intruder's first step is to switch it off."""
+        with self._translated(), self.engine.connect() as conn:
+            return self._protection_missing(conn)
+
+    @abstractmethod
+    def _protection_missing(self, conn: Connection) -> list[str]:
+        """The triggers (or rules) that are missing, disabled or unexpected, by name."""
 
     @abstractmethod
     def _lock(self, conn: Connection) -> None:
@@ -357,6 +380,15 @@ class SqlEventStore(ABC):
             if rows:
                 try:
                     self._insert_rows(conn, rows)
+                except ProgrammingError as error:
+                    # The database refused the actor (ledger/pg_identity.py): one clear line.
+                    text = str(error.orig).strip().splitlines()[0] if error.orig else ""
+                    if IDENTITY_MARK not in text:
+                        raise
+                    raise InvalidAppend(
+                        text[text.index(IDENTITY_MARK) + len(IDENTITY_MARK) :].strip()
+                        + "; nothing was written"
+                    ) from error
                 except IntegrityError as error:
                     # Seq, version and keys were checked under the lock: only an event id
                     # recorded before can collide (refused by the constraint or the trigger).
@@ -494,9 +526,18 @@ class SqlEventStore(ABC):
             for seq, digest in partition:
                 yield seq, bytes(digest)
 
-    def side_transaction(self) -> "_WriteTransaction":
-        """A write transaction for the side tables (never `events`): the Merkle cache."""
-        return self._write()
+    @contextmanager
+    def side_transaction(self) -> Iterator[Connection]:
+        """A write transaction for the side tables (never `events`): the Merkle cache, the
+        snapshots. Inside `serialized` it is a savepoint of the locked transaction: a second
+        write transaction would wait for the lock this thread holds."""
+        held = getattr(self._held, "conn", None)
+        if held is not None:
+            with held.begin_nested():
+                yield held
+            return
+        with self._write() as conn:
+            yield conn
 
     def _partitions(self, statement: Select[Any]) -> Iterator[Sequence[Sequence[Any]]]:
         """Rows in lists of READ_BATCH (a server-side cursor on PostgreSQL): memory stays flat."""
@@ -556,6 +597,8 @@ def _select(query: Query) -> Select[Any]:
         statement = statement.where(events.c.seq <= query.until_seq)
     if query.stream is not None:
         statement = statement.where(events.c.stream == query.stream)
+    if query.after_version:
+        statement = statement.where(events.c.version > query.after_version)
     if query.types:
         statement = statement.where(events.c.type.in_(query.types))
     if query.effective_from is not None:
@@ -570,7 +613,8 @@ def _select(query: Query) -> Select[Any]:
         statement = statement.where(events.c.actor == query.actor)
     if query.role is not None:
         statement = statement.where(events.c.role == query.role)
-    return statement.order_by(events.c.seq)
+    statement = statement.order_by(events.c.seq)
+    return statement if query.limit is None else statement.limit(query.limit)
 
 
 def _stored_row(values: Sequence[Any]) -> StoredRow:

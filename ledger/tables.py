@@ -66,5 +66,21 @@ merkle_nodes = Table(
     Column("hash", LargeBinary(32), nullable=False),
 )
 
+snapshots = Table(
+    "snapshots",
+    metadata,
+    # A cache, never part of the chain and never hashed into it: one cycle's projection state
+    # as of its event `last_seq` (its version `version`), as written by the code whose
+    # fingerprint is `code_version`. `check_hash` is SHA-256 over the row's other fields and the
+    # chain hash of `last_seq`: a row that no longer matches the log, or whose bytes changed,
+    # fails it and is rebuilt from `events` (ledger/snapshots.py).
+    Column("stream", String(200), primary_key=True),
+    Column("code_version", String(64), nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("state", LargeBinary, nullable=False),
+    Column("check_hash", LargeBinary(32), nullable=False),
+)
+
 SCHEMA_VERSION = 1
 """The version of these tables; `ledger/schema.py` checks it at open and migrates to it."""

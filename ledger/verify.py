@@ -27,7 +27,9 @@ TreeNodeHook = Callable[[int, int, bytes], None]
 _sha256 = hashlib.sha256
 
 SignatureCheck = Callable[[StoredRow], str | None]
-"""Return why a row's signature is not acceptable, or None when it is (or none is required)."""
+"""Return why a row would not have been appended (its payload, signature or role), or None.
+
+Such a row does not break the chain: `verify_rows` goes on, and the hook keeps its own list."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class Verdict:
     reason: str | None = None
     root: str | None = None
     """The Merkle root of the events checked (when the chain holds)."""
+    flagged: tuple[tuple[int, str], ...] = ()
+    """Rows that follow the chain but would not have been appended (seq, why), in seq order."""
 
     @property
     def head_digest(self) -> Digest:
@@ -114,7 +118,7 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
-        return self.broken_seq is None
+        return self.broken_seq is None and not self.flagged
 
 
 def recompute_hash(row: StoredRow, prev_hash_hex: str) -> bytes:
@@ -138,6 +142,8 @@ def verify_rows(
 ) -> Verdict:
     """Walk the rows in seq order; stop at the first one that does not follow from the last.
 
+    `check_signature` is shown every row that follows (see `SignatureCheck`).
+
     The Merkle tree is recomputed on the way (one leaf per row, in memory flat in the ledger's
     size); `tree_nodes` is told of each of its perfect subtrees from level `tree_nodes_from`
     (the cache's audit). With `digest`, also require that the ledger still extends it: the row
@@ -154,8 +160,10 @@ def verify_rows(
 
     tree = CompactRange(on_node=tree_nodes, min_level=tree_nodes_from)
 
+    flagged: list[tuple[int, str]] = []
+
     def broken(seq: int, reason: str) -> Verdict:
-        return Verdict(checked, head, seq, reason)
+        return Verdict(checked, head, seq, reason, flagged=tuple(flagged))
 
     for row in rows:
         if row.seq != expected_seq:
@@ -168,8 +176,8 @@ def verify_rows(
             return broken(row.seq, "its stored hash does not match its content")
         if check_signature is not None:
             problem = check_signature(row)
-            if problem:
-                return broken(row.seq, problem)
+            if problem is not None:  # the row is named, and the chain goes on
+                flagged.append((row.seq, problem))
         tree.append(_sha256(LEAF_PREFIX + row.hash).digest())
         if digest is not None and row.seq == digest.seq:
             if row.hash.hex() != digest.hash:
@@ -192,5 +200,6 @@ def verify_rows(
             head,
             head.seq + 1,
             f"the ledger ends at seq {head.seq}, before the digest's seq {digest.seq}: cut short",
+            flagged=tuple(flagged),
         )
-    return Verdict(checked, head, root=root)
+    return Verdict(checked, head, root=root, flagged=tuple(flagged))

@@ -8,7 +8,7 @@ publication, closing); the others are in planning, measuring, oversight and regi
 """
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -29,12 +29,14 @@ from events.i18n import _
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
 from ledger.store import EventStore, Query, serialized
+from projections.authority import Act, authority_of, first_refusal
 from projections.dependencies import check_no_cycle
 from projections.errors import ActRefused, UnknownCycle
 from projections.errors import CycleClosed as CycleIsClosed
-from projections.plan_state import CycleState, fold, projected
-from projections.roles import IDENTITY_TYPES, authorise, identity_of
-from projections.signatures import SigningKey, check_signing
+from projections.plan_state import CycleState, projected
+from projections.roles import IDENTITY_TYPES, RoleRefused, identity_of, recorded_role
+from projections.signatures import SigningKey
+from projections.snapshots import cycle_state
 from projections.weights import check_weights
 
 T = TypeVar("T")
@@ -65,8 +67,12 @@ class Draft:
 
 
 def read_state(store: EventStore, stream: str, *, as_of: date | None = None) -> CycleState:
-    """The cycle as everything the ledger holds now makes it, as of `as_of`."""
-    return fold(store.read_stream(stream), stream, as_of=as_of)
+    """The cycle as everything the ledger holds now makes it, as of `as_of` (for reading).
+
+    From the cycle's snapshot and the events after it: the cost of an act does not grow with
+    its cycle (projections/snapshots.py).
+    """
+    return cycle_state(store, stream, as_of=as_of)
 
 
 def resolve_cycle(store: EventStore, stream: str | None) -> str:
@@ -105,8 +111,7 @@ def append_act(
     """
     for attempt in range(RETRIES):
         with serialized(store):
-            recorded = list(store.read_stream(stream))
-            state = fold(recorded, stream, as_of=as_of)
+            state = read_state(store, stream, as_of=as_of)
             if must_exist and state.opened is None:
                 raise UnknownCycle(stream, store.streams())
             if state.opened is not None and not allow_closed and state.closed_now:
@@ -114,9 +119,9 @@ def append_act(
             drafts = build(state)
             if not drafts:
                 return []
-            role = authorised_role(store, stream, actor, [d.event for d in drafts])
+            role = authorised_role(store, stream, actor, [d.event for d in drafts], state.identity)
             signer = actor.key.sign if actor.key else None
-            undone = last_undo(recorded)
+            undone = last_undo(store, stream) if any(not d.idempotency_key for d in drafts) else 0
             new = [
                 NewEvent(
                     d.event,
@@ -142,9 +147,13 @@ UNDOING_TYPES = frozenset(
 """Acts after which the same act again is a new act (an override after its withdrawal)."""
 
 
-def last_undo(recorded: Sequence[Entry]) -> int:
-    """The seq of the stream's last act that can undo an earlier one (0 when none)."""
-    return next((e.seq for e in reversed(recorded) if e.type in UNDOING_TYPES), 0)
+def last_undo(store: EventStore, stream: str) -> int:
+    """The seq of the stream's last act that can undo an earlier one (0 when none): rows of
+    four rare types, read without decoding a payload."""
+    last = 0
+    for entry in store.read(Query(stream=stream, types=tuple(sorted(UNDOING_TYPES)))):
+        last = entry.seq
+    return last
 
 
 def act_key(stream: str, draft: Draft, undone: int) -> str:
@@ -165,12 +174,29 @@ def act_key(stream: str, draft: Draft, undone: int) -> str:
 
 
 def authorised_role(
-    store: EventStore, stream: str, actor: Actor, events: Sequence[LedgerEvent]
+    store: EventStore,
+    stream: str,
+    actor: Actor,
+    events: Sequence[LedgerEvent],
+    registry: Iterable[Entry] | None = None,
 ) -> str:
-    """Check the actor's role and signature against the cycle's registry; the role to record."""
-    identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
-    role = authorise(identity, stream, actor.name, actor.role, actor.role_stated, events)
-    check_signing(identity, stream, actor.name, actor.key, events)
+    """Check the acts against the cycle's registry by the rules `verify` applies too
+    (projections/authority.py); the role to record them in.
+
+    `registry` is the cycle's identity entries when the caller holds them (a `CycleState`'s),
+    else they are read.
+    """
+    if registry is None:
+        registry = store.read(Query(stream=stream, types=IDENTITY_TYPES))
+    identity = identity_of(registry)
+    role = recorded_role(identity, actor.name, actor.role, actor.role_stated)
+    key_id = actor.key.key_id if actor.key else None
+    problem = first_refusal(
+        authority_of(stream, identity),
+        (Act(stream, actor.name, role, event, key_id) for event in events),
+    )
+    if problem is not None:
+        raise RoleRefused(problem)
     return role
 
 

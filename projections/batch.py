@@ -11,6 +11,7 @@ from datetime import date
 
 from events.base import LedgerEvent
 from events.errors import LedgerError
+from events.i18n import _, ngettext
 from events.measurement import Period
 from ledger.errors import ConcurrencyConflict
 from ledger.records import Entry, NewEvent
@@ -44,8 +45,18 @@ class BatchRefused(LedgerError):
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
         self.problems = list(problems)
         first_ref, first_reason = self.problems[0]
-        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        super().__init__(f"{first_ref}: {first_reason}{more}; nothing was written")
+        more = (
+            ngettext(" (and {count} more)", " (and {count} more)", len(self.problems) - 1).format(
+                count=len(self.problems) - 1
+            )
+            if len(self.problems) > 1
+            else ""
+        )
+        super().__init__(
+            _("{ref}: {reason}{more}; nothing was written").format(
+                ref=first_ref, reason=first_reason, more=more
+            )
+        )
 
 
 Accepted = list[tuple[LedgerEvent, ObservationItem]]
@@ -96,7 +107,9 @@ def record_observations(
                 raise BatchRefused(problems)
             if not accepted:
                 return []
-            role = authorised_role(store, stream, actor, [event for event, _ in accepted])
+            role = authorised_role(
+                store, stream, actor, [event for event, _ in accepted], state.identity
+            )
             signer = actor.key.sign if actor.key else None
             new = [
                 NewEvent(event, item.on, actor.name, role, item.key, signer=signer)

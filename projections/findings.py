@@ -28,11 +28,13 @@ from projections.plan_tree import PlanTree, Subjects, plan_tree
 from projections.reported import compare_reported, measure_label, node_of
 from projections.roles import ROLES, roles_for
 from projections.trail import correction_text, summary, weight_text
+from projections.verification import refused_rows
 from projections.weights import weight_problems
 
 Severity = Literal["alta", "media", "nota"]
 SEVERITIES: tuple[Severity, ...] = ("alta", "media", "nota")
 KINDS = (
+    "unsound",
     "unruled_score",
     "stated_without_measure",
     "reported_mismatch",
@@ -95,6 +97,10 @@ def audit(
     ]
     review = _Review(known, stream, as_of, late_after_days)
     found = [
+        *(
+            Finding("unsound", "alta", None, (seq,), problem)
+            for seq, problem in refused_rows(e.row for e in entries if e.stream == stream)
+        ),
         *review.scores(),
         *review.reported(),
         *review.deadlines(),

@@ -4,12 +4,11 @@ Plan changes are pending until an approval puts them in force, from the approval
 Facts (measurements, assessments, corrections, overrides, acts) count from their effective date.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 from events.acts import (
     DEFAULT_BODIES,
@@ -32,6 +31,8 @@ from events.plan import (
 )
 from events.policy import ScoringPolicy
 from ledger.records import Entry
+from projections.facts import FACT_KINDS, Facts, apply_fact
+from projections.roles import IDENTITY_TYPES
 from projections.scoring import Observation
 
 PLAN_TYPES = frozenset(
@@ -95,9 +96,19 @@ class OverrideInfo:
     entry: Entry
 
 
+FactsSource = Callable[["CycleState"], Facts]
+"""Computes a state's facts from the log when they were not loaded (see projections/snapshots)."""
+
+
 @dataclass
 class CycleState:
-    """Everything the cruscotto and the checks of acts need to know about one cycle."""
+    """Everything the cruscotto and the checks of acts need to know about one cycle.
+
+    `facts` may be absent (None) in a state restored from a snapshot: the checks of most acts
+    never read them, so restoring a cycle costs the size of its plan, not of its history. The
+    first read of `observations`, `observed_by_id` or `keys` computes them from the log through
+    `facts_source`, up to `last_seq` and with the state's own `as_of`.
+    """
 
     stream: str
     opened: CycleOpened | None = None
@@ -106,16 +117,38 @@ class CycleState:
     nodes: dict[str, Node] = field(default_factory=dict)
     pending: list[Entry] = field(default_factory=list)
     approvals: list[Entry] = field(default_factory=list)
-    observations: dict[str, list[Observation]] = field(default_factory=dict)
-    observed_by_id: dict[str, str] = field(default_factory=dict)
     overrides: dict[str, OverrideInfo] = field(default_factory=dict)
     managers: dict[str, ManagerialObjectiveAssigned] = field(default_factory=dict)
     relazione_approval: Entry | None = None
     validation: Entry | None = None
     publication: Entry | None = None
-    keys: set[str] = field(default_factory=set)
     last_seq: int = 0
     version: int = 0
+    identity: list[Entry] = field(default_factory=list)
+    """The cycle's identity entries (actors, keys), whatever their date: who may act."""
+    latest_effective: date | None = None
+    """The latest effective date of a fact or act folded (plan changes aside)."""
+    facts: Facts | None = field(default_factory=Facts, repr=False, compare=False)
+    facts_source: FactsSource | None = field(default=None, repr=False, compare=False)
+
+    def loaded_facts(self) -> Facts:
+        if self.facts is None:
+            if self.facts_source is None:  # pragma: no cover - a snapshot always sets one
+                raise RuntimeError(f"the facts of {self.stream} were not loaded")
+            self.facts = self.facts_source(self)
+        return self.facts
+
+    @property
+    def observations(self) -> dict[str, list[Observation]]:
+        return self.loaded_facts().observations
+
+    @property
+    def observed_by_id(self) -> dict[str, str]:
+        return self.loaded_facts().observed_by_id
+
+    @property
+    def keys(self) -> set[str]:
+        return self.loaded_facts().keys
 
     @property
     def policy(self) -> ScoringPolicy:
@@ -157,19 +190,48 @@ def fold(
     known_at: datetime | None = None,
 ) -> CycleState:
     """Replay a cycle's entries into its state as of `as_of` and as known at `known_at`."""
-    state = CycleState(stream)
+    return fold_into(CycleState(stream), entries, as_of=as_of, known_at=known_at)
+
+
+def fold_into(
+    state: CycleState,
+    entries: Iterable[Entry],
+    *,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> CycleState:
+    """Go on folding `entries` (those after `state.last_seq`) into `state`; returns it.
+
+    Folding a log in two parts gives the state of folding it at once: what a snapshot and
+    the tail after it rely on (tests/projections/test_snapshots.py). A state without its
+    facts (restored from a snapshot) leaves them to be computed from the log when read.
+    """
+    stream = state.stream
+    facts = state.facts
     for entry in entries:
         if entry.stream != stream or (known_at is not None and entry.recorded_at > known_at):
             continue
         state.last_seq, state.version = entry.seq, entry.version
-        if entry.idempotency_key:
-            state.keys.add(entry.idempotency_key)
-        if entry.type in _CLOSING:
+        kind = entry.type
+        if facts is not None and entry.idempotency_key:
+            facts.keys.add(entry.idempotency_key)
+        if kind in IDENTITY_TYPES:
+            state.identity.append(entry)
+        if kind in _CLOSING:
             # Whatever day an act claims, a cycle closed in the ledger refuses it.
-            state.closed_now = entry.type == CycleClosed.type_name
-        if entry.type in PLAN_TYPES:
+            state.closed_now = kind == CycleClosed.type_name
+        if kind in PLAN_TYPES:
             state.pending.append(entry)
-        elif as_of is None or entry.effective_date <= as_of:
+            continue
+        effective = entry.effective_date
+        if as_of is not None and effective > as_of:
+            continue
+        if state.latest_effective is None or effective > state.latest_effective:
+            state.latest_effective = effective
+        if kind in FACT_KINDS:
+            if facts is not None:
+                apply_fact(facts, entry)
+        else:
             apply(state, entry)
     return state
 
@@ -196,77 +258,16 @@ def apply(state: CycleState, entry: Entry) -> None:
             state.validation = entry
         case PublicationRecorded():
             state.publication = entry
-        case MeasurementRecorded():
-            _observe(
-                state,
-                event.action,
-                entry.event_id,
-                Observation(
-                    kind="measurement",
-                    value=event.value,
-                    unit=event.unit,
-                    event_id=entry.event_id,
-                    numerator=event.numerator,
-                    denominator=event.denominator,
-                    bound=event.bound,
-                ),
-            )
-        case AssessmentRecorded():
-            _observe(
-                state,
-                event.action,
-                entry.event_id,
-                Observation(
-                    kind=event.kind,
-                    level=event.level,
-                    completed_on=event.completed_on,
-                    precision=event.precision,
-                    met=event.met,
-                    achievement=event.achievement,
-                    event_id=entry.event_id,
-                ),
-            )
-        case MeasurementCorrected():
-            _correct(state, event)
         case OverrideRecorded():
             state.overrides[event.node] = OverrideInfo(
                 event.achievement, event.rationale, event.oiv_heard_on, entry
             )
         case OverrideWithdrawn():
             state.overrides.pop(event.node, None)
+        case MeasurementRecorded() | AssessmentRecorded() | MeasurementCorrected():
+            apply_fact(state.loaded_facts(), entry)
         case _:
             pass
-
-
-def _observe(state: CycleState, action: str, event_id: str, observation: Observation) -> None:
-    state.observations.setdefault(action, []).append(observation)
-    state.observed_by_id[event_id] = action
-
-
-def _correct(state: CycleState, event: MeasurementCorrected) -> None:
-    action = state.observed_by_id.get(event.corrects)
-    if action is None:
-        return
-    history = state.observations[action]
-    for index, observation in enumerate(history):
-        if observation.event_id == event.corrects:
-            history[index] = corrected(observation, event)
-
-
-def corrected(observation: Observation, event: MeasurementCorrected) -> Observation:
-    """The observation with the correction's values in place of the wrong ones."""
-    changes: dict[str, Any] = {
-        name: getattr(event, name)
-        for name in ("value", "unit", "level", "completed_on", "precision", "met", "achievement")
-        if getattr(event, name) is not None
-    }
-    if event.value is not None:
-        changes.update(numerator=None, denominator=None, bound=event.bound)
-    elif event.numerator is not None:
-        changes.update(
-            value=None, numerator=event.numerator, denominator=event.denominator, bound=None
-        )
-    return replace(observation, **changes)
 
 
 def put_in_force(state: CycleState, on: date) -> None:

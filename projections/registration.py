@@ -4,8 +4,12 @@ Private keys never enter the ledger: only the public half is registered, by an a
 with the key itself.
 """
 
+import base64
+import binascii
 from datetime import date
 
+from events.errors import UsageError
+from events.i18n import _
 from events.identity import ActorRegistered, KeyRegistered, KeyRevoked, SignaturesRequired
 from ledger.records import Entry
 from ledger.store import EventStore, Query
@@ -13,6 +17,9 @@ from projections.acts import Actor, Draft, append_act
 from projections.errors import ActRefused
 from projections.plan_state import CycleState
 from projections.roles import IDENTITY_TYPES, check_role_name, identity_of
+from projections.signatures import key_id_of
+
+PUBLIC_KEY_BYTES = 32
 
 
 def register_actor(
@@ -44,22 +51,52 @@ def register_actor(
 
 
 def register_key(
-    store: EventStore, stream: str, on: date, actor: Actor, *, note: str | None = None
+    store: EventStore,
+    stream: str,
+    on: date,
+    actor: Actor,
+    *,
+    note: str | None = None,
+    public_key: str | None = None,
+    holder: str | None = None,
 ) -> list[Entry]:
-    """Register the public half of the acting actor's key; it replaces the key they held."""
+    """Register a public key for `holder` (default: the acting actor); it replaces the key
+    they held.
+
+    A first key is the acting actor's own `--sign-key`, and the act is signed with it; a new
+    key for someone who holds one (`public_key`) is registered by an act signed with the key
+    in force, or by an administrator's signed act with a reason (projections/authority.py).
+    """
     signing = actor.key
-    if signing is None:
-        raise ActRefused("give the private key to register (--sign-key FILE or LEDGER_SIGNING_KEY)")
+    if public_key is None:
+        if signing is None:
+            raise ActRefused(
+                _("give the private key to register (--sign-key FILE or LEDGER_SIGNING_KEY)")
+            )
+        public_key = signing.public_key
+    try:
+        key_id = key_id_of(public_key)
+    except (ValueError, binascii.Error):
+        raise UsageError(
+            _("{key} is not a public key in base64 (ledger keys generate prints it)").format(
+                key=repr(public_key)
+            )
+        ) from None
+    if len(base64.b64decode(public_key)) != PUBLIC_KEY_BYTES:
+        raise UsageError(
+            _("{key} is not an Ed25519 public key (32 bytes in base64)").format(
+                key=repr(public_key)
+            )
+        )
+    owner = holder or actor.name
 
     def build(state: CycleState) -> list[Draft]:
         identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
-        if signing.key_id in identity.keys:
-            raise ActRefused(f"key {signing.key_id} is already registered in {stream}")
-        held = identity.key_in_force(actor.name)
+        held = identity.key_in_force(owner)
         event = KeyRegistered(
-            actor=actor.name,
-            key_id=signing.key_id,
-            public_key=signing.public_key,
+            actor=owner,
+            key_id=key_id,
+            public_key=public_key,
             replaces=held.key_id if held else None,
             note=note,
         )

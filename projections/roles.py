@@ -168,65 +168,13 @@ def check_role_name(role: str) -> None:
         raise RoleRefused(f"{role!r} is not a role (roles: {', '.join(ROLES)})")
 
 
-def authorise(
-    identity: Identity,
-    stream: str,
-    actor: str,
-    role: str,
-    role_stated: bool,
-    events: Iterable[LedgerEvent],
-) -> str:
-    """Check that `actor` may record `events` in `stream`; return the role to record.
+def recorded_role(identity: Identity, actor: str, role: str, role_stated: bool) -> str:
+    """The role to record an act in: the registered one, unless a role was stated.
 
-    In an open cycle the role is the one given. In a registered cycle it is the registered one:
-    a role stated explicitly (`--role`) that differs from it is refused, not silently replaced.
+    A stated role (`--role`) is recorded as given, and the rules (projections/authority.py)
+    refuse it when it is not the registered one: it is never silently replaced.
     """
-    batch = list(events)
-    if identity.open:
-        _check_bootstrap(actor, batch)
-        return role
     registered = identity.actors.get(actor)
-    if registered is None:
-        raise RoleRefused(
-            f"actor {actor!r} is not registered in {stream} (an administrator registers it: "
-            f"ledger actors register {actor} --as ROLE)"
-        )
-    if role_stated and role and role != registered.role:
-        raise RoleRefused(
-            f"actor {actor!r} is registered in {stream} as {registered.role}, not {role}"
-        )
-    for event in batch:
-        allowed = roles_for(event.type_name)
-        if registered.role not in allowed:
-            raise RoleRefused(
-                f"{event.type_name} needs the role {' or '.join(allowed)}; "
-                f"{actor!r} is registered in {stream} as {registered.role}"
-            )
-        if isinstance(event, KeyRegistered) and event.actor != actor:
-            raise RoleRefused(
-                f"a key is registered by its holder: {actor!r} cannot register a key "
-                f"for {event.actor!r}"
-            )
-        if (
-            isinstance(event, KeyRevoked)
-            and event.actor != actor
-            and registered.role != "administrator"
-        ):
-            raise RoleRefused(
-                f"KeyRevoked of another actor's key needs the role administrator; "
-                f"{actor!r} is registered in {stream} as {registered.role}"
-            )
-    return registered.role
-
-
-def _check_bootstrap(actor: str, batch: list[LedgerEvent]) -> None:
-    """In an open cycle, the first registration must be an administrator registering themselves."""
-    for event in batch:
-        if isinstance(event, ActorRegistered):
-            if event.role != "administrator" or event.actor != actor:
-                raise RoleRefused(
-                    "the first actor registered in a cycle is an administrator registering "
-                    f"themselves (ledger --actor NAME actors register NAME --as administrator), "
-                    f"not {event.actor!r} as {event.role}"
-                )
-            return
+    if registered is not None and not role_stated:
+        return registered.role
+    return role

@@ -10,21 +10,15 @@ Private keys stay outside the ledger (a file of mode 0600, or an environment var
 """
 
 import base64
-import binascii
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from events.base import LedgerEvent
 from events.errors import UsageError
-from events.identity import KeyRegistered
-from events.registry import decode_event
-from ledger.records import StoredRow
-from projections.roles import IDENTITY_TYPES, Identity, RoleRefused
+from projections.roles import RoleRefused
 
 ALGORITHM = "ed25519"
 
@@ -94,115 +88,3 @@ class SigningKey:
         """The stored signature of a row whose hash is `hash_hex` (the store's signer hook)."""
         signature = self.private.sign(signed_message(hash_hex))
         return f"{ALGORITHM}:{self.key_id}:{base64.b64encode(signature).decode('ascii')}"
-
-
-def check_signing(
-    identity: Identity,
-    stream: str,
-    actor: str,
-    key: SigningKey | None,
-    events: Iterable[LedgerEvent],
-) -> None:
-    """Refuse an append that must be signed and is not, or whose key may not sign it."""
-    batch = list(events)
-    for event in batch:
-        if isinstance(event, KeyRegistered):
-            if key is None or key.key_id != event.key_id or key.public_key != event.public_key:
-                raise SignatureRefused(
-                    f"key {event.key_id} is registered by signing with it: give its private "
-                    "key (--sign-key FILE or LEDGER_SIGNING_KEY)"
-                )
-            return
-    if key is None:
-        if identity.signatures_required_since is not None:
-            raise SignatureRefused(
-                f"cycle {stream} requires signed acts since seq "
-                f"{identity.signatures_required_since}: give --sign-key FILE or LEDGER_SIGNING_KEY"
-            )
-        held = identity.key_in_force(actor)
-        if held is not None:
-            raise SignatureRefused(
-                f"{actor!r} holds key {held.key_id} in {stream}: sign the act "
-                "(--sign-key FILE or LEDGER_SIGNING_KEY)"
-            )
-        return
-    registered = identity.keys.get(key.key_id)
-    if registered is None:
-        raise SignatureRefused(
-            f"key {key.key_id} is not registered in {stream} "
-            "(register it first: ledger keys register --sign-key FILE)"
-        )
-    if registered.actor != actor:
-        raise SignatureRefused(f"key {key.key_id} belongs to {registered.actor!r}, not {actor!r}")
-    if registered.ended is not None:
-        raise SignatureRefused(
-            f"key {key.key_id} of {actor!r} is no longer in force in {stream} "
-            f"({registered.ended_by}, seq {registered.ended})"
-        )
-
-
-class SignatureChecker:
-    """`verify_rows`' signature hook: called on every row in seq order, it keeps each cycle's
-    registry up to the row, and says why the row's signature is not acceptable (None if it is).
-    """
-
-    def __init__(self) -> None:
-        self.identities: dict[str, Identity] = {}
-        self.signed = 0
-        self.refused_seq: int | None = None
-
-    def __call__(self, row: StoredRow) -> str | None:
-        identity = self.identities.setdefault(row.stream, Identity())
-        event = (
-            decode_event(row.type, row.schema_version, row.payload)
-            if row.type in IDENTITY_TYPES
-            else None
-        )
-        problem = self._problem(identity, row, event)
-        if problem is not None:
-            self.refused_seq = row.seq
-        elif event is not None:
-            identity.apply(row.seq, event)
-        return problem
-
-    def _problem(self, identity: Identity, row: StoredRow, event: LedgerEvent | None) -> str | None:
-        if row.signature is None:
-            if identity.signatures_required_since is not None:
-                return (
-                    f"it is unsigned, but {row.stream} requires signed acts since seq "
-                    f"{identity.signatures_required_since}"
-                )
-            held = identity.key_in_force(row.actor)
-            if held is not None:
-                return (
-                    f"it is unsigned, but {row.actor} holds key {held.key_id} since seq {held.seq}"
-                )
-            return None
-        parts = row.signature.split(":")
-        if len(parts) != 3 or parts[0] != ALGORITHM:
-            return "its signature is not of the form ed25519:<key id>:<base64>"
-        key_id, encoded = parts[1], parts[2]
-        if isinstance(event, KeyRegistered) and event.key_id == key_id:
-            if key_id_of(event.public_key) != key_id:
-                return f"it registers key {key_id} with a public key of another id"
-            public, owner = event.public_key, event.actor
-        else:
-            key = identity.keys.get(key_id)
-            if key is None:
-                return f"it is signed with key {key_id}, not registered in {row.stream} by then"
-            if key.ended is not None:
-                return (
-                    f"it is signed with key {key_id}, no longer in force "
-                    f"({key.ended_by}, seq {key.ended})"
-                )
-            public, owner = key.public_key, key.actor
-        if owner != row.actor:
-            return f"it is signed with key {key_id} of {owner}, not of its actor {row.actor}"
-        try:
-            Ed25519PublicKey.from_public_bytes(base64.b64decode(public)).verify(
-                base64.b64decode(encoded, validate=True), signed_message(row.hash.hex())
-            )
-        except (InvalidSignature, ValueError, binascii.Error):
-            return f"its signature does not match its hash (key {key_id})"
-        self.signed += 1
-        return None

@@ -20,6 +20,8 @@ from ledger.records import Entry, NewEvent, StoredRow, format_recorded_at
 from ledger.store import EventStore, Query, serialized
 from projections.acts import RETRIES
 from projections.errors import ActRefused
+from projections.plan_state import CycleState, fold, fold_into
+from projections.snapshots import usable
 
 T = TypeVar("T")
 
@@ -38,6 +40,8 @@ class StagedStore:
         self.staged: list[Entry] = []
         self.new: list[NewEvent] = []
         self._keys = {e.idempotency_key: e for e in self.base if e.idempotency_key}
+        self.state = fold(self.base, stream)
+        """The cycle's state as of its latest event, folded on as acts are staged."""
 
     def append(
         self, stream: str, new_events: Sequence[NewEvent], *, expected_version: int
@@ -87,7 +91,16 @@ class StagedStore:
             if new.idempotency_key:
                 self._keys[new.idempotency_key] = entry
             found.append(entry)
+        fold_into(self.state, self.staged[len(self.staged) - len(fresh) :])
         return found
+
+    def known_state(self, as_of: date | None) -> CycleState | None:
+        """The state as of `as_of` without re-reading the cycle, when the one kept serves."""
+        return self.state if usable(self.state, as_of) else None
+
+    def keyed(self, key: str) -> Entry | None:
+        """The entry recorded or staged under this idempotency key."""
+        return self._keys.get(key)
 
     def has_key(self, key: str) -> bool:
         """Whether an event with this idempotency key is in the ledger or staged."""
@@ -143,6 +156,7 @@ def _kept(entry: Entry, query: Query) -> bool:
     checks = (
         not query.types or entry.type in query.types,
         entry.seq > query.after_seq,
+        entry.version > query.after_version,
         query.until_seq is None or entry.seq <= query.until_seq,
         query.effective_from is None or entry.effective_date >= query.effective_from,
         query.as_of is None or entry.effective_date <= query.as_of,

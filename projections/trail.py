@@ -12,7 +12,7 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from events.acts import ApprovalRecorded, PublicationRecorded, ValidationRecorded, subject_label
-from events.base import LedgerEvent
+from events.base import LedgerEvent, UnreadableEvent
 from events.cycle import CycleClosed, CycleOpened, CycleReopened
 from events.exact import terminates, to_decimal_exact
 from events.identity import ActorRegistered, KeyRegistered, KeyRevoked, SignaturesRequired
@@ -43,6 +43,8 @@ def summary(
     """One line saying what the event records, in the cycle's words (`seqs`: event ids' seqs)."""
     name = (lambda key: tree.label(key)) if tree else (lambda key: key)
     match event:
+        case UnreadableEvent():
+            return f"evento illeggibile ({event.reason}): ledger verify lo segnala"
         case CycleOpened():
             return f"ciclo aperto: {event.entity_name} {event.year}"
         case CycleClosed():

@@ -16,16 +16,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from events.errors import LedgerError
 from events.i18n import _, language, ngettext
 from ledger.connect import open_reader
+from ledger.errors import DatabaseUnavailable
 from ledger.store import SqlEventStore
+from projections.errors import UnknownNode
 from web import api, auth, downloads, pages_cycle, pages_review
 from web.errors import PageError, unknown_page
+from web.pages import Redirected
 from web.state import ConsoleState
-from web.view import FILTERS, path
+from web.view import FILTERS, path, visible
 
 LOG = logging.getLogger("ledger.web")
 TEMPLATES = Path(str(files("web").joinpath("templates")))
@@ -58,7 +63,11 @@ class ConsoleConfig:
 def environment() -> Environment:
     """Jinja2 with autoescaping on every template, Italian filters and `_` for messages."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=visible,
     )
     env.filters.update(FILTERS)
     env.filters["path"] = path
@@ -66,15 +75,30 @@ def environment() -> Environment:
     return env
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """The headers every answer carries, error pages and downloads included."""
+class SecurityHeaders:
+    """The headers every answer carries, error pages and downloads included.
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    A plain ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and a stream per
+    request): it only adds headers to the response's start message.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def create_app(config: ConsoleConfig, store: SqlEventStore | None = None) -> FastAPI:
@@ -125,6 +149,18 @@ def _errors(app: FastAPI, state: ConsoleState) -> None:
     @app.exception_handler(PageError)
     async def page_error(request: Request, error: PageError) -> Response:
         return answer(request, error.status, error.message)
+
+    @app.exception_handler(Redirected)
+    async def redirected(request: Request, redirect: Redirected) -> Response:
+        return redirect.response
+
+    @app.exception_handler(LedgerError)
+    async def refusal(request: Request, error: LedgerError) -> Response:
+        """A node or cycle the ledger does not hold is a 404; any other refusal a 400."""
+        if isinstance(error, DatabaseUnavailable):
+            LOG.error("database unavailable on %s: %s", request.url.path, error)
+            return answer(request, 503, str(error))
+        return answer(request, 404 if isinstance(error, UnknownNode) else 400, str(error))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from formats.italian import ROME
@@ -56,10 +56,51 @@ def cycle_view(
     return CycleView(cycle, when)
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    """A page from its template; `user` is who signed in (None on an open console)."""
+class Redirected(Exception):
+    """A page asked without its date: answered by the redirect to the address that names it."""
+
+    def __init__(self, response: RedirectResponse) -> None:
+        super().__init__(response.headers["location"])
+        self.response = response
+
+
+def the_view(
+    request: Request, cycle: str, as_of: str | None = None, known_at: str | None = None
+) -> CycleView:
+    """The dependency of every cycle page: its cycle (404 if unknown) and its times."""
+    view = cycle_view(request, cycle, as_of, known_at)
+    if isinstance(view, RedirectResponse):
+        raise Redirected(view)
+    return view
+
+
+View = Annotated[CycleView, Depends(the_view)]
+"""A route's `view: View` parameter: the cycle, `as_of` and `known_at` of its address."""
+
+
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    *,
+    cached: tuple[str, Any] | None = None,
+    **context: Any,
+) -> Response:
+    """A page from its template; `user` is who signed in (None on an open console).
+
+    `cached` = (cycle, key): the page is rendered once per version of the cycle (see
+    ConsoleState.view), for each signed-in user.
+    """
     state = console(request)
-    context.setdefault("user", getattr(request.state, "user", None))
+    user = getattr(request.state, "user", None)
+    context.setdefault("user", user)
     context.setdefault("signed_in", state.users is not None)
-    html = state.env.get_template(template).render(request_path=request.url.path, **context)
-    return HTMLResponse(html, status_code=status)
+
+    def html() -> str:
+        page = state.env.get_template(template)
+        return page.render(request_path=request.url.path, **context)
+
+    if cached is None:
+        return HTMLResponse(html(), status_code=status)
+    cycle, key = cached
+    return HTMLResponse(state.view(cycle, ("html", template, user, key), html), status_code=status)

@@ -9,12 +9,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from events.i18n import _
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from projections.cruscotto import Cruscotto, NodeResult, build
-from projections.cycle_states import cycle_states
+from projections.cycle_states import CycleState as CycleStage
+from projections.cycle_states import cycle_state
 from projections.errors import UnknownNode
 from projections.history import HistoryRow, node_history
 from projections.plan_state import CycleState, fold
 from web.errors import not_found
-from web.pages import CycleView, console, cycle_view, render
+from web.pages import CycleView, View, console, render
+from web.state import ConsoleState
 from web.view import path
 
 router = APIRouter()
@@ -39,7 +41,7 @@ MEASUREMENT_TYPES = {
 @router.get("/", response_class=HTMLResponse)
 def cycles_page(request: Request, after: str = "") -> Response:
     """The cycles in the ledger with their state, 50 to a page in name order."""
-    states = cycle_states(console(request).store, after=after, limit=51)
+    states = cycle_list(console(request), after=after, limit=51)
     return render(
         request,
         "cycles.html",
@@ -50,29 +52,32 @@ def cycles_page(request: Request, after: str = "") -> Response:
 
 @router.get("/cycles/{cycle:path}/cruscotto", response_class=HTMLResponse)
 def cruscotto_page(
-    request: Request, cycle: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
+    view: View,
 ) -> Response:
     """The cruscotto as of a date, as known at a time: the page the OIV cites."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     _state, cruscotto = replayed(request, view)
-    return render(request, "cruscotto.html", view=view, c=cruscotto, rows=tree_rows(cruscotto))
+    return render(
+        request,
+        "cruscotto.html",
+        cached=(view.cycle, view.when),
+        view=view,
+        c=cruscotto,
+        rows=tree_rows(cruscotto),
+    )
 
 
 @router.get("/cycles/{cycle:path}/nodes/{node}", response_class=HTMLResponse)
 def node_page(
     request: Request,
-    cycle: str,
+    view: View,
     node: str,
-    as_of: str | None = None,
-    known_at: str | None = None,
 ) -> Response:
     """One node: its KPI, target, thresholds, measurements, and its whole history."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
-    return render(request, "node.html", view=view, **node_context(request, view, node))
+    context = node_context(request, view, node)
+    return render(
+        request, "node.html", cached=(view.cycle, (view.when, node)), view=view, **context
+    )
 
 
 @router.get("/cycles/{cycle:path}", include_in_schema=False)
@@ -81,12 +86,25 @@ def cycle_home(request: Request, cycle: str) -> Response:
     return RedirectResponse(f"/cycles/{path(cycle)}/cruscotto", status_code=307)
 
 
+def cycle_list(state: ConsoleState, *, after: str = "", limit: int = 50) -> list[CycleStage]:
+    """The cycles after `after` with their state, each computed once per version."""
+    streams = [stream for stream in state.store.streams() if stream > after][:limit]
+    return [
+        state.view(stream, ("state",), lambda stream=stream: cycle_state(state.store, stream))  # type: ignore[misc]
+        for stream in streams
+    ]
+
+
 def replayed(request: Request, view: CycleView) -> tuple[CycleState, Cruscotto]:
     """The plan state and the cruscotto of the view, from the cycle's own events."""
     store = console(request).store
-    entries = list(store.read_stream(view.cycle, known_at=view.when.known_at))
-    state = fold(entries, view.cycle, as_of=view.when.as_of, known_at=view.when.known_at)
-    return state, build(state, view.when.as_of, view.when.known_at)
+
+    def compute() -> tuple[CycleState, Cruscotto]:
+        entries = list(store.read_stream(view.cycle, known_at=view.when.known_at))
+        state = fold(entries, view.cycle, as_of=view.when.as_of, known_at=view.when.known_at)
+        return state, build(state, view.when.as_of, view.when.known_at)
+
+    return console(request).view(view.cycle, ("replay", view.when), compute)
 
 
 def tree_rows(cruscotto: Cruscotto) -> list[dict[str, Any]]:
@@ -108,10 +126,15 @@ def find_node(cruscotto: Cruscotto, node: str) -> NodeResult:
 
 def node_context(request: Request, view: CycleView, node: str) -> dict[str, Any]:
     """Everything the node page shows (and its JSON twin returns)."""
+    return console(request).view(
+        view.cycle, ("node", view.when, node), lambda: _node_context(request, view, node)
+    )
+
+
+def _node_context(request: Request, view: CycleView, node: str) -> dict[str, Any]:
     store = console(request).store
     entries = list(store.read_stream(view.cycle, known_at=view.when.known_at))
-    state = fold(entries, view.cycle, as_of=view.when.as_of, known_at=view.when.known_at)
-    cruscotto = build(state, view.when.as_of, view.when.known_at)
+    state, cruscotto = replayed(request, view)
     found = find_node(cruscotto, node)
     try:
         history = node_history(entries, view.cycle, found.key, known_at=view.when.known_at)

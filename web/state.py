@@ -6,9 +6,11 @@ kept in memory; the tree only grows) and the result of `verify` for a given head
 """
 
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from jinja2 import Environment
 
@@ -17,7 +19,11 @@ from ledger.records import Entry
 from ledger.store import SqlEventStore
 from ledger.tree import LedgerTree, digest_of
 from ledger.verify import Digest, Verdict, verify_rows
-from projections.signatures import SignatureChecker
+from projections.verification import RowChecker
+
+T = TypeVar("T")
+VIEWS_KEPT = 512
+"""Views kept in memory, least recently used dropped first."""
 
 if TYPE_CHECKING:
     from web.auth import Sessions, Users
@@ -32,8 +38,32 @@ class ConsoleState:
     users: "Users | None" = None
     sessions: "Sessions | None" = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held while the Merkle tree is read or filled (its in-memory nodes are shared)."""
+    _verify_lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held by the one `verify` running: other pages (and downloads) never wait for it."""
     _tree: LedgerTree | None = None
     _verdict: tuple[int, Verdict, int] | None = None
+    _views: "OrderedDict[Hashable, object]" = field(default_factory=OrderedDict)
+    _views_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def view(self, cycle: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """What a page shows of `cycle`, computed once per version of the cycle.
+
+        Every projection of a page is a pure function of its cycle's events, its `as_of` and
+        `known_at` (and its filters, in `key`): keyed by the cycle's version (one index
+        probe), a cached answer can never be stale, since any new event of the cycle bumps it.
+        """
+        full = (cycle, self.store.stream_version(cycle), key)
+        with self._views_lock:
+            if full in self._views:
+                self._views.move_to_end(full)
+                return self._views[full]  # type: ignore[return-value]
+        value = compute()
+        with self._views_lock:
+            self._views[full] = value
+            while len(self._views) > VIEWS_KEPT:
+                self._views.popitem(last=False)
+        return value
 
     def tree(self) -> LedgerTree:
         with self._lock:
@@ -48,19 +78,28 @@ class ConsoleState:
             return digest_of(self.store, head, tree)
 
     def export(self, stream: str, as_of: date, known_at: datetime | None) -> CruscottoExport:
-        """What `ledger export` writes, for the downloads (the same function, the same data)."""
-        tree = self.tree()
-        with self._lock:
-            return gather(self.store, stream, as_of, known_at, tree=tree)
+        """What `ledger export` writes, for the downloads (the same function, the same data).
+
+        Kept per version of the cycle and head of the ledger (the digest it names covers the
+        whole ledger).
+        """
+        head = self.store.head()
+
+        def compute() -> CruscottoExport:
+            tree = self.tree()
+            with self._lock:
+                return gather(self.store, stream, as_of, known_at, tree=tree)
+
+        return self.view(stream, ("export", as_of, known_at, head.seq if head else 0), compute)
 
     def verdict(self) -> tuple[Verdict, int]:
         """`ledger verify` on the whole ledger, run once per head: the verdict and signatures."""
         head = self.store.head()
         seq = head.seq if head else 0
-        with self._lock:
+        with self._verify_lock:
             if self._verdict is not None and self._verdict[0] == seq:
                 return self._verdict[1], self._verdict[2]
-            signatures = SignatureChecker()
+            signatures = RowChecker()
             verdict = verify_rows(self.store.read_rows(), check_signature=signatures)
             self._verdict = (seq, verdict, signatures.signed)
             return verdict, signatures.signed

@@ -47,4 +47,18 @@ def path(text: str) -> str:
     return quote(text, safe="/")
 
 
+_CONTROLS = {code: 0x2400 + code for code in range(32) if chr(code) not in "\t\n\r"}
+_CONTROLS[0x7F] = 0x2421
+
+
+def visible(value: Any) -> Any:
+    """Every value a template prints: control characters (a terminal's escape sequences
+    among them) shown as their Unicode pictures (␛[31m), never passed on; then escaped."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return value.translate(_CONTROLS)
+    return value
+
+
 FILTERS = {"day": day, "moment": moment, "pct": pct, "weight": weight, "number": number}

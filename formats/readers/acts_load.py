@@ -273,14 +273,7 @@ class _Loader:
         self, store: StagedStore, act: CorrectionAct, on: date, actor: acts.Actor, source: str
     ) -> None:
         corrects = act.corrects
-        earlier = next(
-            (
-                e
-                for e in store.read_stream(self.document.cycle)
-                if e.idempotency_key == f"{self.prefix}:{corrects}"
-            ),
-            None,
-        )
+        earlier = store.keyed(f"{self.prefix}:{corrects}")
         target = earlier.event_id if earlier is not None else corrects
         completed, precision = _when(act.completed_on, None)
         value = bound = None

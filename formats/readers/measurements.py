@@ -32,6 +32,7 @@ from typing import TypeVar
 from openpyxl.utils import get_column_letter
 
 from events.errors import UsageError
+from events.i18n import ngettext
 from events.measurement import Period
 from events.plan import Kpi
 from formats.readers.measurement_values import (
@@ -63,6 +64,7 @@ from projections.batch import (
     check_observations,
     record_observations,
 )
+from projections.errors import ActRefused
 from projections.plan_state import fold, projected
 from projections.scoring import Observation
 
@@ -126,6 +128,19 @@ def import_measurements(
     if not rows:
         raise UsageError(f"{label}: no measurements below the header row")
     state = fold(store.read_stream(stream), stream)
+    if state.opened is not None and not state.nodes and state.pending:
+        # One cause, said once, rather than once for every row of the file.
+        raise ActRefused(
+            ngettext(
+                "no plan of {stream} is in force: it waits for its approval (record it first: "
+                "ledger record approval plan --act ...); the {count} row of {file} was not "
+                "recorded",
+                "no plan of {stream} is in force: it waits for its approval (record it first: "
+                "ledger record approval plan --act ...); none of the {count} rows of {file} "
+                "was recorded",
+                len(rows),
+            ).format(stream=stream, count=len(rows), file=label)
+        )
     plan = projected(state, date.max)
     year = state.opened.year if state.opened else None
     kpis = {key: node.kpi for key, node in plan.nodes.items() if node.kpi is not None}

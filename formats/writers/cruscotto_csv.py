@@ -8,36 +8,49 @@
   with a decimal point, ISO dates, the columns of `ledger replay --format csv`. Written to a
   file, it gets a companion `<file>-metadata.json` (W3C CSV on the Web) that documents every
   column and states the licence, CC BY 4.0, as the AgID open data guidelines recommend: a
-  comment line inside the CSV would break RFC 4180 readers.
+  comment line inside the CSV would break RFC 4180 readers. A text cell that a spreadsheet
+  would run as a formula gets a leading apostrophe, exactly reversibly (`NEUTRALISING_NOTE`).
 """
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from formats.inert import spreadsheet_text
 from formats.italian import italian_number
-from formats.serial import to_csv
+from formats.serial import csv_chunks, to_csv
 from formats.writers.cruscotto_data import CruscottoExport
-from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows
+from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows, summary_rows
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+NEUTRALISING_NOTE = (
+    "Text cells that start with =, +, -, @, a tab, a carriage return or an apostrophe carry "
+    "one added leading apostrophe, so that no spreadsheet runs them as a formula (OWASP, CSV "
+    "Injection): remove the first character of a text cell that starts with an apostrophe to "
+    "get the ledger's text exactly. Numbers and dates are never changed."
+)
 LEVELS_IT = {
     "perspective": "prospettiva",
     "strategic": "obiettivo strategico",
     "operational": "obiettivo operativo",
     "action": "azione",
+    "manager": "dirigente",
+    "manager_objective": "obiettivo dirigenziale",
+    "ente": "ente",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS: dict[str, tuple[str, str, str]] = {
-    "level": ("Livello", "string", "the key of the node's level in the cycle's tree"),
+    "level": (
+        "Livello",
+        "string",
+        "the key of the node's level in the cycle's tree; after the tree, `manager` and "
+        "`manager_objective` (obiettivi dirigenziali) and `ente` (the performance di ente)",
+    ),
     "key": ("Chiave", "string", "the node's key, unique in the cycle"),
     "code": ("Codice", "string", "the code printed in the Piano (1.1, 3.3.1), if any"),
     "parent": ("Padre", "string", "the key of the node above (empty for a perspective)"),
@@ -84,8 +97,8 @@ def _described(name: str) -> tuple[str, str, str]:
 
 
 def cruscotto_csv(exported: CruscottoExport, profile: str) -> bytes:
-    """The cruscotto's rows (one per node) in the chosen profile."""
-    rows = flat_rows(exported.cruscotto)
+    """The cruscotto's rows (one per node, then the managers' and the ente's) in a profile."""
+    rows = flat_rows(exported.cruscotto) + summary_rows(exported.cruscotto)
     if profile == "opendata":
         return to_csv(rows, CSV_COLUMNS).encode("utf-8")
     headers = [_described(column)[0] for column in CSV_COLUMNS]
@@ -100,12 +113,16 @@ def excel_csv(
     rows: Iterable[Mapping[str, Any]], columns: Sequence[str], headers: Sequence[str]
 ) -> bytes:
     """`;`-separated, decimal comma, BOM, CRLF: a file Italian Excel opens as it is."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([excel_cell(row.get(column)) for column in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return b"".join(excel_csv_chunks(rows, columns, headers))
+
+
+def excel_csv_chunks(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], headers: Sequence[str]
+) -> Iterator[bytes]:
+    """The bytes of `excel_csv` in pieces, for the commands that stream a whole ledger."""
+    yield "\ufeff".encode()
+    for text in csv_chunks(rows, columns, headers=headers, delimiter=";", cell=excel_cell):
+        yield text.encode("utf-8")
 
 
 def excel_cell(value: Any) -> str:
@@ -123,8 +140,7 @@ def excel_cell(value: Any) -> str:
         return value.strftime("%d/%m/%Y %H:%M:%S")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return spreadsheet_text(str(value))
 
 
 def metadata_path(output: Path) -> Path:
@@ -149,6 +165,7 @@ def metadata_bytes(exported: CruscottoExport, csv_name: str) -> bytes:
         "dc:source": exported.digest.line(),
         "dc:coverage": cruscotto.stream,
         "dc:date": cruscotto.as_of.isoformat(),
+        "rdfs:comment": NEUTRALISING_NOTE,
         "dialect": {
             "delimiter": ",",
             "encoding": "utf-8",

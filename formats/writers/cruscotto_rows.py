@@ -65,3 +65,56 @@ def flat_rows(cruscotto: Cruscotto) -> list[dict[str, Any]]:
     for root in cruscotto.roots:
         visit(root, None)
     return rows
+
+
+def summary_rows(cruscotto: Cruscotto) -> list[dict[str, Any]]:
+    """The rows after the tree in an exported CSV: the obiettivi dirigenziali, then the ente.
+
+    Each manager has a row (level `manager`, key `manager:<key>`) with the total, and one per
+    objective assigned (level `manager_objective`, key `manager:<key>:<code>`, parent the
+    manager's row); the performance di ente is the last row (level `ente`, key `ente`), with
+    its band and coverage. Keys stay unique beside the nodes'.
+    """
+    empty = dict.fromkeys(CSV_COLUMNS)
+    rows: list[dict[str, Any]] = []
+    for manager in cruscotto.managers:
+        own = f"manager:{manager.key}"
+        rows.append(
+            {
+                **empty,
+                "level": "manager",
+                "key": own,
+                "title": manager.manager,
+                "weight": rounded(manager.weight_total),
+                "result": rounded(manager.result),
+                "level_name": "Obiettivi dirigenziali",
+            }
+        )
+        for code, title, weight, result in manager.items:
+            rows.append(
+                {
+                    **empty,
+                    "level": "manager_objective",
+                    "key": f"{own}:{code or title}",
+                    "code": code,
+                    "parent": own,
+                    "title": title,
+                    "weight": rounded(weight),
+                    "result": rounded(result),
+                    "level_name": "Obiettivo dirigenziale",
+                }
+            )
+    rows.append(
+        {
+            **empty,
+            "level": "ente",
+            "key": "ente",
+            "title": cruscotto.policy.ente.name,
+            "computed": rounded(cruscotto.result),
+            "result": rounded(cruscotto.result),
+            "band": cruscotto.band,
+            "coverage": rounded(cruscotto.coverage),
+            "level_name": cruscotto.policy.ente.name,
+        }
+    )
+    return rows

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from formats.inert import inert_workbook, sheet_value
 from formats.writers import xlsx_sheets as sheets
 from formats.writers.cruscotto_columns import Column, Row, columns, rows
 from formats.writers.cruscotto_data import CruscottoExport
@@ -33,7 +34,6 @@ from formats.writers.xlsx_sheets import (
     result,
     weight_format,
 )
-from formats.writers.xlsx_text import cell_value
 
 FIRST_HEADER_ROW = 5
 """Rows 1-3 carry the title, the date and digest, and the ente's result."""
@@ -56,6 +56,7 @@ def workbook_bytes(exported: CruscottoExport) -> bytes:
     sheets.measurements_sheet(workbook.create_sheet("Misure"), exported)
     sheets.notes_sheet(workbook.create_sheet("Note"), exported)
     sheets.cycle_sheet(workbook.create_sheet("Ciclo"), exported)
+    inert_workbook(workbook)  # every cell a value: a title may start with "="
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -64,25 +65,25 @@ def workbook_bytes(exported: CruscottoExport) -> bytes:
 def _cruscotto(sheet: Worksheet, exported: CruscottoExport) -> None:
     cruscotto = exported.cruscotto
     cols = columns(exported)
-    sheet["A1"] = cell_value(
+    sheet["A1"] = sheet_value(
         f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name}"
     )
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = (
+    sheet["A2"] = sheet_value(
         f"al {cruscotto.as_of.strftime('%d/%m/%Y')} - ciclo {cruscotto.stream} - "
         f"dati del registro: {exported.digest.line()}"
     )
     sheet["A3"] = "Performance di ente"
     sheet["B3"] = result(cruscotto.result)
     sheet["B3"].number_format = PERCENT
-    sheet["C3"] = cell_value(cruscotto.band)
+    sheet["C3"] = sheet_value(cruscotto.band)
     sheet["A3"].font = sheet["B3"].font = Font(bold=True)
     _header(sheet, cols)
     data = list(rows(exported))
     first = FIRST_HEADER_ROW + 2
     for offset, row in enumerate(data):
         for index, column in enumerate(cols, start=1):
-            cell = sheet.cell(first + offset, index, cell_value(column.value(row, exported)))
+            cell = sheet.cell(first + offset, index, sheet_value(column.value(row, exported)))
             cell.border = BORDER
             cell.alignment = WRAP
             _format(cell, column, row)
@@ -118,12 +119,12 @@ def _header(sheet: Worksheet, cols: list[Column]) -> None:
     top, below = FIRST_HEADER_ROW, FIRST_HEADER_ROW + 1
     start = 1
     for index, column in enumerate(cols, start=1):
-        label = sheet.cell(below, index, column.label)
+        label = sheet.cell(below, index, sheet_value(column.label))
         label.font, label.alignment, label.border = HEADER_FONT, WRAP, BORDER
         label.fill = PatternFill("solid", fgColor=PRIMARY)
         last = index == len(cols) or cols[index].group != column.group
         if last:
-            group = sheet.cell(top, start, column.group)
+            group = sheet.cell(top, start, sheet_value(column.group))
             group.font, group.alignment = HEADER_FONT, Alignment(horizontal="center")
             for col in range(start, index + 1):
                 sheet.cell(top, col).fill = PatternFill("solid", fgColor=DARK)

@@ -85,14 +85,35 @@ def write_file(path: Path, data: bytes, *, force: bool, protected: Iterable[Path
     write_files({path: data}, force=force, protected=protected)
 
 
-def _staged(path: Path, data: bytes) -> Path:
+def write_file_chunks(
+    path: Path, chunks: Iterable[bytes], *, force: bool, protected: Iterable[Path] = ()
+) -> None:
+    """Write one file from its pieces, whole or not at all: memory holds one piece at a time
+    (a whole ledger's export); the pieces go to a temporary file that replaces `path` last."""
+    check_target(path, force=force, protected=list(protected))
+    temporary: Path | None = None
+    try:
+        temporary = _staged(path, chunks)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise UsageError(
+            _("{path}: {reason}").format(path=path, reason=error.strerror or str(error))
+        ) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+
+
+def _staged(path: Path, data: bytes | Iterable[bytes]) -> Path:
     """`data` in a new temporary file beside `path`, flushed to disk, with the usual mode."""
     folder = path.absolute().parent
     descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     temporary = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                file.write(piece)
             file.flush()
             os.fsync(file.fileno())
         umask = os.umask(0)

@@ -7,8 +7,8 @@ through the same `write_rows`.
 """
 
 import io
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -17,9 +17,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from formats.serial import to_csv
-from formats.writers.cruscotto_csv import CsvProfile, excel_csv
-from formats.writers.xlsx_text import cell_value
+from formats.inert import inert_cell, sheet_value
+from formats.serial import csv_chunks, to_csv
+from formats.writers.cruscotto_csv import CsvProfile, excel_csv, excel_csv_chunks
 from ledger.records import Entry
 
 COLUMNS: dict[str, tuple[str, int]] = {
@@ -38,6 +38,22 @@ COLUMNS: dict[str, tuple[str, int]] = {
     "prev_hash": ("hash precedente", 66),
     "hash": ("hash", 66),
 }
+
+
+TRAIL_FILE_COLUMNS: dict[str, tuple[str, int]] = {
+    "seq": ("seq", 7),
+    "stream": ("ciclo", 16),
+    "type": ("tipo", 24),
+    "effective_date": ("data dell'atto", 13),
+    "recorded_at": ("registrato il (Europe/Rome)", 22),
+    "actor": ("autore", 20),
+    "role": ("ruolo", 18),
+    "node": ("nodo", 12),
+    "summary": ("atto", 80),
+    "signed": ("firmato", 9),
+    "source": ("fonte", 40),
+}
+"""The trail's columns in a file (`ledger trail -o`, the console's downloads): label, width."""
 
 
 class TrailFormat(StrEnum):
@@ -83,6 +99,24 @@ def write_rows(
     return _workbook(rows, columns, title)
 
 
+def row_chunks(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Mapping[str, tuple[str, int]],
+    output_format: TrailFormat,
+    profile: CsvProfile,
+    title: str,
+) -> Iterator[bytes]:
+    """The bytes of `write_rows` in pieces: a CSV streams row by row (memory stays flat
+    however large the ledger); a workbook is one piece (Excel's sheets hold 1,048,576 rows)."""
+    names = list(columns)
+    if output_format is not TrailFormat.csv:
+        yield _workbook(rows, columns, title)
+    elif profile is CsvProfile.opendata:
+        yield from (text.encode("utf-8") for text in csv_chunks(rows, names))
+    else:
+        yield from excel_csv_chunks(rows, names, [columns[name][0] for name in names])
+
+
 def _workbook(
     rows: Iterable[Mapping[str, Any]], columns: Mapping[str, tuple[str, int]], title: str
 ) -> bytes:
@@ -103,16 +137,20 @@ def _workbook(
         values = []
         for name in columns:
             cell = _cell(sheet, row.get(name))
-            if isinstance(row.get(name), date):
+            if isinstance(row.get(name), datetime):
+                cell.number_format = "DD/MM/YYYY HH:MM:SS"
+            elif isinstance(row.get(name), date):
                 cell.number_format = "DD/MM/YYYY"
             values.append(cell)
         sheet.append(values)
     about = workbook.create_sheet("Digest")
-    about.append([cell_value(title)])
+    about.append([_cell(about, title)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def _cell(sheet: Any, value: Any) -> WriteOnlyCell:
-    return WriteOnlyCell(sheet, value=cell_value(value))
+    """A cell holding `value` as a value, never as a formula (formats/inert.py)."""
+    cell: WriteOnlyCell = inert_cell(WriteOnlyCell(sheet, value=sheet_value(value)))
+    return cell

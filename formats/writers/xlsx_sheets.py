@@ -16,9 +16,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from events.measurement import AssessmentRecorded, MeasurementRecorded
 from events.policy import LevelRule
+from formats.inert import sheet_value
 from formats.readers.plan_sides import CYCLE_LABELS
 from formats.writers.cruscotto_data import CruscottoExport
-from formats.writers.xlsx_text import cell_value
 from projections.numbers import italian_number, italian_percent, rounded
 
 HUNDRED = Decimal(100)
@@ -64,7 +64,7 @@ def table(
 ) -> None:
     """A plain table: one header row, then the rows, with borders and formats by column."""
     for index, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(1, index, cell_value(text))
+        cell = sheet.cell(1, index, sheet_value(text))
         cell.font, cell.fill, cell.border, cell.alignment = (
             HEADER_FONT,
             PatternFill("solid", fgColor=PRIMARY),
@@ -74,7 +74,7 @@ def table(
         sheet.column_dimensions[get_column_letter(index)].width = width
     for number, values in enumerate(body, start=2):
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(number, index, cell_value(value))
+            cell = sheet.cell(number, index, sheet_value(value))
             cell.border, cell.alignment = BORDER, WRAP
             fmt = (formats or {}).get(index)
             if fmt == "number" and isinstance(value, Decimal):

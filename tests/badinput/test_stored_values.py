@@ -65,7 +65,6 @@ READS = [
     ("trail", "--format", "xlsx", "-o", "t.xlsx"),
     ("export-trail", "--format", "xlsx", "-o", "r.xlsx"),
     ("log",),
-    ("verify",),
     ("audit", *ZERO),
     ("replay", *ZERO),
     ("export", "--format", "xlsx", "-o", "z.xlsx", *ZERO),
@@ -91,7 +90,7 @@ def test_a_control_character_stored_earlier_is_shown_as_unreadable_in_xlsx(
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     book.close()
     texts = [str(cell) for row in rows for cell in row if cell]
-    assert any("bell\ufffd in the rationale" in text for text in texts)
+    assert any("bell\\x07 in the rationale" in text for text in texts)
 
 
 def test_a_cycle_year_stored_as_0_is_an_audit_finding(poisoned: Path) -> None:

@@ -175,7 +175,13 @@ def test_the_csvw_metadata_describes_the_csv(bundle: Path, tmp_path: Path) -> No
 
     table = Table.from_file(bundle / "cruscotto.csv-metadata.json")
     rows = list(table.iterdicts(strict=True))
-    assert len(rows) == len(list((bundle / "proofs").iterdir())) - 1  # one row per node
+    # One row per node (each has its proof; the other proof is the ente's), then the
+    # obiettivi dirigenziali and the performance di ente (#13).
+    nodes = [r for r in rows if r["level"] not in ("manager", "manager_objective", "ente")]
+    assert len(nodes) == len(list((bundle / "proofs").iterdir())) - 1
+    assert (bundle / "proofs" / "ente.json").is_file()
+    assert [str(r["result"]) for r in rows if r["level"] == "ente"] == ["96.67"]
+    assert sum(r["level"] == "manager_objective" for r in rows) == 4
     assert table.check_primary_key()
     row = next(r for r in rows if r["code"] == "3.3.1")
     assert (str(row["computed"]), str(row["result"])) == ("0", "60")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from events.errors import LedgerError
 from events.limits import ValueOutOfLimits, check_event
 from events.registry import known_types
-from formats.writers.xlsx_text import cell_value
+from formats.inert import sheet_value
 from ledger.records import NewEvent
 from ledger.store import SqlEventStore
 from projections.plan_state import fold
@@ -62,7 +62,7 @@ def test_an_act_is_refused_at_entry_or_read_back_whole(
     with contextlib.suppress(LedgerError):  # a refusal of the fold is an answer, not a crash
         fold([read], stream)
     for value in event.model_dump(mode="python").values():
-        cell_value(value)
+        sheet_value(value)
 
 
 @settings(max_examples=examples(8), deadline=None)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from events.measurement import MeasurementRecorded
+from events.acts import ValidationRecorded
 from ledger.connect import open_store
 from ledger.records import NewEvent
 from ledger.store import SqlEventStore
@@ -429,9 +429,10 @@ def test_a_stripped_signature_is_named_by_verify(
     execute_as_intruder(registered, "UPDATE events SET signature = NULL WHERE seq = :q", {"q": act})
     result = run(db_url, "verify")
     assert result.exit_code == 1, result.output
+    assert registration == act - 1
     assert result.stderr == (
-        f"Error: signature refused at seq {act}: it is unsigned, but oiv-1 holds key "
-        f"{key_id(oiv_key)} since seq {registration}\n"
+        f"Error: signature refused at seq {act}: 'oiv-1' holds key {key_id(oiv_key)} in "
+        "test-ente/2020: sign the act (--sign-key FILE or LEDGER_SIGNING_KEY)\n"
     )
 
 
@@ -465,17 +466,17 @@ def test_a_signature_by_a_revoked_key_is_named_by_verify(
     revoked = last_seq(registered)
     # Written around the use cases, straight through the store's own signer hook.
     key = SigningKey.from_pem(oiv_key.read_text(), "oiv key")
-    measurement = MeasurementRecorded(action="1.1.1", value=Decimal(95), period=year_2020())
+    validation = ValidationRecorded(act="verbale n. 3/2021")
     [entry] = registered.append(
         STREAM,
-        [NewEvent(measurement, date(2021, 4, 30), "oiv-1", "oiv", signer=key.sign)],
+        [NewEvent(validation, date(2021, 6, 30), "oiv-1", "oiv", signer=key.sign)],
         expected_version=registered.stream_version(STREAM),
     )
     result = run(db_url, "verify")
     assert result.exit_code == 1, result.output
     assert result.stderr == (
-        f"Error: signature refused at seq {entry.seq}: it is signed with key {kid}, no longer in "
-        f"force (revoked: lost, seq {revoked})\n"
+        f"Error: signature refused at seq {entry.seq}: key {kid} of 'oiv-1' is no longer in "
+        f"force in test-ente/2020 (revoked: lost, seq {revoked})\n"
     )
 
 
@@ -498,7 +499,11 @@ def test_a_new_key_replaces_the_one_the_actor_held(
     register_key(db_url, oiv_key)
     second = tmp_path / "oiv-2.pem"
     assert run(db_url, "keys", "generate", "--out", str(second)).exit_code == 0
-    register_key(db_url, second)
+    # Rotation: the act that registers the new key is signed with the key in force.
+    new_public = SigningKey.from_pem(second.read_text(), str(second)).public_key
+    rotate = ("--actor", "oiv-1", "--sign-key", str(oiv_key), "keys", "register")
+    result = run(db_url, *rotate, "--public-key", new_public)
+    assert result.exit_code == 0, result.output
     listed = run(db_url, "keys", "list", "--format", "csv").stdout.splitlines()
     assert [line.split(",")[0] for line in listed[1:]] == [key_id(oiv_key), key_id(second)]
     assert listed[1].endswith(f",replaced by {key_id(second)}")

@@ -104,3 +104,15 @@ def test_the_api_documentation_is_local_and_the_default_docs_pages_are_off(
     assert console.get("/docs").status_code == 404
     assert console.get("/redoc").status_code == 404
     assert console.get("/api/openapi.json").json()["info"]["title"]
+
+
+def test_known_at_is_carried_exactly_and_a_time_before_the_records_shows_no_plan(
+    console: TestClient,
+) -> None:
+    before = console.get(f"{REFERENCE}/cruscotto?as_of=2021-06-30&known_at=01/01/2021 12:00")
+    assert before.status_code == 307
+    assert before.headers["location"].endswith("known_at=2021-01-01T11%3A00%3A00.000000Z")
+    page = console.get(before.headers["location"]).text
+    assert 'value="2021-01-01T11:00:00.000000Z"' in page
+    # the reference case was recorded when the test ran: on 01/01/2021 the ledger held nothing
+    assert "No plan in force on 30/06/2021" in page

@@ -57,3 +57,15 @@ def test_users_add_keeps_an_argon2_hash_only_in_a_file_only_its_owner_reads(
     assert check_password(hashes, "oiv.rossi", "una password lunga")
     assert not check_password(hashes, "oiv.rossi", "una password sbagliata")
     assert not check_password(hashes, "nessuno", "una password lunga")
+
+
+def test_users_add_without_a_terminal_asks_for_password_stdin_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    users = tmp_path / "users.txt"
+    result = _run("users", "add", "oiv.rossi", "--users", str(users), stdin="segreta\n")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error: no terminal to ask the password on: give it with --password-stdin"
+    ]
+    assert not users.exists()

@@ -1,0 +1,93 @@
+"""The cruscotto on a real terminal (tmux): it fits 80 and 200 columns and shows every figure.
+
+`ledger replay` of the reference runs in a tmux pane of the given width, as a controller would
+run it; the test reads the screen back. No line may be wider than the terminal (nothing wraps),
+and the strategic table must show every figure the Relazione prints in its table 3.1, row by
+row, typed here from the document. One figure differs on purpose: the document prints 90,00 %
+for Competitività delle imprese, whose weighted sum is 90,40 % (the reference's known rounding,
+reference/sondrio-2020-cruscotto.yaml); the ledger shows what the events give.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+LEDGER = str(Path(sys.executable).with_name("ledger"))
+
+# Relazione sulla Performance 2020, 3.1: risultato misurato, target PP 2020, % raggiungimento,
+# valutazione sintetica, in the document's order.
+STRATEGIC_TABLE = [
+    ("97,20", "80,00", "100,00", "Eccellente"),  # Competitività del territorio
+    ("90,40", "80,00", "100,00", "Eccellente"),  # Competitività delle imprese (printed 90,00)
+    ("97,60", "80,00", "100,00", "Eccellente"),  # Qualità dei processi
+    ("100,00", "80,00", "100,00", "Eccellente"),  # Misurazione dei costi dei processi
+    ("100,00", "80,00", "100,00", "Eccellente"),  # Trasparenza, comunicazione, opportunità
+    ("100,00", "80,00", "100,00", "Eccellente"),  # Customer Satisfaction
+    ("100,00", "80,00", "100,00", "Eccellente"),  # Valorizzazione professionalità interne
+    ("70,00", "100,00", "70,00", "Adeguata"),  # Utilizzo ottimale delle risorse
+    ("100,00", "100,00", "100,00", "Eccellente"),  # Massimizzazione risorse promozionali
+]
+ROW = re.compile(r"(\d+,\d\d) %\s+(\d+,\d\d) %\s+(\d+,\d\d) %\s+(Eccellente|Adeguata|\w+)")
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+@pytest.fixture(scope="module")
+def reference_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('terminal') / 'sondrio.db'}"
+    subprocess.run(
+        [LEDGER, "--db", url, "example", "sondrio-2020", "--no-show"],
+        check=True,
+        capture_output=True,
+    )
+    return url
+
+
+def on_screen(command: list[str], columns: int, tmp_path: Path) -> list[str]:
+    """What a tmux pane `columns` wide shows after the command ran (its whole scrollback)."""
+    socket = f"ledger-test-{uuid.uuid4().hex[:8]}"
+    config = tmp_path / "tmux.conf"
+    config.write_text("set -g history-limit 50000\n", encoding="utf-8")
+    tmux = ["tmux", "-L", socket, "-f", str(config)]
+    script = tmp_path / "run.sh"
+    script.write_text(
+        "export PAGER=cat LEDGER_LANG=it TERM=xterm\n"
+        + " ".join(f"'{part}'" for part in command)
+        + f"\ntmux -L {socket} wait-for -S done\nsleep 30\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [*tmux, "new-session", "-d", "-x", str(columns), "-y", "50", f"sh {script}"],
+        check=True,
+    )
+    try:
+        subprocess.run([*tmux, "wait-for", "done"], check=True, timeout=120)
+        shown = subprocess.run(
+            [*tmux, "capture-pane", "-p", "-J", "-S", "-", "-E", "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        subprocess.run([*tmux, "kill-server"], check=False, capture_output=True)
+    return shown.rstrip("\n").split("\n")
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_replay_fits_the_terminal_and_shows_the_strategic_table(
+    reference_db: str, columns: int, tmp_path: Path
+) -> None:
+    replay = [LEDGER, "--db", reference_db, "replay", "--as-of", "30/06/2021"]
+    lines = on_screen(replay, columns, tmp_path)
+    too_wide = [line for line in lines if len(line) > columns]
+    assert not too_wide, f"{len(too_wide)} lines wider than {columns}: {too_wide[:3]}"
+    start = next(i for i, line in enumerate(lines) if line.startswith("Obiettivi strategici"))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].strip())
+    shown = [match.groups() for line in lines[start:end] if (match := ROW.search(line))]
+    assert shown == STRATEGIC_TABLE
+    assert any("Performance di ente: 96,67 % (Eccellente)" in line for line in lines)
