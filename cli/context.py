@@ -6,16 +6,22 @@ import stat
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
 
 from events.errors import UsageError
 from formats.writers.files import ledger_files
-from ledger.connect import DEFAULT_DB, open_store, sqlite_file
-from ledger.store import SqlEventStore
-from projections.acts import Actor
-from projections.signatures import SigningKey
+
+if TYPE_CHECKING:
+    from ledger.store import SqlEventStore
+    from projections.acts import Actor
+    from projections.signatures import SigningKey
+
+# The database layer, the projections and the cryptography are imported by the methods that
+# use them, not here: every command, `ledger --help` too, imports this module (cli/lazy.py).
+DEFAULT_DB = "sqlite:///ledger.db"
 
 
 @dataclass
@@ -27,11 +33,15 @@ class Settings:
     role: str | None = None
     sign_key: str | None = None
 
-    def store(self, *, create: bool = False, migrating: bool = False) -> SqlEventStore:
+    def store(self, *, create: bool = False, migrating: bool = False) -> "SqlEventStore":
+        from ledger.connect import open_store
+
         return open_store(self.db, create=create, migrating=migrating)
 
     def ledger_files(self) -> list[Path]:
         """The files that hold the ledger (SQLite), which no command may write over."""
+        from ledger.connect import sqlite_file
+
         return ledger_files(sqlite_file(self.db))
 
     def actor_name(self) -> str:
@@ -39,13 +49,15 @@ class Settings:
             return self.actor
         return os.environ.get("LEDGER_ACTOR") or getpass.getuser()
 
-    def acting(self, default_role: str) -> Actor:
+    def acting(self, default_role: str) -> "Actor":
         """The acting identity; the role defaults to the one the act is normally done in.
 
         In a cycle with registered actors the registered role is recorded instead of the
         default (a role given with --role must be the registered one); with --sign-key or
         LEDGER_SIGNING_KEY every act is signed.
         """
+        from projections.acts import Actor
+
         return Actor(
             self.actor_name(),
             self.role or default_role,
@@ -53,13 +65,15 @@ class Settings:
             key=self.signing_key(),
         )
 
-    def signing_key(self) -> SigningKey | None:
+    def signing_key(self) -> "SigningKey | None":
         """The private key from --sign-key / LEDGER_SIGNING_KEY: a file path, or the PEM itself."""
         return load_signing_key(self.sign_key) if self.sign_key else None
 
 
-def load_signing_key(given: str) -> SigningKey:
+def load_signing_key(given: str) -> "SigningKey":
     """Read a private key given as PEM text or as the path of a file only its owner can read."""
+    from projections.signatures import SigningKey
+
     if given.lstrip().startswith("-----BEGIN"):
         return SigningKey.from_pem(given, "LEDGER_SIGNING_KEY")
     path = Path(given)

@@ -10,7 +10,6 @@ from typer.core import TyperGroup
 from cli.terminal import echo
 from events.errors import LedgerError, UsageError
 from events.i18n import _
-from formats.readers.sheets import RowsRefused
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -37,6 +36,8 @@ class LedgerGroup(TyperGroup):
 @contextmanager
 def refused_rows_reported() -> Iterator[None]:
     """Print every refused row on its own line, then the summary; exit 1 (nothing written)."""
+    from formats.readers.sheets import RowsRefused  # openpyxl: only for the commands that read
+
     try:
         yield
     except RowsRefused as refused:

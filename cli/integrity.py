@@ -6,8 +6,10 @@ import typer
 
 from cli.context import settings
 from cli.errors import EXIT_REFUSED, EXIT_USAGE, fail
+from cli.options import FormatOption, OutputFormat
 from cli.terminal import echo
 from events.i18n import _
+from formats.serial import to_csv, to_json
 from ledger.postgresql import PostgresEventStore, grant_reader
 from ledger.tree import CACHE_LEVEL, CacheAudit, digest_of
 from ledger.verify import Digest, verify_rows
@@ -51,7 +53,11 @@ def init(
         head = store.head()
     finally:
         store.close()
-    echo(f"ledger ready at {store.display_url} ({head.seq if head else 0} events)")
+    echo(
+        _("ledger ready at {url} ({count} events)").format(
+            url=store.display_url, count=head.seq if head else 0
+        )
+    )
     if reader_role is not None:
         echo(_("reader role {role}: SELECT only").format(role=reader_role))
 
@@ -65,6 +71,7 @@ def verify(
             help="A line printed earlier by `ledger digest`: also check the ledger extends it.",
         ),
     ] = None,
+    output: FormatOption = OutputFormat.table,
 ) -> None:
     """Recompute the hash chain and check every signature; exit 1 naming the first bad seq.
 
@@ -94,9 +101,13 @@ def verify(
     if failed:
         _report_protection(missing)
     for _seq, problem in verdict.flagged:
-        echo(f"Error: {problem}", err=True)
+        echo(_("Error: {message}").format(message=problem), err=True)
     if verdict.broken_seq is not None:
-        raise fail(f"chain broken at seq {verdict.broken_seq}: {verdict.reason}")
+        raise fail(
+            _("chain broken at seq {seq}: {reason}").format(
+                seq=verdict.broken_seq, reason=verdict.reason
+            )
+        )
     if wrong_cache is not None:
         raise fail(
             _(
@@ -108,11 +119,28 @@ def verify(
     if verdict.flagged:
         raise typer.Exit(EXIT_REFUSED)
     head = verdict.head
-    summary = f"ok: {verdict.checked} events checked, head seq {head.seq} sha256 {head.hash}"
+    if output is not OutputFormat.table:
+        fields = {
+            "ok": True,
+            "checked": verdict.checked,
+            "head_seq": head.seq,
+            "head_sha256": head.hash,
+            "extends_digest_seq": published.seq if published is not None else None,
+            "signatures_valid": signatures.signed,
+            "protection_missing": ", ".join(missing),
+        }
+        if output is OutputFormat.json:
+            echo(to_json(fields))
+        else:
+            echo(to_csv([fields], list(fields)), nl=False)
+        return
+    summary = _("ok: {count} events checked, head seq {seq} sha256 {hash}").format(
+        count=verdict.checked, seq=head.seq, hash=head.hash
+    )
     if published is not None:
-        summary += f"; extends digest seq {published.seq}"
+        summary += _("; extends digest seq {seq}").format(seq=published.seq)
     if signatures.signed:
-        summary += f"; {signatures.signed} signatures valid"
+        summary += _("; {count} signatures valid").format(count=signatures.signed)
     echo(summary)
     _report_protection(missing)
 
@@ -129,14 +157,26 @@ def _report_protection(missing: list[str]) -> None:
         )
 
 
-def digest(ctx: typer.Context) -> None:
+def digest(ctx: typer.Context, output: FormatOption = OutputFormat.table) -> None:
     """Print the head seq and hash and the Merkle tree's size and root: the line to publish.
 
     Example: ledger digest >> digests-published.txt
     """
     store = settings(ctx).store()
     try:
-        line = digest_of(store, store.head()).line()
+        found = digest_of(store, store.head())
     finally:
         store.close()
-    echo(line)
+    fields = {
+        "line": found.line(),
+        "seq": found.seq,
+        "sha256": found.hash,
+        "tree_size": found.tree_size,
+        "root": found.root,
+    }
+    if output is OutputFormat.json:
+        echo(to_json(fields))
+    elif output is OutputFormat.csv:
+        echo(to_csv([fields], list(fields)), nl=False)
+    else:
+        echo(found.line())

@@ -114,22 +114,27 @@ def localized(command: Any) -> Any:
     options' values are (`DATE`), not as typer's `{action} {value}`.
     """
     for each in walk(command):
-        _help_option_localized(each)
-        if each.help and not each.short_help:
-            each.short_help = summary(each.help)
-        if each.help:
-            each.help = _(each.help.strip())
-        if each.short_help:
-            each.short_help = _(each.short_help.strip())
-        if each.epilog:
-            each.epilog = _(each.epilog.strip())
-        for parameter in each.params:
-            text = getattr(parameter, "help", None)
-            if text:
-                parameter.help = _(text.strip())
-            if parameter.param_type_name == "argument":
-                _name_in_usage(parameter)
+        localized_one(each)
     return command
+
+
+def localized_one(each: Any) -> None:
+    """One command's help, summary and options in the chosen language (not its subcommands)."""
+    _help_option_localized(each)
+    if each.help and not each.short_help:
+        each.short_help = summary(each.help)
+    if each.help:
+        each.help = _(each.help.strip())
+    if each.short_help:
+        each.short_help = _(each.short_help.strip())
+    if each.epilog:
+        each.epilog = _(each.epilog.strip())
+    for parameter in each.params:
+        text = getattr(parameter, "help", None)
+        if text:
+            parameter.help = _(text.strip())
+        if parameter.param_type_name == "argument":
+            _name_in_usage(parameter)
 
 
 def _help_option_localized(command: Any) -> None:

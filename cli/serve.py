@@ -4,6 +4,7 @@ The console is the `web` package, run as `python -m web`: the command line does 
 the web front end (DESIGN.md, the arrows), it starts it with the same options.
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Annotated
 import typer
 
 from cli.context import settings
+from events.i18n import language
 
 
 def register(app: typer.Typer) -> None:
@@ -43,7 +45,9 @@ def serve(
     if users is not None:
         command += ["--users", str(users)]
     try:
-        code = subprocess.call(command)  # noqa: S603 - our own interpreter and module
+        # The console speaks the language this command was asked for (--lang or LEDGER_LANG).
+        env = {**os.environ, "LEDGER_LANG": language()}
+        code = subprocess.call(command, env=env)  # noqa: S603 - our own interpreter and module
     except KeyboardInterrupt:
         code = 0
-    raise typer.Exit(code)
+    raise typer.Exit(code if code >= 0 else 128 - code)  # killed by a signal: 128 + its number

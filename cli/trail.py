@@ -26,7 +26,7 @@ from formats.serial import csv_chunks, json_list_chunks
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.cruscotto_data import ledger_digest
 from formats.writers.files import check_target, write_file_chunks
-from formats.writers.trail import TrailFormat, row_chunks
+from formats.writers.trail import TRAIL_FILE_COLUMNS, TrailFormat, row_chunks
 from projections.trail import TrailFilter, TrailRow
 from projections.trail_stream import trail_rows
 
@@ -54,19 +54,7 @@ COLUMNS = (
 )
 
 
-FILE_COLUMNS: dict[str, tuple[str, int]] = {
-    "seq": ("seq", 7),
-    "stream": ("ciclo", 16),
-    "type": ("tipo", 24),
-    "effective_date": ("data dell'atto", 13),
-    "recorded_at": ("registrato il (Europe/Rome)", 22),
-    "actor": ("autore", 20),
-    "role": ("ruolo", 18),
-    "node": ("nodo", 12),
-    "summary": ("atto", 80),
-    "signed": ("firmato", 9),
-    "source": ("fonte", 40),
-}
+FILE_COLUMNS = TRAIL_FILE_COLUMNS
 
 
 class TrailOutput(StrEnum):

@@ -20,6 +20,7 @@ The rules, folded row by row over each cycle's registry (projections/roles.py's 
   administrator.
 """
 
+import binascii
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from events.base import LedgerEvent
 from events.i18n import _
 from events.identity import ActorRegistered, KeyRegistered, KeyRevoked
 from projections.roles import IDENTITY_TYPES, Identity, roles_for
+from projections.signatures import key_id_of
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,12 @@ def _self_signed(identity: Identity, act: Act, event: KeyRegistered) -> bool:
 def _key_registration_refusal(identity: Identity, act: Act, event: KeyRegistered) -> str | None:
     """The rules proper to a KeyRegistered; the signature rules follow unless it is a first
     key signed by itself."""
+    try:
+        stated = key_id_of(event.public_key)
+    except (ValueError, binascii.Error):
+        stated = None
+    if stated != event.key_id:
+        return _("key {key} is not the id of the public key it registers").format(key=event.key_id)
     if event.key_id in identity.keys:
         return _("key {key} is already registered in {stream}").format(
             key=event.key_id, stream=act.stream

@@ -22,7 +22,7 @@ from events.identity import KeyRegistered
 from events.registry import decode_event
 from ledger.records import StoredRow
 from projections.authority import Act, Authority
-from projections.signatures import ALGORITHM, key_id_of, signed_message
+from projections.signatures import ALGORITHM, signed_message
 
 
 @dataclass
@@ -74,11 +74,7 @@ class RowChecker:
     ) -> str | None:
         """Why the signature is not the key's over the row's hash (None when it is)."""
         if isinstance(event, KeyRegistered) and event.key_id == key_id:
-            if key_id_of(event.public_key) != key_id:
-                return _("it registers key {key} with a public key of another id").format(
-                    key=key_id
-                )
-            public = event.public_key
+            public = event.public_key  # a first key, signed with itself (its id checked)
         else:
             public = self.authority.identity(row.stream).keys[key_id].public_key
         try:

@@ -10,12 +10,12 @@ from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from formats.serial import to_json
 from projections.contract import cruscotto_contract
 from web import reviews
-from web.pages import CycleView, console, cycle_view
+from web.pages import CycleView, View, console
 from web.pages_cycle import cycle_list, node_context, replayed
 from web.pages_review import cycle_entry, event_context, integrity_context
 
@@ -39,23 +39,20 @@ def cycles_api(request: Request, after: str = "") -> Response:
 
 @router.get("/cycles/{cycle:path}/cruscotto")
 def cruscotto_api(
-    request: Request, cycle: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
+    view: View,
 ) -> Response:
     """The replay contract of the cruscotto as of a date, as known at a time."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     return answer(cruscotto_contract(replayed(request, view)[1]))
 
 
 @router.get("/cycles/{cycle:path}/nodes/{node}")
 def node_api(
-    request: Request, cycle: str, node: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
+    view: View,
+    node: str,
 ) -> Response:
     """A node's figures and its whole history."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     context = node_context(request, view, node)
     found = context["n"]
     return answer(
@@ -82,16 +79,11 @@ def node_api(
 @router.get("/cycles/{cycle:path}/audit")
 def audit_api(
     request: Request,
-    cycle: str,
-    as_of: str | None = None,
-    known_at: str | None = None,
+    view: View,
     severity: str | None = None,
     kind: str | None = None,
 ) -> Response:
     """The audit findings, filtered by severity and kind."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     found = reviews.audit_view(console(request), view, severity, kind)
     findings = [asdict(f) for f in found.shown]
     return answer({**about(view), "findings": findings})
@@ -99,12 +91,10 @@ def audit_api(
 
 @router.get("/cycles/{cycle:path}/trail")
 def trail_api(
-    request: Request, cycle: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
+    view: View,
 ) -> Response:
     """One page of the trail after seq `after`, with `next_after` to continue."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     page = reviews.trail_view(console(request), view, dict(request.query_params))
     rows = [reviews.trail_row(row) for row in page.rows]
     return answer({**about(view), "events": rows, "next_after": page.next_after})
@@ -112,12 +102,10 @@ def trail_api(
 
 @router.get("/cycles/{cycle:path}/diff")
 def diff_api(
-    request: Request, cycle: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
+    view: View,
 ) -> Response:
     """What changed in the cruscotto from `from` to `as_of`."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     found = reviews.diff_view(console(request), view, request.query_params.get("from"))
     return answer(
         {**about(view), "from": found.date_from, "nodes": [asdict(n) for n in found.nodes]}
@@ -126,12 +114,11 @@ def diff_api(
 
 @router.get("/cycles/{cycle:path}/events/{seq}")
 def event_api(
-    request: Request, cycle: str, seq: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
+    view: View,
+    seq: str,
 ) -> Response:
     """One event as stored, with its hashed fields."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     context = event_context(cycle_entry(request, view.cycle, seq))
     row = context["e"].row
     return answer(
@@ -147,12 +134,9 @@ def event_api(
 
 @router.get("/cycles/{cycle:path}/integrity")
 def integrity_api(
-    request: Request, cycle: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
 ) -> Response:
     """The result of verify and the head digest."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     context = integrity_context(request)
     verdict = context["verdict"]
     return answer(

@@ -16,8 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events.errors import LedgerError
 from events.i18n import _, language, ngettext
@@ -27,6 +28,7 @@ from ledger.store import SqlEventStore
 from projections.errors import UnknownNode
 from web import api, auth, downloads, pages_cycle, pages_review
 from web.errors import PageError, unknown_page
+from web.pages import Redirected
 from web.state import ConsoleState
 from web.view import FILTERS, path, visible
 
@@ -73,15 +75,30 @@ def environment() -> Environment:
     return env
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """The headers every answer carries, error pages and downloads included."""
+class SecurityHeaders:
+    """The headers every answer carries, error pages and downloads included.
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    A plain ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and a stream per
+    request): it only adds headers to the response's start message.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def create_app(config: ConsoleConfig, store: SqlEventStore | None = None) -> FastAPI:
@@ -132,6 +149,10 @@ def _errors(app: FastAPI, state: ConsoleState) -> None:
     @app.exception_handler(PageError)
     async def page_error(request: Request, error: PageError) -> Response:
         return answer(request, error.status, error.message)
+
+    @app.exception_handler(Redirected)
+    async def redirected(request: Request, redirect: Redirected) -> Response:
+        return redirect.response
 
     @app.exception_handler(LedgerError)
     async def refusal(request: Request, error: LedgerError) -> Response:

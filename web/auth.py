@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from events.i18n import _
 from formats.users import check_password, read_users
@@ -100,22 +100,35 @@ def _console(request: Request) -> Any:
     return request.app.state.console
 
 
-class LoginRequired(BaseHTTPMiddleware):
-    """With a users file, every page but the login asks for a session."""
+class LoginRequired:
+    """With a users file, every page but the login asks for a session (a plain ASGI
+    middleware: nothing to do on an open console)."""
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         console = _console(request)
         path = request.url.path
         if console.users is None or path.startswith(OPEN_PATHS):
-            return await call_next(request)
+            await self.app(scope, receive, send)
+            return
         user = console.sessions.who(request.cookies.get(COOKIE))
         if user is not None:
             request.state.user = user
-            return await call_next(request)
+            await self.app(scope, receive, send)
+            return
+        response: Response
         if path.startswith("/api/"):
-            return JSONResponse({"error": _("sign in first (/login)")}, status_code=401)
-        target = path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+            response = JSONResponse({"error": _("sign in first (/login)")}, status_code=401)
+        else:
+            target = path + (f"?{request.url.query}" if request.url.query else "")
+            response = RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        await response(scope, receive, send)
 
 
 def _safe_next(target: str | None) -> str:

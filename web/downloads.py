@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.convertors import Convertor, register_url_convertor
 
 from formats.writers import cruscotto_csv, cruscotto_xlsx
@@ -20,7 +20,7 @@ from formats.writers.trail import TrailFormat, write_rows
 from ledger.records import format_recorded_at
 from web import reviews
 from web.errors import bad_request
-from web.pages import CycleView, console, cycle_view, today
+from web.pages import CycleView, View, console, today
 from web.pages_cycle import cycle_list, node_context
 from web.params import When
 
@@ -76,16 +76,11 @@ def cycles_download(request: Request, kind: str, profile: str = "excel") -> Resp
 @router.get("/cycles/{cycle:path}/cruscotto.{kind:kind}")
 def cruscotto_download(
     request: Request,
-    cycle: str,
+    view: View,
     kind: str,
-    as_of: str | None = None,
-    known_at: str | None = None,
     profile: str = "excel",
 ) -> Response:
     """The cruscotto as `ledger export --format csv|xlsx` writes it, for the same view."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     exported = console(request).export(view.cycle, view.when.as_of, view.when.known_at)
     if kind == "xlsx":
         return send(cruscotto_xlsx.workbook_bytes(exported), stem(view, "cruscotto"), kind)
@@ -96,17 +91,12 @@ def cruscotto_download(
 @router.get("/cycles/{cycle:path}/nodes/{node}.{kind:kind}")
 def history_download(
     request: Request,
-    cycle: str,
+    view: View,
     node: str,
     kind: str,
-    as_of: str | None = None,
-    known_at: str | None = None,
     profile: str = "excel",
 ) -> Response:
     """A node's history, as the node page lists it."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     context = node_context(request, view, node)
     # Excel holds no time zones: the recorded time goes as its stored UTC text.
     rows = [
@@ -125,17 +115,12 @@ def history_download(
 @router.get("/cycles/{cycle:path}/{page}.{kind:kind}")
 def review_download(
     request: Request,
-    cycle: str,
+    view: View,
     page: str,
     kind: str,
-    as_of: str | None = None,
-    known_at: str | None = None,
     profile: str = "excel",
 ) -> Response:
     """The audit, the trail (all of it, filtered) or the diff, as its page shows it."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     given = dict(request.query_params)
     state = console(request)
     if page == "audit":

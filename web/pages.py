@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from formats.italian import ROME
@@ -54,6 +54,28 @@ def cycle_view(
         target = f"{request.url.path}?{when.query(**rest)}"
         return RedirectResponse(target, status_code=307)
     return CycleView(cycle, when)
+
+
+class Redirected(Exception):
+    """A page asked without its date: answered by the redirect to the address that names it."""
+
+    def __init__(self, response: RedirectResponse) -> None:
+        super().__init__(response.headers["location"])
+        self.response = response
+
+
+def the_view(
+    request: Request, cycle: str, as_of: str | None = None, known_at: str | None = None
+) -> CycleView:
+    """The dependency of every cycle page: its cycle (404 if unknown) and its times."""
+    view = cycle_view(request, cycle, as_of, known_at)
+    if isinstance(view, RedirectResponse):
+        raise Redirected(view)
+    return view
+
+
+View = Annotated[CycleView, Depends(the_view)]
+"""A route's `view: View` parameter: the cycle, `as_of` and `known_at` of its address."""
 
 
 def render(

@@ -15,7 +15,7 @@ from projections.errors import UnknownNode
 from projections.history import HistoryRow, node_history
 from projections.plan_state import CycleState, fold
 from web.errors import not_found
-from web.pages import CycleView, console, cycle_view, render
+from web.pages import CycleView, View, console, render
 from web.state import ConsoleState
 from web.view import path
 
@@ -52,12 +52,10 @@ def cycles_page(request: Request, after: str = "") -> Response:
 
 @router.get("/cycles/{cycle:path}/cruscotto", response_class=HTMLResponse)
 def cruscotto_page(
-    request: Request, cycle: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
+    view: View,
 ) -> Response:
     """The cruscotto as of a date, as known at a time: the page the OIV cites."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     _state, cruscotto = replayed(request, view)
     return render(
         request,
@@ -72,15 +70,10 @@ def cruscotto_page(
 @router.get("/cycles/{cycle:path}/nodes/{node}", response_class=HTMLResponse)
 def node_page(
     request: Request,
-    cycle: str,
+    view: View,
     node: str,
-    as_of: str | None = None,
-    known_at: str | None = None,
 ) -> Response:
     """One node: its KPI, target, thresholds, measurements, and its whole history."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     context = node_context(request, view, node)
     return render(
         request, "node.html", cached=(view.cycle, (view.when, node)), view=view, **context

@@ -1,10 +1,10 @@
 """The review pages: audit findings, the trail, the diff, one event, the integrity."""
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from events.i18n import _
 from ledger.chain import link_hash, row_fields
@@ -12,7 +12,7 @@ from ledger.records import Entry
 from projections.findings import SEVERITIES
 from web import reviews
 from web.errors import not_found
-from web.pages import console, cycle_view, render
+from web.pages import View, console, render
 from web.params import seq_param
 
 router = APIRouter()
@@ -21,16 +21,11 @@ router = APIRouter()
 @router.get("/cycles/{cycle:path}/audit", response_class=HTMLResponse)
 def audit_page(
     request: Request,
-    cycle: str,
-    as_of: str | None = None,
-    known_at: str | None = None,
+    view: View,
     severity: str | None = None,
     kind: str | None = None,
 ) -> Response:
     """The audit findings, filterable by severity and kind, each linking to its events."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     found = reviews.audit_view(console(request), view, severity, kind)
     key = (view.when, found.severity, found.kind)
     return render(
@@ -40,12 +35,10 @@ def audit_page(
 
 @router.get("/cycles/{cycle:path}/trail", response_class=HTMLResponse)
 def trail_page(
-    request: Request, cycle: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
+    view: View,
 ) -> Response:
     """The trail in seq order, 50 events a page (keyset on seq), filterable."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     page = reviews.trail_view(console(request), view, dict(request.query_params))
     key = (page.wanted, page.after)
     return render(request, "trail.html", cached=(view.cycle, key), view=view, t=page)
@@ -54,40 +47,32 @@ def trail_page(
 @router.get("/cycles/{cycle:path}/diff", response_class=HTMLResponse)
 def diff_page(
     request: Request,
-    cycle: str,
-    as_of: str | None = None,
-    known_at: str | None = None,
-    date_from: str | None = None,
+    view: View,
+    date_from: Annotated[str | None, Query(alias="from")] = None,
 ) -> Response:
     """What changed in the cruscotto between two dates, each change with its events."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
-    found = reviews.diff_view(console(request), view, request.query_params.get("from"))
+    found = reviews.diff_view(console(request), view, date_from)
     key = (view.when, found.date_from)
     return render(request, "diff.html", cached=(view.cycle, key), view=view, d=found)
 
 
 @router.get("/cycles/{cycle:path}/events/{seq}", response_class=HTMLResponse)
 def event_page(
-    request: Request, cycle: str, seq: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
+    view: View,
+    seq: str,
 ) -> Response:
     """One event: envelope, payload, hash, previous hash, signature, its canonical bytes."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     entry = cycle_entry(request, view.cycle, seq)
     return render(request, "event.html", view=view, **event_context(entry))
 
 
 @router.get("/cycles/{cycle:path}/integrity", response_class=HTMLResponse)
 def integrity_page(
-    request: Request, cycle: str, as_of: str | None = None, known_at: str | None = None
+    request: Request,
+    view: View,
 ) -> Response:
     """The result of verify, the head digest, and how anyone can check it themselves."""
-    view = cycle_view(request, cycle, as_of, known_at)
-    if isinstance(view, RedirectResponse):
-        return view
     return render(request, "integrity.html", view=view, **integrity_context(request))
 
 

@@ -21,24 +21,37 @@ from web.errors import bad_request, unknown_cycle
 T = TypeVar("T")
 
 
-def _parsed(name: str, text: str | None, parse: Callable[[str], T]) -> T | None:
-    """An optional value from the query string; a bad one is a 400 naming it."""
+def _parsed(text: str | None, parse: Callable[[str], T], refusal: Callable[[], str]) -> T | None:
+    """An optional value from the query string; a bad one is a 400 with `refusal()`."""
     if text is None or not text.strip():
         return None
     try:
         return parse(text)
-    except UsageError as error:
-        raise bad_request(_("{name}: {error}").format(name=name, error=error)) from None
+    except UsageError:
+        raise bad_request(refusal()) from None
 
 
 def day_param(name: str, text: str | None) -> date | None:
     """An optional date (30/04/2021 or 2021-04-30)."""
-    return _parsed(name, text, parse_date)
+    return _parsed(
+        text,
+        parse_date,
+        lambda: _("{name}: {value!r} is not a date (write 30/04/2021 or 2021-04-30)").format(
+            name=name, value=text
+        ),
+    )
 
 
 def moment_param(name: str, text: str | None) -> datetime | None:
     """An optional time (UTC, or Italian local time)."""
-    return _parsed(name, text, parse_datetime)
+    return _parsed(
+        text,
+        parse_datetime,
+        lambda: _(
+            "{name}: {value!r} is not a date and time (write 30/04/2021 18:30, Italian time, "
+            "or 2021-04-30T16:30:00Z)"
+        ).format(name=name, value=text),
+    )
 
 
 def seq_param(name: str, text: str | None) -> int | None:

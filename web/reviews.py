@@ -10,12 +10,14 @@ from datetime import date
 from typing import Any
 
 from events.i18n import _
+from formats.italian import rome_wall_time
+from formats.writers.trail import TRAIL_FILE_COLUMNS
 from ledger.records import format_recorded_at
-from ledger.store import Query
 from projections.diff import CruscottoDiff, diff
 from projections.findings import SEVERITIES, Finding, audit
-from projections.trail import TrailFilter, TrailRow, trail
+from projections.trail import TrailFilter, TrailRow
 from projections.trail_page import trail_page
+from projections.trail_stream import trail_rows
 from web.errors import bad_request
 from web.pages import CycleView
 from web.params import day_param, moment_param, seq_param
@@ -32,19 +34,7 @@ FINDING_COLUMNS: Columns = {
     "reason": ("motivo", 90),
     "detail": ("dettaglio", 90),
 }
-TRAIL_COLUMNS: Columns = {
-    "seq": ("seq", 7),
-    "stream": ("ciclo", 16),
-    "type": ("tipo", 24),
-    "effective_date": ("data dell'atto", 13),
-    "recorded_at": ("registrato il (UTC)", 28),
-    "actor": ("autore", 20),
-    "role": ("ruolo", 18),
-    "node": ("nodo", 12),
-    "summary": ("atto", 80),
-    "signed": ("firmato", 9),
-    "source": ("fonte", 40),
-}
+TRAIL_COLUMNS: Columns = TRAIL_FILE_COLUMNS
 DIFF_COLUMNS: Columns = {
     "key": ("chiave", 24),
     "code": ("codice", 10),
@@ -182,10 +172,14 @@ def trail_row(row: TrailRow) -> dict[str, Any]:
 
 
 def trail_table(state: ConsoleState, view: CycleView, given: dict[str, str]) -> Table:
-    """The whole filtered trail, as `ledger trail --format csv|xlsx` writes it."""
+    """The whole filtered trail, as `ledger trail --format csv|xlsx` writes it (streamed from
+    the store, the recorded time as Italian wall-clock time, its zone named by the header)."""
     wanted = trail_filter(view, given)
-    entries = list(state.store.read(Query(stream=view.cycle, known_at=view.when.known_at)))
-    return Table("trail", TRAIL_COLUMNS, [trail_row(row) for row in trail(entries, wanted)])
+    rows = [
+        {**trail_row(row), "recorded_at": rome_wall_time(row.recorded_at)}
+        for row in trail_rows(state.store, wanted)
+    ]
+    return Table("trail", TRAIL_COLUMNS, rows)
 
 
 def diff_view(state: ConsoleState, view: CycleView, date_from: str | None) -> CruscottoDiff:

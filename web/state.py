@@ -38,6 +38,9 @@ class ConsoleState:
     users: "Users | None" = None
     sessions: "Sessions | None" = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held while the Merkle tree is read or filled (its in-memory nodes are shared)."""
+    _verify_lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held by the one `verify` running: other pages (and downloads) never wait for it."""
     _tree: LedgerTree | None = None
     _verdict: tuple[int, Verdict, int] | None = None
     _views: "OrderedDict[Hashable, object]" = field(default_factory=OrderedDict)
@@ -75,16 +78,25 @@ class ConsoleState:
             return digest_of(self.store, head, tree)
 
     def export(self, stream: str, as_of: date, known_at: datetime | None) -> CruscottoExport:
-        """What `ledger export` writes, for the downloads (the same function, the same data)."""
-        tree = self.tree()
-        with self._lock:
-            return gather(self.store, stream, as_of, known_at, tree=tree)
+        """What `ledger export` writes, for the downloads (the same function, the same data).
+
+        Kept per version of the cycle and head of the ledger (the digest it names covers the
+        whole ledger).
+        """
+        head = self.store.head()
+
+        def compute() -> CruscottoExport:
+            tree = self.tree()
+            with self._lock:
+                return gather(self.store, stream, as_of, known_at, tree=tree)
+
+        return self.view(stream, ("export", as_of, known_at, head.seq if head else 0), compute)
 
     def verdict(self) -> tuple[Verdict, int]:
         """`ledger verify` on the whole ledger, run once per head: the verdict and signatures."""
         head = self.store.head()
         seq = head.seq if head else 0
-        with self._lock:
+        with self._verify_lock:
             if self._verdict is not None and self._verdict[0] == seq:
                 return self._verdict[1], self._verdict[2]
             signatures = RowChecker()

@@ -40,6 +40,22 @@ COLUMNS: dict[str, tuple[str, int]] = {
 }
 
 
+TRAIL_FILE_COLUMNS: dict[str, tuple[str, int]] = {
+    "seq": ("seq", 7),
+    "stream": ("ciclo", 16),
+    "type": ("tipo", 24),
+    "effective_date": ("data dell'atto", 13),
+    "recorded_at": ("registrato il (Europe/Rome)", 22),
+    "actor": ("autore", 20),
+    "role": ("ruolo", 18),
+    "node": ("nodo", 12),
+    "summary": ("atto", 80),
+    "signed": ("firmato", 9),
+    "source": ("fonte", 40),
+}
+"""The trail's columns in a file (`ledger trail -o`, the console's downloads): label, width."""
+
+
 class TrailFormat(StrEnum):
     """The formats of `ledger export-trail`."""
 

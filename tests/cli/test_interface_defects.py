@@ -8,6 +8,7 @@ are all reached (3.4).
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,19 @@ def test_help_reads_as_a_user_expects() -> None:
     assert bad.exit_code == 2
     assert "Value error" not in bad.stderr
     assert "'pdf' is not one of xlsx, csv, json, html" in bad.stderr
+
+
+def test_verify_and_digest_read_in_every_format_and_the_version_is_printed(
+    reference: str,
+) -> None:
+    digest = run(reference, "digest").stdout.strip()
+    as_json = json.loads(run(reference, "digest", "--format", "json").stdout)
+    assert (as_json["line"], as_json["seq"], as_json["tree_size"]) == (digest, 180, 180)
+    as_csv = rows_of(run(reference, "digest", "-f", "csv").stdout, ",")
+    assert [row["line"] for row in as_csv] == [digest]
+    verified = json.loads(run(reference, "verify", "--format", "json").stdout)
+    assert (verified["ok"], verified["checked"], verified["head_seq"]) == (True, 180, 180)
+    assert rows_of(run(reference, "verify", "-f", "csv").stdout, ",")[0]["checked"] == "180"
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0
+    assert version.stdout.startswith("ledger 0.")

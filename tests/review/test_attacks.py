@@ -372,3 +372,23 @@ def test_an_unregistered_public_key_is_a_usage_error(signed: SqlEventStore, db_u
     result = run(db_url, "--actor", "admin", "keys", "register", "--public-key", bad)
     assert result.exit_code == 2
     assert "is not an Ed25519 public key" in result.stderr
+
+
+def test_a_self_signed_key_whose_public_key_is_not_base64_is_named_not_a_crash(
+    db_url: str, keys: dict[str, Path]
+) -> None:
+    store = open_store(db_url, create=True)
+    try:
+        approved_cycle(store)
+        mallory = key(keys["mallory"])
+        event = KeyRegistered(actor="oiv", key_id=mallory.key_id, public_key="not base64!")
+        seq = behind_the_back(
+            store, NewEvent(event, date(2021, 6, 1), "oiv", "oiv", signer=mallory.sign)
+        )
+    finally:
+        store.close()
+    verify_names(
+        db_url,
+        f"signature refused at seq {seq}: key {mallory.key_id} is not the id of the public key "
+        "it registers",
+    )

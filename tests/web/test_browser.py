@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,22 +21,21 @@ import pytest
 import uvicorn
 
 from events.i18n import set_language
+from formats.users import add_user
 from tests.formats.test_html_page import ARTIFACTS, axe_source, browser  # noqa: F401
 from web.app import ConsoleConfig, create_app
 
 SHOTS = ARTIFACTS / "console"
 
 
-@pytest.fixture(scope="module")
-def origin(served: tuple[str, str]) -> Iterator[str]:
-    """The console over the reference case on a free loopback port, in Italian."""
+@contextmanager
+def serving(config_: ConsoleConfig) -> Iterator[str]:
+    """The console on a free loopback port, in Italian, until the block ends."""
     set_language("it")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(ConsoleConfig(db=served[1])), host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = uvicorn.Config(create_app(config_), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -49,6 +49,13 @@ def origin(served: tuple[str, str]) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         set_language("en")
+
+
+@pytest.fixture(scope="module")
+def origin(served: tuple[str, str]) -> Iterator[str]:
+    """The console over the reference case, open (as on a loopback address)."""
+    with serving(ConsoleConfig(db=served[1])) as address:
+        yield address
 
 
 class Visit:
@@ -171,3 +178,32 @@ def test_the_console_works_with_the_keyboard_alone(visit: Visit) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url("**/cruscotto?as_of=2021-04-30")
     assert page.locator(".ente-result .cifra").inner_text() == "93,33 %"
+
+
+def test_the_login_and_the_error_pages_pass_axe_too(
+    browser: Any,  # noqa: F811
+    served: tuple[str, str],
+    tmp_path: Path,
+) -> None:
+    users = tmp_path / "users.txt"
+    add_user(users, "oiv.rossi", "una password lunga e segreta")
+    with serving(ConsoleConfig(db=served[1], users_file=users)) as address:
+        visit = Visit(browser, address)
+        visit.page.goto(address + "/")
+        assert "/login?next=" in visit.page.url
+        visit.check("accesso")
+        visit.page.fill("#name", "oiv.rossi")
+        visit.page.fill("#password", "non questa")
+        visit.page.get_by_role("button", name="Accedi").click()
+        assert visit.page.get_by_role("alert").inner_text() == "nome o password errati"
+        visit.page.fill("#name", "oiv.rossi")
+        visit.page.fill("#password", "una password lunga e segreta")
+        visit.page.get_by_role("button", name="Accedi").click()
+        assert visit.page.url == address + "/"
+        visit.page.goto(address + "/cycles/nessuno/2099/cruscotto?as_of=2021-06-30")
+        assert visit.page.locator(".errore").inner_text() == (
+            "il ciclo nessuno/2099 non è in questo ledger"
+        )
+        visit.check("errore-404")
+        assert visit.elsewhere == []
+        visit.context.close()

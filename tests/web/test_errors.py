@@ -45,6 +45,17 @@ def _line(html: str) -> str:
             "gravità &#39;grave&#39;: usare una tra alta, media, nota",
         ),
         ("/pagina/che/non/esiste", 404, "la pagina /pagina/che/non/esiste non esiste"),
+        (
+            f"{REFERENCE}/cruscotto?as_of=31/02/2021",
+            400,
+            "as_of: &#39;31/02/2021&#39; non è una data (scrivere 30/04/2021 o 2021-04-30)",
+        ),
+        (
+            f"{REFERENCE}/cruscotto?as_of=2021-06-30&known_at=ieri",
+            400,
+            "known_at: &#39;ieri&#39; non è una data con ora (scrivere 30/04/2021 18:30, ora "
+            "italiana, o 2021-04-30T16:30:00Z)",
+        ),
     ],
 )
 def test_a_bad_request_is_one_italian_line_naming_the_value(

@@ -1,0 +1,79 @@
+"""`python -m bench.startup`: how long `ledger` takes to start, against a bare interpreter.
+
+Each command runs as a whole process, as a user starts it: `python -c pass`, `ledger --help`
+and `ledger replay` of the reference case (recorded once into a temporary SQLite ledger, not
+timed). The three run in turn, round after round, so that a machine that slows down or speeds
+up during the run weighs on all three alike; each figure is the median wall time, and the
+ratios are medians of the round-by-round ratios. Targets (issue 13): `--help` within 5x of
+the bare interpreter, `replay` within 10x.
+
+    python -m bench.startup --rounds 15
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HELP_TARGET = 5.0
+REPLAY_TARGET = 10.0
+
+
+def wall_time(command: list[str], environment: dict[str, str]) -> float:
+    """Seconds from start to exit of one run, output discarded."""
+    started = time.perf_counter()
+    subprocess.run(
+        command,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=environment,
+    )
+    return time.perf_counter() - started
+
+
+def verdict(ratio: float, target: float) -> str:
+    return "met" if ratio <= target else f"MISSED (target {target:g}x)"
+
+
+def main(arguments: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=11, help="timed rounds (default 11)")
+    options = parser.parse_args(arguments)
+    ledger = str(Path(sys.executable).with_name("ledger"))
+    environment = {**os.environ, "LEDGER_LANG": "it", "PAGER": "cat"}
+    with tempfile.TemporaryDirectory() as folder:
+        db = f"sqlite:///{Path(folder) / 'sondrio.db'}"
+        subprocess.run(
+            [ledger, "--db", db, "example", "sondrio-2020", "--no-show"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=environment,
+        )
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "ledger --help": [ledger, "--help"],
+            "ledger replay": [ledger, "--db", db, "replay", "--as-of", "30/06/2021"],
+        }
+        for command in commands.values():  # warm-up: the disk cache, the .pyc files
+            wall_time(command, environment)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(options.rounds):
+            for name, command in commands.items():
+                times[name].append(wall_time(command, environment))
+    bare = times["python -c pass"]
+    print(f"startup of ledger, {options.rounds} rounds, median wall time (machine shared)")
+    for name, runs in times.items():
+        print(f"  {name:<16} {statistics.median(runs) * 1000:8.1f} ms")
+    for name, target in (("ledger --help", HELP_TARGET), ("ledger replay", REPLAY_TARGET)):
+        ratio = statistics.median(run / base for run, base in zip(times[name], bare, strict=True))
+        print(f"  {name:<16} {ratio:8.1f}x python -c pass  {verdict(ratio, target)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
