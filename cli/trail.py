@@ -19,6 +19,7 @@ from cli.options import (
     choice_of,
     choices,
 )
+from cli.progress import working
 from cli.render import to_table
 from cli.terminal import echo
 from events.i18n import _, ngettext
@@ -168,7 +169,8 @@ def trail_command(
 
             title = digest.line() if digest else ""
             chunks = row_chunks(cells(), FILE_COLUMNS, kind, profile, title)
-            write_file_chunks(path, chunks, force=force, protected=protected)
+            with working(_("writing {file}").format(file=path)):
+                write_file_chunks(path, chunks, force=force, protected=protected)
             echo(
                 ngettext(
                     "written {file} ({count} event)", "written {file} ({count} events)", count[0]

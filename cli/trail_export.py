@@ -9,6 +9,7 @@ import typer
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
 from cli.options import ForceOption, choice_of, choices
+from cli.progress import working
 from cli.terminal import echo
 from events.i18n import _
 from formats.writers.cruscotto_csv import CsvProfile
@@ -85,7 +86,8 @@ def export_trail_command(
             for chunk in chunks:
                 echo(chunk, nl=False)
             return
-        write_file_chunks(output, chunks, force=force, protected=protected)
+        with working(_("writing {file}").format(file=output)):
+            write_file_chunks(output, chunks, force=force, protected=protected)
     finally:
         store.close()
     echo(
