@@ -22,6 +22,7 @@ from cli.progress import progress_tracker
 from cli.terminal import echo
 from events.acts import as_subject
 from events.errors import UsageError
+from events.i18n import _
 from events.measurement import AssessmentKind, Period
 from events.oversight import ReportedFigureRecorded, ReportedMeasure
 from events.plan import ObjectiveAmended, ObjectiveWithdrawn
@@ -56,7 +57,11 @@ SourceOption = Annotated[
 
 def _report(entries: list[Entry]) -> None:
     for entry in entries:
-        echo(f"recorded seq {entry.seq} {entry.type} in {entry.stream}  hash {entry.hash[:12]}")
+        echo(
+            _("recorded seq {seq} {type} in {stream}  hash {hash}").format(
+                seq=entry.seq, type=entry.type, stream=entry.stream, hash=entry.hash[:12]
+            )
+        )
 
 
 @contextmanager
@@ -75,7 +80,7 @@ def _period(store: SqlEventStore, stream: str, text: str | None) -> Period:
     year = state.opened.year if state.opened else None
     if text is None:
         if year is None:
-            raise UsageError("give --period (the cycle has no year)")
+            raise UsageError(_("give --period (the cycle has no year)"))
         return parse_period(str(year))
     return parse_period(text, year)
 
@@ -573,4 +578,8 @@ def measurements(
             source=source,
         )
     already = f" ({report.already} already recorded)" if report.already else ""
-    echo(f"recorded {report.recorded} of {report.rows} rows of {file} in {stream}{already}")
+    echo(
+        _("recorded {recorded} of {rows} rows of {file} in {stream}{already}").format(
+            recorded=report.recorded, rows=report.rows, file=file, stream=stream, already=already
+        )
+    )

@@ -27,7 +27,11 @@ _SAFE: type[yaml.SafeLoader] = (
 
 
 class _ExactLoader(_SAFE):  # type: ignore[valid-type,misc]
-    """A safe loader whose floats are exact Decimals."""
+    """A safe loader whose floats are exact Decimals (libyaml's parser where present)."""
+
+
+class _ExplainingLoader(yaml.SafeLoader):
+    """PyYAML's own parser, run again on a file libyaml refused, for its clearer message."""
 
 
 def _exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
@@ -45,6 +49,18 @@ def _exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
 
 
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _exact_float)
+_ExplainingLoader.add_constructor("tag:yaml.org,2002:float", _exact_float)
+
+
+def _load_yaml(text: str) -> Any:
+    """The document; a refusal worded by PyYAML's parser whichever parser read it."""
+    try:
+        return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        if _SAFE is yaml.SafeLoader or "maximum nesting depth" in str(error):
+            raise
+        yaml.load(text, Loader=_ExplainingLoader)  # noqa: S506 - raises the same refusal
+        raise
 
 
 def load_document(path: Path) -> Any:
@@ -66,7 +82,7 @@ def load_document(path: Path) -> Any:
         if path.suffix.lower() == ".json":
             loaded = json.loads(text, parse_float=Decimal, parse_int=_bounded_int)
         else:
-            loaded = yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+            loaded = _load_yaml(text)
     except RecursionError:
         raise too_deep(str(path)) from None
     except UsageError as error:
