@@ -36,7 +36,11 @@ def report(entries: list[Any]) -> None:
     for entry in entries:
         signed = "  signed" if entry.signature else ""
         where = f"{entry.type} in {entry.stream}"
-        echo(f"recorded seq {entry.seq} {where}  hash {entry.hash[:12]}{signed}")
+        echo(
+            _("recorded seq {seq} {where}  hash {hash}{signed}").format(
+                seq=entry.seq, where=where, hash=entry.hash[:12], signed=signed
+            )
+        )
 
 
 @app.command("register")
@@ -118,7 +122,7 @@ def list_actors(
     elif output is OutputFormat.csv:
         echo(to_csv(rows, COLUMNS), nl=False)
     elif not rows:
-        echo("no actors registered: the cycle is open to any actor in any role")
+        echo(_("no actors registered: the cycle is open to any actor in any role"))
     else:
         echo(
             to_table(

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from cli.context import settings
+from cli.progress import working
 from cli.render import show as page
 from cli.replay import render_table
 from cli.terminal import echo
@@ -60,7 +61,8 @@ def example(
     """
     store = settings(ctx).store(create=True)
     try:
-        count = load_example(store, name)
+        with working(_("recording {name}").format(name=name)):
+            count = load_example(store, name)
         _acts, stream, day = KNOWN[name]
         echo(
             ngettext(

@@ -7,6 +7,7 @@ import typer
 from cli.context import settings
 from cli.errors import EXIT_REFUSED, EXIT_USAGE, fail
 from cli.options import FormatOption, OutputFormat
+from cli.progress import working
 from cli.terminal import echo
 from events.i18n import _
 from formats.serial import to_csv, to_json
@@ -91,13 +92,14 @@ def verify(
     audit = CacheAudit(store)
     try:
         missing = store.protection_missing()
-        verdict = verify_rows(
-            store.read_rows(),
-            digest=published,
-            check_signature=signatures,
-            tree_nodes=audit,
-            tree_nodes_from=CACHE_LEVEL,
-        )
+        with working(_("verifying the chain of hashes and the signatures")):
+            verdict = verify_rows(
+                store.read_rows(),
+                digest=published,
+                check_signature=signatures,
+                tree_nodes=audit,
+                tree_nodes_from=CACHE_LEVEL,
+            )
         wrong_cache = None
         if verdict.broken_seq is None:
             wrong_cache = audit.finish()

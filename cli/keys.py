@@ -12,6 +12,7 @@ from cli.errors import fail
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
 from cli.render import to_table
 from cli.terminal import echo
+from events.i18n import _
 from formats.serial import to_csv, to_json
 from ledger.store import SqlEventStore
 from projections import acts, registration
@@ -31,16 +32,21 @@ def generate(
     Example: ledger keys generate --out ~/.ledger/oiv.pem
     """
     if out.exists():
-        raise fail(f"{out} exists already: a key is never overwritten (choose another --out)", 2)
+        raise fail(
+            _("{out} exists already: a key is never overwritten (choose another --out)").format(
+                out=out
+            ),
+            2,
+        )
     if not out.parent.is_dir():
-        raise fail(f"folder {out.parent} does not exist", 2)
+        raise fail(_("folder {parent} does not exist").format(parent=out.parent), 2)
     key = SigningKey.generate()
     descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(key.pem())
-    echo(f"key {key.key_id} written to {out} (mode 0600)")
-    echo(f"public key: {key.public_key}")
-    echo(f"register it: ledger --actor NAME --sign-key {out} keys register")
+    echo(_("key {key} written to {out} (mode 0600)").format(key=key.key_id, out=out))
+    echo(_("public key: {key}").format(key=key.public_key))
+    echo(_("register it: ledger --actor NAME --sign-key {out} keys register").format(out=out))
 
 
 @app.command("register")
@@ -73,7 +79,7 @@ def register(
     """
     chosen = settings(ctx)
     if chosen.sign_key is None and public_key is None:
-        raise fail("give the key to register: --sign-key FILE or LEDGER_SIGNING_KEY", 2)
+        raise fail(_("give the key to register: --sign-key FILE or LEDGER_SIGNING_KEY"), 2)
     store = chosen.store()
     try:
         stream = cycle_for_registry(store, cycle)
@@ -164,7 +170,7 @@ def list_keys(
     elif output is OutputFormat.csv:
         echo(to_csv(rows, COLUMNS), nl=False)
     elif not rows:
-        echo("no keys registered")
+        echo(_("no keys registered"))
     else:
         echo(
             to_table(
@@ -188,5 +194,10 @@ def _actor(chosen: Settings, store: SqlEventStore, stream: str) -> acts.Actor:
     """The acting identity for a key act: its registered role, else the one given with --role."""
     known = registry(store, stream).actors.get(chosen.actor_name())
     if known is None and chosen.role is None:
-        raise fail(f"{chosen.actor_name()!r} is not registered in {stream}: give --role", 2)
+        raise fail(
+            _("{actor!r} is not registered in {stream}: give --role").format(
+                actor=chosen.actor_name(), stream=stream
+            ),
+            2,
+        )
     return chosen.acting(known.role if known else chosen.role or "")

@@ -10,12 +10,14 @@ test, the catalog's extraction of help texts, shell completion of a group's subc
 
 import importlib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import typer
 from typer.main import get_group
 
 from cli.language import LocalizedGroup, localized, localized_one
+from cli.output_file import with_output_file
 from events.i18n import _
 
 
@@ -53,7 +55,8 @@ class LazyGroup(LocalizedGroup):
                 found = dict(get_group(holder).commands)
             for each, command in found.items():
                 if each not in self._loaded:
-                    self._loaded[each] = localized(command)
+                    read = with_output_file(each, command, self._ledger_files)
+                    self._loaded[each] = localized(read)
         return self._loaded.get(name)
 
     def list_commands(self, ctx: Any) -> list[str]:
@@ -77,6 +80,18 @@ class LazyGroup(LocalizedGroup):
         if rows:
             with formatter.section(_("Commands")):
                 formatter.write_dl(rows)
+
+    def _ledger_files(self) -> list[Path]:
+        """The ledger's files, which no `-o` may write over (from the root's --db)."""
+        from cli.context import Settings
+
+        context = getattr(self, "_context", None)
+        chosen = context.obj if context is not None else None
+        return (chosen if isinstance(chosen, Settings) else Settings()).ledger_files()
+
+    def invoke(self, ctx: Any) -> Any:
+        self._context = ctx
+        return super().invoke(ctx)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         localized_one(self)

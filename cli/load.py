@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from cli.context import settings
+from cli.progress import working
 from cli.terminal import echo
 from events.i18n import _
 from formats.readers.acts_load import load_acts_file
@@ -36,7 +37,8 @@ def load(
     chosen = settings(ctx)
     store = chosen.store(create=True)
     try:
-        report = load_acts_file(store, file, chosen.acting, source=source)
+        with working(_("checking and recording {file}").format(file=file)):
+            report = load_acts_file(store, file, chosen.acting, source=source)
     finally:
         store.close()
     if report.events == 0:

@@ -15,6 +15,7 @@ from cli.options import CycleOption, EffectiveOption, FormatOption, OutputFormat
 from cli.render import to_table
 from cli.terminal import echo
 from events.exact import fraction_text, terminates, to_decimal_exact
+from events.i18n import _, ngettext
 from formats.readers.documents import load_document
 from formats.readers.plan_xlsx import import_plan_workbook
 from formats.readers.sheets import SPREADSHEETS
@@ -77,7 +78,9 @@ def import_plan(
     finally:
         store.close()
     if count == 0:
-        echo(f"{file}: already recorded in {stream}; nothing to do")
+        echo(
+            _("{file}: already recorded in {cycle}; nothing to do").format(file=file, cycle=stream)
+        )
     else:
         echo(
             f"recorded {count} events in {stream}: the plan is pending until approved "
@@ -113,7 +116,7 @@ def show(
         echo(to_csv(rows, list(rows[0]) if rows else ["key"]), nl=False)
         return
     if not rows:
-        echo(f"{stream}: no plan in force yet")
+        echo(_("{stream}: no plan in force yet").format(stream=stream))
     else:
         echo(
             to_table(
@@ -125,7 +128,13 @@ def show(
             )
         )
     if state.pending:
-        echo(f"{len(state.pending)} plan changes pending approval")
+        echo(
+            ngettext(
+                "{count} plan change pending approval",
+                "{count} plan changes pending approval",
+                len(state.pending),
+            ).format(count=len(state.pending))
+        )
 
 
 def _in_tree_order(state: CycleState) -> list[Node]:

@@ -65,7 +65,11 @@ def _report(entries: list[Entry]) -> None:
                 ).format(seq=entry.seq, type=entry.type, stream=entry.stream)
             )
             continue
-        echo(f"recorded seq {entry.seq} {entry.type} in {entry.stream}  hash {entry.hash[:12]}")
+        echo(
+            _("recorded seq {seq} {type} in {stream}  hash {hash}").format(
+                seq=entry.seq, type=entry.type, stream=entry.stream, hash=entry.hash[:12]
+            )
+        )
 
 
 @contextmanager
@@ -84,7 +88,7 @@ def _period(store: SqlEventStore, stream: str, text: str | None) -> Period:
     year = state.opened.year if state.opened else None
     if text is None:
         if year is None:
-            raise UsageError("give --period (the cycle has no year)")
+            raise UsageError(_("give --period (the cycle has no year)"))
         return parse_period(str(year))
     return parse_period(text, year)
 
@@ -582,4 +586,8 @@ def measurements(
             source=source,
         )
     already = f" ({report.already} already recorded)" if report.already else ""
-    echo(f"recorded {report.recorded} of {report.rows} rows of {file} in {stream}{already}")
+    echo(
+        _("recorded {recorded} of {rows} rows of {file} in {stream}{already}").format(
+            recorded=report.recorded, rows=report.rows, file=file, stream=stream, already=already
+        )
+    )

@@ -19,8 +19,10 @@ from cli.options import (
     choice_of,
     choices,
 )
+from cli.progress import working
 from cli.render import to_table
 from cli.terminal import echo
+from events.i18n import _, ngettext
 from formats.italian import italian_moment, rome_wall_time
 from formats.serial import csv_chunks, json_list_chunks
 from formats.writers.cruscotto_csv import CsvProfile
@@ -127,7 +129,7 @@ def trail_command(
     Example: ledger trail --role direzione --from 01/06/2021 --format xlsx -o trail.xlsx
     """
     if output is TrailOutput.xlsx and path is None:
-        raise fail("--format xlsx writes a file: give --output trail.xlsx", EXIT_USAGE)
+        raise fail(_("--format xlsx writes a file: give --output trail.xlsx"), EXIT_USAGE)
     wanted = TrailFilter(
         stream=cycle,
         actor=actor,
@@ -167,8 +169,13 @@ def trail_command(
 
             title = digest.line() if digest else ""
             chunks = row_chunks(cells(), FILE_COLUMNS, kind, profile, title)
-            write_file_chunks(path, chunks, force=force, protected=protected)
-            echo(f"written {path} ({count[0]} events)")
+            with working(_("writing {file}").format(file=path)):
+                write_file_chunks(path, chunks, force=force, protected=protected)
+            echo(
+                ngettext(
+                    "written {file} ({count} event)", "written {file} ({count} events)", count[0]
+                ).format(file=path, count=count[0])
+            )
         elif output is TrailOutput.json:
             for piece in json_list_chunks(_as_dict(row) for row in rows):
                 echo(piece, nl=False)
@@ -184,7 +191,7 @@ def trail_command(
 
 def _table(rows: list[TrailRow]) -> None:
     if not rows:
-        echo("no events")
+        echo(_("no events"))
         return
     table = [
         [

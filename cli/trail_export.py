@@ -9,7 +9,9 @@ import typer
 from cli.context import settings
 from cli.errors import EXIT_USAGE, fail
 from cli.options import ForceOption, choice_of, choices
+from cli.progress import working
 from cli.terminal import echo
+from events.i18n import _
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.cruscotto_data import ledger_digest
 from formats.writers.files import check_target, write_file_chunks
@@ -56,9 +58,9 @@ def export_trail_command(
     Example: ledger export-trail --format xlsx --output registro.xlsx
     """
     if profile is not None and output_format is not TrailFormat.csv:
-        raise fail("--profile applies to --format csv only", EXIT_USAGE)
+        raise fail(_("--profile applies to --format csv only"), EXIT_USAGE)
     if output_format is TrailFormat.xlsx and output is None:
-        raise fail("--format xlsx writes a file: give --output registro.xlsx", EXIT_USAGE)
+        raise fail(_("--format xlsx writes a file: give --output registro.xlsx"), EXIT_USAGE)
     chosen = settings(ctx)
     protected = chosen.ledger_files()
     if output is not None:
@@ -84,7 +86,12 @@ def export_trail_command(
             for chunk in chunks:
                 echo(chunk, nl=False)
             return
-        write_file_chunks(output, chunks, force=force, protected=protected)
+        with working(_("writing {file}").format(file=output)):
+            write_file_chunks(output, chunks, force=force, protected=protected)
     finally:
         store.close()
-    echo(f"written {output} ({count[0]} events, {digest.line()})")
+    echo(
+        _("written {file} ({count} events, {digest})").format(
+            file=output, count=count[0], digest=digest.line()
+        )
+    )

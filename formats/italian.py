@@ -40,6 +40,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from events.errors import UsageError
+from events.i18n import _
 
 # The one formatter lives below (projections print figures too); front ends take it from here.
 from projections.numbers import italian_number as italian_number
@@ -119,16 +120,31 @@ _ITALIAN_DATETIME = re.compile(
     re.ASCII,
 )
 
-_NUMBER_HELP = (
-    "write it like 1.234,56 (dot for thousands, comma for decimals), "
-    "optionally with a sign, €, % or a unit such as gg"
-)
-_DATE_HELP = "use 2021-04-30 or 30/04/2021 (also 30 aprile 2021)"
-_MONTH_HELP = "use luglio 2020, 07/2020 or 2020-07"
-_DATETIME_HELP = (
-    "use 2021-05-01T10:00:00Z, 2021-05-01T12:00:00+02:00, 30/04/2021 18:30 (Italian time) "
-    "or a date alone (the end of that day)"
-)
+
+def _number_help() -> str:
+    return _(
+        "write it like 1.234,56 (dot for thousands, comma for decimals), optionally with a "
+        "sign, €, % or a unit such as gg"
+    )
+
+
+def _date_help() -> str:
+    return _("use 2021-04-30 or 30/04/2021 (also 30 aprile 2021)")
+
+
+def _month_help() -> str:
+    return _("use luglio 2020, 07/2020 or 2020-07")
+
+
+def _datetime_help() -> str:
+    return _(
+        "use 2021-05-01T10:00:00Z, 2021-05-01T12:00:00+02:00, 30/04/2021 18:30 (Italian time) "
+        "or a date alone (the end of that day)"
+    )
+
+
+def _not_a_number(quoted: str) -> str:
+    return _("{value} is not a number: {help}").format(value=quoted, help=_number_help())
 
 
 def _quote(text: str) -> str:
@@ -172,38 +188,52 @@ def _ambiguous(quoted: str, body: str) -> UsageError:
             as_thousands = _group(first + second)
     if as_thousands is None:
         return UsageError(
-            f"{quoted} is ambiguous: write {as_decimal} if the dot is a decimal point "
-            "(in Italian the comma is the decimal separator)"
+            _(
+                "{value} is ambiguous: write {decimal} if the dot is a decimal point (in Italian "
+                "the comma is the decimal separator)"
+            ).format(value=quoted, decimal=as_decimal)
         )
     return UsageError(
-        f"{quoted} is ambiguous: write {as_decimal} for a decimal number "
-        f"or {as_thousands} for thousands (in Italian the comma is the decimal separator)"
+        _(
+            "{value} is ambiguous: write {decimal} for a decimal number or {thousands} for "
+            "thousands (in Italian the comma is the decimal separator)"
+        ).format(value=quoted, decimal=as_decimal, thousands=as_thousands)
     )
 
 
 def _digits(body: str, quoted: str) -> str:
     """The body's plain-digit form (`1.234,5` -> `1234.5`), applying the rules of the docstring."""
     grouping_error = UsageError(
-        f"{quoted} is not a valid number: a dot separates thousands only before groups of "
-        "three digits (1.234.567,89) and the decimal separator is the comma"
+        _(
+            "{value} is not a valid number: a dot separates thousands only before groups of "
+            "three digits (1.234.567,89) and the decimal separator is the comma"
+        ).format(value=quoted)
     )
     if body.count(",") > 1:
-        raise UsageError(f"{quoted} is not a number: it has more than one decimal comma")
+        raise UsageError(
+            _("{value} is not a number: it has more than one decimal comma").format(value=quoted)
+        )
     integer, comma, fraction = body.partition(",")
     if comma and "." in fraction:
         swapped = body.translate(str.maketrans(",.", ".,"))
-        int_part, _, frac_part = swapped.partition(",")
+        int_part, _comma, frac_part = swapped.partition(",")
         if swapped.count(",") == 1 and frac_part and _valid_groups(int_part.split(".")):
             raise UsageError(
-                f"{quoted} uses English separators: write {swapped} "
-                "(dot for thousands, comma for decimals)"
+                _(
+                    "{value} uses English separators: write {swapped} (dot for thousands, comma "
+                    "for decimals)"
+                ).format(value=quoted, swapped=swapped)
             )
         raise grouping_error
     if comma and not fraction:
-        raise UsageError(f"{quoted} is not a number: put digits after the comma, or drop it")
+        raise UsageError(
+            _("{value} is not a number: put digits after the comma, or drop it").format(
+                value=quoted
+            )
+        )
     groups = integer.split(".")
     if any(not group for group in groups):
-        raise UsageError(f"{quoted} is not a number: {_NUMBER_HELP}")
+        raise UsageError(_not_a_number(quoted))
     if len(groups) > 1 and not _valid_groups(groups):
         if comma or len(groups) > 2:
             raise grouping_error
@@ -216,19 +246,29 @@ def _split_number(text: str) -> tuple[Decimal, str | None]:
     quoted = _quote(text.strip())
     squashed = _squash(text)
     if not squashed:
-        raise UsageError(f"an empty value is not a number: {_NUMBER_HELP}")
+        raise UsageError(_("an empty value is not a number: {help}").format(help=_number_help()))
     match = _NUMBER.fullmatch(squashed)
     if match is None:
         if _BARE_SEPARATOR.search(squashed):
-            raise UsageError(f"{quoted} is not a number: write a zero before the comma, e.g. 0,5")
+            raise UsageError(
+                _("{value} is not a number: write a zero before the comma, e.g. 0,5").format(
+                    value=quoted
+                )
+            )
         if _SPACED_GROUPS.search(squashed):
-            raise UsageError(f"{quoted} is not a number: separate thousands with a dot, e.g. 1.100")
-        raise UsageError(f"{quoted} is not a number: {_NUMBER_HELP}")
+            raise UsageError(
+                _("{value} is not a number: separate thousands with a dot, e.g. 1.100").format(
+                    value=quoted
+                )
+            )
+        raise UsageError(_not_a_number(quoted))
     if match["sign"] and match["sign2"]:
-        raise UsageError(f"{quoted} is not a number: it has two signs")
+        raise UsageError(_("{value} is not a number: it has two signs").format(value=quoted))
     suffix = match["symbol"] or match["word"]
     if match["prefix"] and suffix:
-        raise UsageError(f"{quoted} is not a number: write a currency or a unit, not both")
+        raise UsageError(
+            _("{value} is not a number: write a currency or a unit, not both").format(value=quoted)
+        )
     sign = "-" if (match["sign"] or match["sign2"]) in ("-", "−") else ""
     value = Decimal(sign + _digits(match["body"], quoted))
     return value, match["prefix"] or suffix
@@ -272,7 +312,9 @@ def _month_number(name: str, quoted: str) -> int:
     number = _MONTHS.get(name.casefold())
     if number is None:
         raise UsageError(
-            f"{quoted}: {name!r} is not an Italian month (gennaio ... dicembre, or gen ... dic)"
+            _(
+                "{value}: {name!r} is not an Italian month (gennaio ... dicembre, or gen ... dic)"
+            ).format(value=quoted, name=name)
         )
     return number
 
@@ -281,7 +323,11 @@ def _calendar_date(year: str | int, month: str | int, day: str | int, quoted: st
     try:
         return date(int(year), int(month), int(day))
     except ValueError as error:
-        raise UsageError(f"{quoted} is not a valid date ({error}): {_DATE_HELP}") from None
+        raise UsageError(
+            _("{value} is not a valid date ({error}): {help}").format(
+                value=quoted, error=error, help=_date_help()
+            )
+        ) from None
 
 
 def _match_date(squashed: str, quoted: str) -> date | None:
@@ -292,7 +338,11 @@ def _match_date(squashed: str, quoted: str) -> date | None:
         month = _month_number(match["name"], quoted)
         return _calendar_date(match["year"], month, match["day"], quoted)
     if _SHORT_YEAR_DATE.fullmatch(squashed):
-        raise UsageError(f"{quoted} has a two-digit year: write it in full, e.g. 30/04/2021")
+        raise UsageError(
+            _("{value} has a two-digit year: write it in full, e.g. 30/04/2021").format(
+                value=quoted
+            )
+        )
     return None
 
 
@@ -301,7 +351,7 @@ def parse_date(text: str) -> date:
     quoted = _quote(text.strip())
     found = _match_date(_squash(text), quoted)
     if found is None:
-        raise UsageError(f"{quoted} is not a date: {_DATE_HELP}")
+        raise UsageError(_("{value} is not a date: {help}").format(value=quoted, help=_date_help()))
     return found
 
 
@@ -324,13 +374,21 @@ def parse_month(text: str, default_year: int | None = None) -> tuple[int, int]:
     elif match := _MONTH_NUMERIC.fullmatch(squashed) or _MONTH_ISO.fullmatch(squashed):
         month, year = int(match["month"]), match["year"]
     elif _SHORT_YEAR_MONTH.fullmatch(squashed):
-        raise UsageError(f"{quoted} has a two-digit year: write it in full, e.g. 07/2020")
+        raise UsageError(
+            _("{value} has a two-digit year: write it in full, e.g. 07/2020").format(value=quoted)
+        )
     else:
-        raise UsageError(f"{quoted} is not a month: {_MONTH_HELP}")
+        raise UsageError(
+            _("{value} is not a month: {help}").format(value=quoted, help=_month_help())
+        )
     try:
         first_day = date(int(year), month, 1)
     except ValueError as error:
-        raise UsageError(f"{quoted} is not a valid month ({error}): {_MONTH_HELP}") from None
+        raise UsageError(
+            _("{value} is not a valid month ({error}): {help}").format(
+                value=quoted, error=error, help=_month_help()
+            )
+        ) from None
     return first_day.year, first_day.month
 
 
@@ -395,7 +453,9 @@ def _moment(match: re.Match[str], quoted: str) -> datetime:
         )
     except ValueError as error:
         raise UsageError(
-            f"{quoted} is not a valid date and time ({error}): {_DATETIME_HELP}"
+            _("{value} is not a valid date and time ({error}): {help}").format(
+                value=quoted, error=error, help=_datetime_help()
+            )
         ) from None
     return _to_utc(moment, quoted)
 
@@ -420,9 +480,11 @@ def parse_datetime(text: str) -> datetime:
     try:
         day = _match_date(squashed, quoted)
     except UsageError as error:
-        raise UsageError(str(error).replace(_DATE_HELP, _DATETIME_HELP)) from None
+        raise UsageError(str(error).replace(_date_help(), _datetime_help())) from None
     if day is None:
-        raise UsageError(f"{quoted} is not a date and time: {_DATETIME_HELP}")
+        raise UsageError(
+            _("{value} is not a date and time: {help}").format(value=quoted, help=_datetime_help())
+        )
     return _end_of_day(day, quoted)
 
 

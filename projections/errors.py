@@ -3,6 +3,7 @@
 from datetime import date
 
 from events.errors import LedgerError
+from events.i18n import _
 
 
 class ActRefused(LedgerError):
@@ -11,22 +12,32 @@ class ActRefused(LedgerError):
 
 class UnknownNode(ActRefused):
     def __init__(self, key: str, stream: str, on: date | None = None) -> None:
-        when = f" in force on {on.isoformat()}" if on else ""
-        super().__init__(f"{key} is not in the plan of {stream}{when} (see: ledger plan show)")
+        message = (
+            _("{key} is not in the plan of {stream} in force on {day} (see: ledger plan show)")
+            if on
+            else _("{key} is not in the plan of {stream} (see: ledger plan show)")
+        )
+        super().__init__(message.format(key=key, stream=stream, day=on.isoformat() if on else ""))
         self.key = key
 
 
 class UnknownCycle(ActRefused):
     def __init__(self, stream: str, known: list[str]) -> None:
         hint = (
-            f" (cycles in this ledger: {', '.join(known)})" if known else " (the ledger is empty)"
+            _(" (cycles in this ledger: {known})").format(known=", ".join(known))
+            if known
+            else _(" (the ledger is empty)")
         )
-        super().__init__(f"cycle {stream} does not exist{hint}")
+        super().__init__(_("cycle {stream} does not exist{hint}").format(stream=stream, hint=hint))
 
 
 class CycleClosed(ActRefused):
     def __init__(self, stream: str) -> None:
-        super().__init__(f"cycle {stream} is closed: no act can be recorded (reopen it first)")
+        super().__init__(
+            _("cycle {stream} is closed: no act can be recorded (reopen it first)").format(
+                stream=stream
+            )
+        )
 
 
 class WeightsDoNotSumTo100(ActRefused):

@@ -239,8 +239,10 @@ class _Review:
                     "media",
                     node.key,
                     self._seqs_of(node),
-                    f"{code} scored {stated} by assessment with no measured value: the KPI's rule "
-                    "cannot score it, and no override (sentito l'OIV) stands",
+                    _(
+                        "{code} scored {stated} by assessment with no measured value: the KPI's "
+                        "rule cannot score it, and no override (sentito l'OIV) stands"
+                    ).format(code=code, stated=stated),
                     score.explanation,
                 )
             elif score.rule_score != score.computed:
@@ -249,9 +251,16 @@ class _Review:
                     "alta",
                     node.key,
                     self._seqs_of(node),
-                    f"{code} scored {stated} by assessment where the KPI's rule gives "
-                    f"{italian_percent(score.rule_score)} (target {node.target_label}, done "
-                    f"{node.measured}); no override (sentito l'OIV) stands",
+                    _(
+                        "{code} scored {stated} by assessment where the KPI's rule gives {rule} "
+                        "(target {target}, done {done}); no override (sentito l'OIV) stands"
+                    ).format(
+                        code=code,
+                        stated=stated,
+                        rule=italian_percent(score.rule_score),
+                        target=node.target_label,
+                        done=node.measured,
+                    ),
                     score.explanation,
                 )
 
@@ -267,10 +276,16 @@ class _Review:
         for comparison in comparisons:
             event = comparison.event
             what = measure_label(event, self._title(event.node))
-            gives = "no figure" if comparison.shown is None else comparison.shown
-            said = (
-                f"{event.document}, {event.where}: {what} printed {event.printed}, the evidence "
-                f"gives {gives}{comparison.hint}"
+            gives = _("no figure") if comparison.shown is None else comparison.shown
+            said = _(
+                "{document}, {where}: {what} printed {printed}, the evidence gives {gives}{hint}"
+            ).format(
+                document=event.document,
+                where=event.where,
+                what=what,
+                printed=event.printed,
+                gives=gives,
+                hint=comparison.hint,
             )
             seq = comparison.entry.seq
             if comparison.verdict == "mismatch":
@@ -322,7 +337,11 @@ class _Review:
                 "nota",
                 None,
                 matched,
-                f"{len(matched)} printed figures agree with the evidence",
+                ngettext(
+                    "{count} printed figure agrees with the evidence",
+                    "{count} printed figures agree with the evidence",
+                    len(matched),
+                ).format(count=len(matched)),
             )
 
     def deadlines(self) -> Iterable[Finding]:
@@ -348,13 +367,15 @@ class _Review:
         )
         plan_law = "art. 6 DL 80/2021" if piao else "art. 10 D.Lgs. 150/2009"
         plan_name = (
-            "the PIAO (sottosezione 2.2 Performance)" if piao else "the Piano della Performance"
+            _("the PIAO (sottosezione 2.2 Performance)")
+            if piao
+            else _("the Piano della Performance")
         )
         checks = (
             ("plan", plan_name, plan_due, plan_law),
             (
                 "relazione",
-                "the Relazione sulla Performance",
+                _("the Relazione sulla Performance"),
                 relazione_due,
                 "art. 10 D.Lgs. 150/2009",
             ),
@@ -368,12 +389,16 @@ class _Review:
                         "alta",
                         None,
                         [],
-                        f"no approval of {name} is recorded; it was due by {_day(due)} ({law})",
+                        _("no approval of {name} is recorded; it was due by {due} ({law})").format(
+                            name=name, due=_day(due), law=law
+                        ),
                     )
                 continue
             event = approval.event
-            act = getattr(event, "act", None) or "no act number"
-            when = f"{name} approved {_day(approval.effective_date)} ({act}, seq {approval.seq})"
+            act = getattr(event, "act", None) or _("no act number")
+            when = _("{name} approved {day} ({act}, seq {seq})").format(
+                name=name, day=_day(approval.effective_date), act=act, seq=approval.seq
+            )
             if approval.effective_date > due:
                 days = (approval.effective_date - due).days
                 yield self._finding(
@@ -381,7 +406,9 @@ class _Review:
                     "alta",
                     None,
                     [approval.seq],
-                    f"{when}: {days} days after the legal deadline {_day(due)} ({law})",
+                    _("{when}: {days} days after the legal deadline {due} ({law})").format(
+                        when=when, days=days, due=_day(due), law=law
+                    ),
                 )
             else:
                 yield self._finding(
@@ -389,15 +416,17 @@ class _Review:
                     "nota",
                     None,
                     [approval.seq],
-                    f"{when}: in time for the legal deadline {_day(due)}",
+                    _("{when}: in time for the legal deadline {due}").format(
+                        when=when, due=_day(due)
+                    ),
                 )
 
     def after_relazione(self) -> Iterable[Finding]:
         """Acts that change results, recorded or effective after the Relazione's approval or
         validation: the approved figures no longer follow from the ledger."""
-        marks = [("approved", self._first("relazione"))]
+        marks = [(_("approved"), self._first("relazione"))]
         validation = next((e for e in self.known if e.type == ValidationRecorded.type_name), None)
-        marks.append(("validated", validation))
+        marks.append((_("validated"), validation))
         reported: set[int] = set()
         for what, mark in marks:
             if mark is None:
@@ -410,14 +439,19 @@ class _Review:
                 if not (recorded_later or effective_later):
                     continue
                 reported.add(entry.seq)
-                how = "effective" if effective_later else "recorded"
+                how = _("effective") if effective_later else _("recorded")
                 yield self._finding(
                     "after_relazione",
                     "alta",
                     self.subjects.about(entry),
                     [entry.seq, mark.seq],
-                    f"{self._said(entry)}: {how} after the Relazione was {what} "
-                    f"on {_day(mark.effective_date)} (seq {mark.seq})",
+                    _("{act}: {how} after the Relazione was {what} on {day} (seq {seq})").format(
+                        act=self._said(entry),
+                        how=how,
+                        what=what,
+                        day=_day(mark.effective_date),
+                        seq=mark.seq,
+                    ),
                 )
 
     def weights(self) -> Iterable[Finding]:
@@ -428,8 +462,11 @@ class _Review:
                 "alta",
                 parent,
                 [],
-                f"the weights under {self._label(parent) or 'the top level'} sum to "
-                f"{weight_text(total)}, not 100 % ({names})",
+                _("the weights under {parent} sum to {total}, not 100 % ({names})").format(
+                    parent=self._label(parent) or _("the top level"),
+                    total=weight_text(total),
+                    names=names,
+                ),
             )
 
     def plan_changes(self) -> Iterable[Finding]:
@@ -440,8 +477,9 @@ class _Review:
                 "alta",
                 self.subjects.about(entry),
                 [entry.seq],
-                f"{self._said(entry)}: recorded {_day(entry.effective_date)}, never "
-                "put in force by an approval",
+                _("{act}: recorded {day}, never put in force by an approval").format(
+                    act=self._said(entry), day=_day(entry.effective_date)
+                ),
             )
         put_by = put_in_force_by(self.known)
         approving = {approval.seq for approval in put_by.values()}
@@ -450,27 +488,39 @@ class _Review:
             if not isinstance(event, ApprovalRecorded) or event.subject not in PLAN_APPROVALS:
                 continue
             if entry.seq not in approving:
-                what = "an update of the Piano" if event.subject == "plan_update" else "the Piano"
+                what = (
+                    _("an update of the Piano")
+                    if event.subject == "plan_update"
+                    else _("the Piano")
+                )
                 yield self._finding(
                     "empty_approval",
                     "media",
                     None,
                     [entry.seq],
-                    f"{act_label(entry)} approves {what}, but no plan change is recorded for "
-                    "it: it put nothing in force",
+                    _(
+                        "{act} approves {what}, but no plan change is recorded for it: it put "
+                        "nothing in force"
+                    ).format(act=act_label(entry), what=what),
                 )
 
     def unmeasured(self) -> Iterable[Finding]:
-        closing = "when the cycle closed" if self.cruscotto.closed else f"by {_day(self.as_of)}"
+        closing = (
+            _("when the cycle closed")
+            if self.cruscotto.closed
+            else _("by {day}").format(day=_day(self.as_of))
+        )
         for node in self.cruscotto.nodes():
             if node.is_indicator and node.coverage == 0:
-                stands = ", an override stands on it" if node.override else ""
+                stands = _(", an override stands on it") if node.override else ""
                 yield self._finding(
                     "unmeasured",
                     "alta" if self.cruscotto.closed else "media",
                     node.key,
                     self._seqs_of(node),
-                    f"{node.code or node.key} ({node.title}) has no measurement {closing}{stands}",
+                    _("{code} ({title}) has no measurement {closing}{stands}").format(
+                        code=node.code or node.key, title=node.title, closing=closing, stands=stands
+                    ),
                 )
 
     def roles(self) -> Iterable[Finding]:
@@ -479,14 +529,19 @@ class _Review:
             allowed = roles_for(entry.type)
             if entry.role in allowed:
                 continue
-            unknown = "" if entry.role in ROLES else " (not a role of the ledger)"
+            unknown = "" if entry.role in ROLES else _(" (not a role of the ledger)")
             yield self._finding(
                 "role",
                 "media",
                 self.subjects.about(entry),
                 [entry.seq],
-                f"{entry.type} recorded by {entry.actor} as {entry.role!r}{unknown}; it needs "
-                f"{' or '.join(allowed)}",
+                _("{type} recorded by {actor} as {role!r}{unknown}; it needs {allowed}").format(
+                    type=entry.type,
+                    actor=entry.actor,
+                    role=entry.role,
+                    unknown=unknown,
+                    allowed=_(" or ").join(allowed),
+                ),
             )
 
     def late(self) -> Iterable[Finding]:
@@ -505,8 +560,12 @@ class _Review:
                 "media",
                 self.subjects.about(entry),
                 [entry.seq],
-                f"{self._said(entry)}: effective {_day(entry.effective_date)}, "
-                f"recorded {_day(entry.recorded_at.date())}, {days} days later",
+                _("{act}: effective {effective}, recorded {recorded}, {days} days later").format(
+                    act=self._said(entry),
+                    effective=_day(entry.effective_date),
+                    recorded=_day(entry.recorded_at.date()),
+                    days=days,
+                ),
             )
         if backfill:
             batch = [entry for entries in backfill.values() for entry in entries]
@@ -517,8 +576,12 @@ class _Review:
                 "nota",
                 None,
                 [e.seq for e in batch],
-                f"{len(batch)} events transcribed from {len(backfill)} document(s) (backfill), "
-                f"recorded {min(delays)} to {max(delays)} days after their effective dates",
+                _(
+                    "{count} events transcribed from {documents} document(s) (backfill), "
+                    "recorded {least} to {most} days after their effective dates"
+                ).format(
+                    count=len(batch), documents=len(backfill), least=min(delays), most=max(delays)
+                ),
                 f"{sources}; seq {seq_ranges(e.seq for e in batch)}",
             )
 
@@ -536,7 +599,7 @@ class _Review:
             computed = italian_percent(node.computed) if node else "—"
             gone = withdrawn.get(event.node)
             ended = (
-                f" (withdrawn at seq {gone.seq})"
+                _(" (withdrawn at seq {seq})").format(seq=gone.seq)
                 if gone is not None and gone.seq > entry.seq
                 else ""
             )
@@ -545,9 +608,16 @@ class _Review:
                 "nota",
                 event.node,
                 [entry.seq],
-                f"override to {italian_percent(event.achievement)} over the computed {computed}, "
-                f"sentito l'OIV il {_day(event.oiv_heard_on)}{ended}: "
-                f"{_one_line(event.rationale, 70)}",
+                _(
+                    "override to {achievement} over the computed {computed}, sentito l'OIV il "
+                    "{heard}{ended}: {rationale}"
+                ).format(
+                    achievement=italian_percent(event.achievement),
+                    computed=computed,
+                    heard=_day(event.oiv_heard_on),
+                    ended=ended,
+                    rationale=_one_line(event.rationale, 70),
+                ),
                 event.rationale,
             )
 
@@ -564,8 +634,12 @@ class _Review:
                 "nota",
                 self.subjects.about(entry),
                 seqs,
-                f"{was} (seq {wrong.seq if wrong else '?'}) corrected to "
-                f"{correction_text(event)}: {event.reason}",
+                _("{was} (seq {seq}) corrected to {value}: {reason}").format(
+                    was=was,
+                    seq=wrong.seq if wrong else "?",
+                    value=correction_text(event),
+                    reason=event.reason,
+                ),
             )
 
 

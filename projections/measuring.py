@@ -7,6 +7,7 @@ imports (projections/batch.py) build their events through `observation_event`.
 from datetime import date
 from decimal import Decimal
 
+from events.i18n import _
 from events.measurement import (
     AssessmentKind,
     AssessmentRecorded,
@@ -31,8 +32,10 @@ def _action_in_force(state: CycleState, action: str, stream: str, on: date) -> N
         pending = any(getattr(e.event, "key", None) == action for e in state.pending)
         if pending:
             raise ActRefused(
-                f"action {action} of {stream} is pending approval on {on.isoformat()} "
-                "(record the Giunta's approval first)"
+                _(
+                    "action {action} of {stream} is pending approval on {day} (record the "
+                    "Giunta's approval first)"
+                ).format(action=action, stream=stream, day=on.isoformat())
             )
         raise UnknownNode(action, stream, on)
     return node
@@ -220,7 +223,11 @@ def record_correction(
 def _corrected_entry(store: EventStore, stream: str, corrects: str) -> Entry:
     entry = store.entry(seq=int(corrects)) if corrects.isdigit() else store.entry(event_id=corrects)
     if entry is None or entry.stream != stream:
-        raise ActRefused(f"there is no event {corrects} in {stream} to correct (see: ledger log)")
+        raise ActRefused(
+            _("there is no event {event} in {stream} to correct (see: ledger log)").format(
+                event=corrects, stream=stream
+            )
+        )
     if entry.type not in (MeasurementRecorded.type_name, AssessmentRecorded.type_name):
         raise ActRefused(
             f"event {corrects} is a {entry.type}: only a measurement or an assessment is corrected"

@@ -36,13 +36,18 @@ def record_override(
         if node not in state.nodes:
             raise UnknownNode(node, stream, on)
         if not rationale.strip():
-            raise ActRefused(f"the override of {node} needs a written rationale")
+            raise ActRefused(
+                _("the override of {node} needs a written rationale").format(node=node)
+            )
         if oiv_heard_on is None:
-            raise ActRefused(f"the override of {node} needs the date the OIV was heard")
+            raise ActRefused(
+                _("the override of {node} needs the date the OIV was heard").format(node=node)
+            )
         if oiv_heard_on > on:
             raise ActRefused(
-                f"the OIV was heard on {oiv_heard_on.isoformat()}, after the override's date "
-                f"{on.isoformat()}"
+                _("the OIV was heard on {heard}, after the override's date {day}").format(
+                    heard=oiv_heard_on.isoformat(), day=on.isoformat()
+                )
             )
         event = OverrideRecorded(
             node=node,
@@ -71,7 +76,11 @@ def withdraw_override(
 
     def build(state: CycleState) -> list[Draft]:
         if node not in state.overrides:
-            raise ActRefused(f"no override stands on {node} in {stream} on {on.isoformat()}")
+            raise ActRefused(
+                _("no override stands on {node} in {stream} on {day}").format(
+                    node=node, stream=stream, day=on.isoformat()
+                )
+            )
         return [Draft(OverrideWithdrawn(node=node, reason=reason, source=source), on)]
 
     return append_act(store, stream, actor, build, as_of=on)

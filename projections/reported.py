@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
+from events.i18n import _
 from events.oversight import ReportedFigureRecorded
 from events.policy import Figure
 from ledger.records import Entry
@@ -136,15 +137,26 @@ def node_of(cruscotto: Cruscotto, text: str | None) -> NodeResult | None:
 
 
 def measure_label(event: ReportedFigureRecorded, title: str | None) -> str:
-    node = f" of {title or event.node!r}" if event.node else " of the ente"
+    if event.node:
+        named = repr(title) if title else repr(event.node)
+        of_node = {
+            "result": _("the result of {node}"),
+            "achievement": _("the % raggiungimento of {node}"),
+            "measured": _("the measured value of {node}"),
+        }
+    else:
+        named = ""
+        of_node = {
+            "result": _("the result of the ente"),
+            "achievement": _("the % raggiungimento of the ente"),
+            "measured": _("the measured value of the ente"),
+        }
     return {
-        "result": f"the result{node}",
-        "achievement": f"the % raggiungimento{node}",
-        "measured": f"the measured value{node}",
-        "strategic_at_100": "the strategic objectives at 100 %",
-        "strategic_reached": "the strategic objectives that reached their target",
-        "operational_reached": "the operational objectives that reached their target",
-    }[event.measure]
+        **of_node,
+        "strategic_at_100": _("the strategic objectives at 100 %"),
+        "strategic_reached": _("the strategic objectives that reached their target"),
+        "operational_reached": _("the operational objectives that reached their target"),
+    }[event.measure].format(node=named)
 
 
 def evidence_of(

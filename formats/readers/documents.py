@@ -20,8 +20,18 @@ from formats.readers.bounded import MAX_DOCUMENT_BYTES, check_shape, read_at_mos
 _AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
 
 
-class _ExactLoader(yaml.SafeLoader):
-    """A safe loader whose floats are exact Decimals."""
+_SAFE: type[yaml.SafeLoader] = (
+    yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader  # type: ignore[assignment]
+)
+"""libyaml's safe loader where PyYAML was built with it (several times faster), else PyYAML's."""
+
+
+class _ExactLoader(_SAFE):  # type: ignore[valid-type,misc]
+    """A safe loader whose floats are exact Decimals (libyaml's parser where present)."""
+
+
+class _ExplainingLoader(yaml.SafeLoader):
+    """PyYAML's own parser, run again on a file libyaml refused, for its clearer message."""
 
 
 def _exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
@@ -52,6 +62,19 @@ def _real_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _exact_float)
 _ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", _real_date)
+_ExplainingLoader.add_constructor("tag:yaml.org,2002:float", _exact_float)
+_ExplainingLoader.add_constructor("tag:yaml.org,2002:timestamp", _real_date)
+
+
+def _load_yaml(text: str) -> Any:
+    """The document; a refusal worded by PyYAML's parser whichever parser read it."""
+    try:
+        return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        if _SAFE is yaml.SafeLoader or "maximum nesting depth" in str(error):
+            raise
+        yaml.load(text, Loader=_ExplainingLoader)  # noqa: S506 - raises the same refusal
+        raise
 
 
 def load_document(path: Path) -> Any:
@@ -73,7 +96,7 @@ def load_document(path: Path) -> Any:
         if path.suffix.lower() == ".json":
             loaded = json.loads(text, parse_float=Decimal, parse_int=_bounded_int)
         else:
-            loaded = yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+            loaded = _load_yaml(text)
     except RecursionError:
         raise too_deep(str(path)) from None
     except UsageError as error:
@@ -81,6 +104,8 @@ def load_document(path: Path) -> Any:
     except json.JSONDecodeError as error:
         raise UsageError(f"{path}: line {error.lineno}: {error.msg}") from None
     except yaml.YAMLError as error:
+        if "maximum nesting depth" in str(error):  # libyaml's own limit (1000 levels)
+            raise too_deep(str(path)) from None
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]

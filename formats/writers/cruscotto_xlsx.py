@@ -56,6 +56,10 @@ def workbook_bytes(exported: CruscottoExport) -> bytes:
     sheets.measurements_sheet(workbook.create_sheet("Misure"), exported)
     sheets.notes_sheet(workbook.create_sheet("Note"), exported)
     sheets.cycle_sheet(workbook.create_sheet("Ciclo"), exported)
+    sheets.rules_sheet(workbook.create_sheet("Regole"), exported)
+    for sheet in workbook.worksheets:
+        _print_setup(sheet)
+    _properties(workbook, exported)
     inert_workbook(workbook)  # every cell a value: a title may start with "="
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -93,11 +97,37 @@ def _cruscotto(sheet: Worksheet, exported: CruscottoExport) -> None:
             _merge_runs(sheet, index, first, [row.path[column.level].key for row in data])
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = sheet.cell(first, 1)
+    last = get_column_letter(len(cols))
+    sheet.auto_filter.ref = f"A{FIRST_HEADER_ROW + 1}:{last}{first + len(data) - 1}"
+    sheet.print_title_rows = f"{FIRST_HEADER_ROW}:{FIRST_HEADER_ROW + 1}"
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """A4 landscape, the columns fitted to the page's width, the header repeated."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{FIRST_HEADER_ROW}:{FIRST_HEADER_ROW + 1}"
+    if sheet.title != "Cruscotto" and sheet.max_row > 1:
+        sheet.print_title_rows = "1:1"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+
+
+def _properties(workbook: Workbook, exported: CruscottoExport) -> None:
+    """The file's properties name the administration, the cycle and the ledger it comes from."""
+    cruscotto = exported.cruscotto
+    properties = workbook.properties
+    properties.title = sheet_value(
+        f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name}"
+    )
+    properties.subject = sheet_value(
+        f"{cruscotto.stream}, al {cruscotto.as_of.strftime('%d/%m/%Y')}"
+    )
+    properties.creator = sheet_value(f"{cruscotto.entity_name} (performance ledger)")
+    properties.description = sheet_value(f"dati del registro: {exported.digest.line()}")
+    properties.keywords = "ciclo della performance; D.Lgs. 150/2009; cruscotto"
+    properties.category = "Performance"
 
 
 def _format(cell: Any, column: Column, row: Row) -> None:

@@ -19,6 +19,7 @@ from events.policy import LevelRule
 from formats.inert import sheet_value
 from formats.readers.plan_sides import CYCLE_LABELS
 from formats.writers.cruscotto_data import CruscottoExport
+from formats.writers.rules_text import describe_ente, describe_rollup
 from projections.numbers import italian_number, italian_percent, rounded
 
 HUNDRED = Decimal(100)
@@ -298,3 +299,51 @@ def cycle_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
     for number in range(2, sheet.max_row + 1):
         if isinstance(sheet.cell(number, 2).value, date):
             sheet.cell(number, 2).number_format = DATE
+
+
+ROUNDING_MODES = {"half_up": "per eccesso da 0,5", "half_even": "al pari", "down": "per difetto"}
+
+
+def rules_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
+    """The SMVP's rules in words, one row a level, then the ente and the bands.
+
+    The `Ciclo` sheet keeps the same policy as JSON (what `ledger plan import` reads back);
+    this one is for the controller and the OIV who read it.
+    """
+    policy = exported.cruscotto.policy
+    body: list[list[Any]] = []
+    for depth, rule in enumerate(policy.tree):
+        achievement = rule.achievement
+        body.append(
+            [
+                rule.name,
+                describe_rollup(rule, policy, depth),
+                (
+                    "rispetto al proprio target"
+                    + (
+                        f", al massimo {italian_number(achievement.cap, 0)} %"
+                        if achievement.capped
+                        else ""
+                    )
+                    if achievement is not None
+                    else ""
+                ),
+                (
+                    f"{rule.rounding.places} decimali, {ROUNDING_MODES[rule.rounding.mode]}"
+                    if rule.rounding is not None
+                    else ""
+                ),
+            ]
+        )
+    body.append([policy.ente.name, describe_ente(policy), "", ""])
+    body.append(["", "", "", ""])
+    body += [
+        ["Valutazione sintetica", f"{band.label}: da {italian_number(band.min, 0)} %", "", ""]
+        for band in policy.bands
+    ]
+    table(
+        sheet,
+        ["livello", "come si calcola", "raggiungimento", "arrotondamento"],
+        body,
+        [28, 70, 34, 28],
+    )

@@ -143,3 +143,26 @@ def test_verify_and_digest_read_in_every_format_and_the_version_is_printed(
     version = runner.invoke(app, ["--version"])
     assert version.exit_code == 0
     assert version.stdout.startswith("ledger 0.")
+
+
+def test_every_read_writes_to_a_file_with_o_never_over_the_ledger(
+    reference: str, tmp_path: Path
+) -> None:
+    for command in (
+        ["replay", "--as-of", "30/06/2021", "--format", "csv"],
+        ["audit", "--format", "json"],
+        ["digest"],
+        ["plan", "show", "--as-of", "31/12/2020"],
+        ["proof", "inclusion", "89"],
+    ):
+        target = tmp_path / f"{command[0]}-{len(command)}.out"
+        printed = run(reference, *command)
+        written = run(reference, *command, "-o", str(target))
+        assert written.exit_code == 0, written.output
+        assert written.stdout == ""
+        assert target.read_text(encoding="utf-8") == printed.stdout, command
+    if reference.startswith("sqlite:///"):
+        ledger_file = reference.removeprefix("sqlite:///")
+        refused = run(reference, "replay", "-o", ledger_file)
+        assert refused.exit_code == 2
+        assert "is the ledger itself" in refused.stderr

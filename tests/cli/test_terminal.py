@@ -91,3 +91,21 @@ def test_replay_fits_the_terminal_and_shows_the_strategic_table(
     shown = [match.groups() for line in lines[start:end] if (match := ROW.search(line))]
     assert shown == STRATEGIC_TABLE
     assert any("Performance di ente: 96,67 % (Eccellente)" in line for line in lines)
+
+
+def test_verify_shows_progress_on_a_terminal_and_nothing_in_a_pipe(
+    reference_db: str, tmp_path: Path
+) -> None:
+    """On a terminal the spinner goes to stderr and leaves the screen clean (transient);
+    piped, stderr carries nothing but errors."""
+    lines = on_screen([LEDGER, "--db", reference_db, "verify"], 80, tmp_path)
+    assert any(line.startswith("ok: 180 eventi controllati") for line in lines)
+    piped = subprocess.run(
+        [LEDGER, "--db", reference_db, "verify"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LEDGER_LANG": "en"},
+        check=True,
+    )
+    assert piped.stderr == ""
+    assert piped.stdout.startswith("ok: 180 events checked")

@@ -107,6 +107,7 @@ def test_the_workbook_is_laid_out_like_the_seed_with_real_numbers(
         "Misure",
         "Note",
         "Ciclo",
+        "Regole",  # the SMVP's rules in words (#13)
     ]
     sheet = book["Cruscotto"]
     assert (sheet["A3"].value, sheet["B3"].value, sheet["B3"].number_format, sheet["C3"].value) == (

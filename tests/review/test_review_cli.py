@@ -71,7 +71,7 @@ def test_history_as_a_table_names_the_node_and_the_time_it_was_known(
 ) -> None:
     out = ok(db_url, "history", "1.1.1", "--known-at", BEFORE_CORRECTION)
     lines = out.splitlines()
-    assert lines[0] == "Storia di 1.1.1 Soglie (test-ente/2020), come noto il 01/05/2021 21:59 UTC"
+    assert lines[0] == "Storia di 1.1.1 Soglie (test-ente/2020), come noto il 01/05/2021 23:59 CEST"
     assert lines[-1].split()[0] == str(SEQS.first_measure)
     assert lines[-1].endswith("80,00 %")
 
