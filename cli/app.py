@@ -117,7 +117,9 @@ def show_version(asked: bool) -> None:
     if asked:
         from importlib.metadata import version
 
-        typer.echo(f"ledger {version('performance-ledger')}")
+        from cli.terminal import echo
+
+        echo(f"ledger {version('performance-ledger')}")
         raise typer.Exit
 
 

@@ -83,7 +83,9 @@ def _redirected(callback: Callable[..., Any], protected: Callable[[], list[Path]
         with redirect_stdout(printed):
             result = callback(*args, **kwargs)
         write_file(output, printed.getvalue().encode("utf-8"), force=False, protected=protected())
-        typer.echo(_("written {file}").format(file=output), err=True)
+        from cli.terminal import echo
+
+        echo(_("written {file}").format(file=output), err=True)
         return result
 
     return run

@@ -16,7 +16,7 @@ import yaml
 
 from formats.inert import exact_text, original_text, spreadsheet_text, terminal_text
 from tests.builders import small_plan
-from tests.cli.conftest import ledger
+from tests.cli.conftest import count, ledger
 
 TITLE = '=HYPERLINK("http://evil.example","clic")\x1b]0;pwned\x07'
 ACTION_TITLE = "+1+1\x1b[2J"
@@ -28,8 +28,14 @@ FORMULA_TEXTS = ("=HYPERLINK", "+1+1", "@SUM", "=cmd", "-2+3")
 
 
 @pytest.fixture
-def hostile(db_url: str, tmp_path: Path) -> str:
-    """A cycle whose titles, evidence, rationale and actor name carry formulas and escapes."""
+def hostile(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A cycle whose titles, evidence, rationale and actor name carry formulas and escapes.
+
+    The entry limits (events/limits.py) now refuse control characters, so the cycle is written
+    as a version before them let it in; the formulas alone still pass entry
+    (`test_formulas_pass_entry_and_control_characters_do_not`).
+    """
+    monkeypatch.setattr("ledger.store.check_event", lambda event: None)
     plan = small_plan()
     plan["perspectives"][0]["title"] = TITLE
     plan["perspectives"][0]["strategic"][0]["operational"][0]["actions"][0]["title"] = ACTION_TITLE
@@ -47,7 +53,30 @@ def hostile(db_url: str, tmp_path: Path) -> str:
     for step in steps:
         code, out = ledger(db_url, *step)
         assert code == 0, out
+    monkeypatch.undo()
     return db_url
+
+
+def test_formulas_pass_entry_and_control_characters_do_not(db_url: str, tmp_path: Path) -> None:
+    """Today a would-be formula is recorded (and written inert); an escape is refused."""
+    path = tmp_path / "piano.yaml"
+    path.write_text(yaml.safe_dump(small_plan(), allow_unicode=True), encoding="utf-8")
+    for step in (
+        ["init"],
+        ["plan", "import", str(path), "--date", "20/01/2020"],
+        ["record", "approval", "plan", "--act", "delibera n. 5/GC", "--date", "27/01/2020"],
+    ):
+        code, out = ledger(db_url, *step)
+        assert code == 0, out
+    before = count(db_url)
+    measurement = ["record", "measurement", "1.1.1", "95", "--date", "30/04/2021", "--evidence"]
+    code, out = ledger(db_url, *measurement, EVIDENCE)
+    assert code == 2 and "control character (U+0007)" in out, out
+    assert "\x07" not in out  # the message naming the value is itself inert
+    assert count(db_url) == before
+    code, out = ledger(db_url, *measurement, EVIDENCE.rstrip("\x07"))
+    assert code == 0, out
+    assert count(db_url) == before + 1
 
 
 def _no_formula_cells(data: bytes) -> list[str]:
