@@ -13,7 +13,7 @@ from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
 from formats.serial import to_csv, to_json
 from projections import acts
-from projections.diff import CruscottoDiff, diff
+from projections.diff import CruscottoDiff, change_rows, diff
 from projections.findings import seq_ranges
 from projections.numbers import rounded
 
@@ -60,7 +60,7 @@ def diff_command(
     if output is OutputFormat.json:
         echo(to_json(diff_contract(found)))
     elif output is OutputFormat.csv:
-        echo(to_csv(flat_rows(found), COLUMNS), nl=False)
+        echo(to_csv(change_rows(found), COLUMNS), nl=False)
     else:
         echo(render(found))
 
@@ -87,23 +87,6 @@ def diff_contract(found: CruscottoDiff) -> dict[str, Any]:
             for node in found.nodes
         ],
     }
-
-
-def flat_rows(found: CruscottoDiff) -> list[dict[str, Any]]:
-    return [
-        {
-            "key": node.key,
-            "code": node.code,
-            "level": node.level,
-            "title": node.title,
-            "field": change.name,
-            "before": change.before,
-            "after": change.after,
-            "seqs": " ".join(str(seq) for seq in node.seqs),
-        }
-        for node in found.nodes
-        for change in node.changes
-    ]
 
 
 def render(found: CruscottoDiff) -> str:

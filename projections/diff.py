@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from events.oversight import ReportedFigureRecorded
 from ledger.records import Entry
@@ -191,3 +192,21 @@ def _ente_changes(before: Cruscotto, after: Cruscotto) -> tuple[FieldChange, ...
 
 def _yes(flag: bool) -> str:
     return "sì" if flag else "no"
+
+
+def change_rows(found: CruscottoDiff) -> list[dict[str, Any]]:
+    """One row per changed field of a node: what the CSV export and the console's table hold."""
+    return [
+        {
+            "key": node.key,
+            "code": node.code,
+            "level": node.level,
+            "title": node.title,
+            "field": change.name,
+            "before": change.before,
+            "after": change.after,
+            "seqs": " ".join(str(seq) for seq in node.seqs),
+        }
+        for node in found.nodes
+        for change in node.changes
+    ]

@@ -229,23 +229,26 @@ def trail(entries: Sequence[Entry], wanted: TrailFilter) -> list[TrailRow]:
         key = _key_of(tree, about)
         if wanted.node is not None and key not in nodes.get(entry.stream, set()):
             continue
-        event = entry.event
-        rows.append(
-            TrailRow(
-                entry.seq,
-                entry.stream,
-                entry.type,
-                entry.effective_date,
-                entry.recorded_at,
-                entry.actor,
-                entry.role,
-                tree.label(key) if key else None,
-                summary(event, tree, subjects.seqs),
-                entry.signature is not None,
-                event.source,
-            )
-        )
+        rows.append(trail_row(entry, tree, key, subjects))
     return rows
+
+
+def trail_row(entry: Entry, tree: PlanTree, key: str | None, subjects: Subjects) -> TrailRow:
+    """The trail's row of one event, its node `key` labelled in the plan `tree`."""
+    event = entry.event
+    return TrailRow(
+        entry.seq,
+        entry.stream,
+        entry.type,
+        entry.effective_date,
+        entry.recorded_at,
+        entry.actor,
+        entry.role,
+        tree.label(key) if key else None,
+        summary(event, tree, subjects.seqs),
+        entry.signature is not None,
+        event.source,
+    )
 
 
 def _key_of(tree: PlanTree, about: str | None) -> str | None:

@@ -22,7 +22,7 @@ from ledger.records import Entry
 from ledger.store import EventStore, Query
 from projections.errors import UnknownNode
 from projections.plan_tree import _TREE_TYPES, PlanTree, Subjects, plan_tree
-from projections.trail import TrailFilter, TrailRow, _kept, _key_of, summary
+from projections.trail import TrailFilter, TrailRow, _kept, _key_of, trail_row
 
 _OBSERVED = (MeasurementRecorded.type_name, AssessmentRecorded.type_name)
 
@@ -150,17 +150,4 @@ def _rows(
         key = _key_of(tree, subjects.about(entry))
         if wanted.node is not None and key not in nodes.get(entry.stream, set()):
             continue
-        event = entry.event
-        yield TrailRow(
-            entry.seq,
-            entry.stream,
-            entry.type,
-            entry.effective_date,
-            entry.recorded_at,
-            entry.actor,
-            entry.role,
-            tree.label(key) if key else None,
-            summary(event, tree, subjects.seqs),
-            entry.signature is not None,
-            event.source,
-        )
+        yield trail_row(entry, tree, key, subjects)

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from events.i18n import _
 from ledger.chain import link_hash, row_fields
+from ledger.proofs import HASHED_FIELDS
 from ledger.records import Entry
 from projections.findings import SEVERITIES
 from web import reviews
@@ -87,20 +88,7 @@ def cycle_entry(request: Request, cycle: str, seq: str) -> Entry:
     return entry
 
 
-FIELD_NAMES = (
-    "seq",
-    "event_id",
-    "stream",
-    "version",
-    "type",
-    "schema_version",
-    "effective_date",
-    "recorded_at",
-    "actor",
-    "role",
-    "idempotency_key",
-    "payload",
-)
+FIELD_NAMES = HASHED_FIELDS
 
 
 def event_context(entry: Entry) -> dict[str, Any]:

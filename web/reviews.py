@@ -13,7 +13,7 @@ from events.i18n import _
 from formats.italian import rome_wall_time
 from formats.writers.trail import TRAIL_FILE_COLUMNS
 from ledger.records import format_recorded_at
-from projections.diff import CruscottoDiff, diff
+from projections.diff import CruscottoDiff, change_rows, diff
 from projections.findings import SEVERITIES, Finding, audit
 from projections.trail import TrailFilter, TrailRow
 from projections.trail_page import trail_page
@@ -205,21 +205,7 @@ def diff_view(state: ConsoleState, view: CycleView, date_from: str | None) -> Cr
 
 
 def diff_table(found: CruscottoDiff) -> Table:
-    rows = [
-        {
-            "key": node.key,
-            "code": node.code,
-            "level": node.level,
-            "title": node.title,
-            "field": change.name,
-            "before": change.before,
-            "after": change.after,
-            "seqs": " ".join(str(seq) for seq in node.seqs),
-        }
-        for node in found.nodes
-        for change in node.changes
-    ]
-    return Table("diff", DIFF_COLUMNS, rows)
+    return Table("diff", DIFF_COLUMNS, change_rows(found))
 
 
 HISTORY_COLUMNS: Columns = {
