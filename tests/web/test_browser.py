@@ -78,7 +78,12 @@ class Visit:
             route.abort()
 
     def check(self, name: str) -> None:
-        """axe-core on the page as it stands: zero violations; then its screenshot."""
+        """axe-core on the page as it stands: zero violations; then its screenshot.
+
+        A click that navigates returns once the new page is committed, not loaded: axe waits
+        for the load, or it may run on a document being replaced (seen on a loaded machine).
+        """
+        self.page.wait_for_load_state("load")
         self.page.evaluate(axe_source())
         results = self.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]]
