@@ -1,7 +1,7 @@
 """`ledger audit`: the findings an OIV wants, with severity, node, events and a reason."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,14 @@ from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
 from formats.serial import to_csv, to_json
 from projections import acts
-from projections.findings import LATE_AFTER_DAYS, SEVERITIES, Finding, audit, seq_ranges
+from projections.findings import (
+    LATE_AFTER_DAYS,
+    SEVERITIES,
+    Finding,
+    audit,
+    finding_row,
+    seq_ranges,
+)
 
 COLUMNS = ("severity", "kind", "node", "title", "seqs", "reason", "detail")
 
@@ -72,26 +79,14 @@ def audit_command(
                     "as_of": when,
                     "known_at": known_at,
                     "late_after_days": late_after,
-                    "findings": [_as_dict(finding, listed=True) for finding in found],
+                    "findings": [finding_row(finding, listed=True) for finding in found],
                 }
             )
         )
     elif output is OutputFormat.csv:
-        echo(to_csv((_as_dict(f, listed=False) for f in found), COLUMNS), nl=False)
+        echo(to_csv((finding_row(f) for f in found), COLUMNS), nl=False)
     else:
         echo(render(stream, when, known_at is not None and moment(known_at), found))
-
-
-def _as_dict(finding: Finding, *, listed: bool) -> dict[str, Any]:
-    return {
-        "severity": finding.severity,
-        "kind": finding.kind,
-        "node": finding.node,
-        "title": finding.title,
-        "seqs": list(finding.seqs) if listed else " ".join(str(s) for s in finding.seqs),
-        "reason": finding.reason,
-        "detail": finding.detail,
-    }
 
 
 def render(stream: str, as_of: date, known: str | bool, found: list[Finding]) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from events.acts import ApprovalRecorded, ValidationRecorded
 from events.i18n import _, ngettext
@@ -649,3 +649,16 @@ def legal_plan_deadline(year: int, piao: bool) -> date:
     if piao and year == 2022:
         return date(2022, 6, 30)
     return date(year, 1, 31)
+
+
+def finding_row(finding: Finding, *, listed: bool = False) -> dict[str, Any]:
+    """A finding as a row of the CSV, JSON and console tables (`listed`: seqs as a list)."""
+    return {
+        "severity": finding.severity,
+        "kind": finding.kind,
+        "node": finding.node,
+        "title": finding.title,
+        "seqs": list(finding.seqs) if listed else " ".join(str(s) for s in finding.seqs),
+        "reason": finding.reason,
+        "detail": finding.detail,
+    }

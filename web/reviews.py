@@ -14,7 +14,7 @@ from formats.italian import rome_wall_time
 from formats.writers.trail import TRAIL_FILE_COLUMNS
 from ledger.records import format_recorded_at
 from projections.diff import CruscottoDiff, change_rows, diff
-from projections.findings import SEVERITIES, Finding, audit
+from projections.findings import SEVERITIES, Finding, audit, finding_row
 from projections.trail import TrailFilter, TrailRow
 from projections.trail_page import trail_page
 from projections.trail_stream import trail_rows
@@ -96,18 +96,6 @@ def audit_view(
         if (not severity or f.severity == severity) and (not kind or f.kind == kind)
     ]
     return AuditView(found, shown, severity or None, kind or None, kinds)
-
-
-def finding_row(finding: Finding) -> dict[str, Any]:
-    return {
-        "severity": finding.severity,
-        "kind": finding.kind,
-        "node": finding.node,
-        "title": finding.title,
-        "seqs": " ".join(str(seq) for seq in finding.seqs),
-        "reason": finding.reason,
-        "detail": finding.detail,
-    }
 
 
 def audit_table(found: AuditView) -> Table:
