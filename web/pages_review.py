@@ -30,7 +30,7 @@ def audit_page(
     found = reviews.audit_view(console(request), view, severity, kind)
     key = (view.when, found.severity, found.kind)
     return render(
-        request, "audit.html", cached=(view.cycle, key), view=view, a=found, severities=SEVERITIES
+        request, "audit.html", cached=(view, key), view=view, a=found, severities=SEVERITIES
     )
 
 
@@ -42,7 +42,7 @@ def trail_page(
     """The trail in seq order, 50 events a page (keyset on seq), filterable."""
     page = reviews.trail_view(console(request), view, dict(request.query_params))
     key = (page.wanted, page.after)
-    return render(request, "trail.html", cached=(view.cycle, key), view=view, t=page)
+    return render(request, "trail.html", cached=(view, key), view=view, t=page)
 
 
 @router.get("/cycles/{cycle:path}/diff", response_class=HTMLResponse)
@@ -54,7 +54,7 @@ def diff_page(
     """What changed in the cruscotto between two dates, each change with its events."""
     found = reviews.diff_view(console(request), view, date_from)
     key = (view.when, found.date_from)
-    return render(request, "diff.html", cached=(view.cycle, key), view=view, d=found)
+    return render(request, "diff.html", cached=(view, key), view=view, d=found)
 
 
 @router.get("/cycles/{cycle:path}/events/{seq}", response_class=HTMLResponse)

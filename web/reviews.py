@@ -84,6 +84,7 @@ def audit_view(
             as_of=view.when.as_of,
             known_at=view.when.known_at,
         ),
+        version=view.version,
     )
     kinds = sorted({finding.kind for finding in found})
     if kind and kind not in kinds:
@@ -138,6 +139,7 @@ def trail_view(state: ConsoleState, view: CycleView, given: dict[str, str]) -> T
         view.cycle,
         ("trail", wanted, after),
         lambda: trail_page(state.store, view.cycle, wanted, after=after),
+        version=view.version,
     )
     filters = {name: given[name] for name in TRAIL_FILTERS if given.get(name)}
     return TrailView(wanted, after, rows, next_after, filters)
@@ -189,6 +191,7 @@ def diff_view(state: ConsoleState, view: CycleView, date_from: str | None) -> Cr
             view.when.as_of,
             known_at=view.when.known_at,
         ),
+        version=view.version,
     )
 
 

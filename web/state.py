@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from jinja2 import Environment
 
 from formats.writers.cruscotto_data import CruscottoExport, gather
+from ledger.probe import VersionProbe
 from ledger.records import Entry
 from ledger.store import SqlEventStore
 from ledger.tree import LedgerTree, digest_of
@@ -45,15 +46,33 @@ class ConsoleState:
     _verdict: tuple[int, Verdict, int] | None = None
     _views: "OrderedDict[Hashable, object]" = field(default_factory=OrderedDict)
     _views_lock: threading.Lock = field(default_factory=threading.Lock)
+    _probe: VersionProbe = field(init=False)
 
-    def view(self, cycle: str, key: Hashable, compute: Callable[[], T]) -> T:
+    def __post_init__(self) -> None:
+        self._probe = VersionProbe(self.store)
+
+    def stream_version(self, cycle: str) -> int:
+        """The cycle's version now: one statement, on a connection kept for it (ledger/probe)."""
+        return self._probe.stream_version(cycle)
+
+    def close(self) -> None:
+        self._probe.close()
+        self.store.close()
+
+    def view(
+        self, cycle: str, key: Hashable, compute: Callable[[], T], *, version: int | None = None
+    ) -> T:
         """What a page shows of `cycle`, computed once per version of the cycle.
 
         Every projection of a page is a pure function of its cycle's events, its `as_of` and
         `known_at` (and its filters, in `key`): keyed by the cycle's version (one index
         probe), a cached answer can never be stale, since any new event of the cycle bumps it.
+        A page passes the `version` it read when its request came in (CycleView.version), so
+        that all its parts answer for the same moment and the probe is made once a request.
         """
-        full = (cycle, self.store.stream_version(cycle), key)
+        if version is None:
+            version = self.stream_version(cycle)
+        full = (cycle, version, key)
         with self._views_lock:
             if full in self._views:
                 self._views.move_to_end(full)
