@@ -94,10 +94,18 @@ def trail_api(
     request: Request,
     view: View,
 ) -> Response:
-    """One page of the trail after seq `after`, with `next_after` to continue."""
+    """One page of the trail after seq `after` (or before seq `before`), with `next_after` to
+    continue and `previous_before` to go back."""
     page = reviews.trail_view(console(request), view, dict(request.query_params))
     rows = [reviews.trail_row(row) for row in page.rows]
-    return answer({**about(view), "events": rows, "next_after": page.next_after})
+    return answer(
+        {
+            **about(view),
+            "events": rows,
+            "next_after": page.next_after,
+            "previous_before": page.previous_before,
+        }
+    )
 
 
 @router.get("/cycles/{cycle:path}/diff")

@@ -41,7 +41,8 @@ def trail_page(
 ) -> Response:
     """The trail in seq order, 50 events a page (keyset on seq), filterable."""
     page = reviews.trail_view(console(request), view, dict(request.query_params))
-    key = (page.wanted, page.after)
+    # The page's links carry its as_of and its filters as typed: both are in the key.
+    key = (view.when, page.wanted, page.after, page.before, tuple(page.filters.items()))
     return render(request, "trail.html", cached=(view, key), view=view, t=page)
 
 
