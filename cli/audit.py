@@ -11,6 +11,7 @@ from cli.render import to_table
 from cli.replay import require_known_at
 from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
+from events.i18n import _, ngettext
 from formats.serial import to_csv, to_json
 from projections import acts
 from projections.findings import (
@@ -90,13 +91,15 @@ def audit_command(
 
 
 def render(stream: str, as_of: date, known: str | bool, found: list[Finding]) -> str:
-    title = f"Audit di {stream} al {day(as_of)}"
+    title = _("Audit of {cycle} as of {day}").format(cycle=stream, day=day(as_of))
     if known:
-        title += f", come noto il {known}"
+        title += _(", as known at {time}").format(time=known)
     counts = ", ".join(f"{sum(1 for f in found if f.severity == s)} {s}" for s in SEVERITIES)
     rows = [[f.severity, f.kind, f.node or "", _short(seq_ranges(f.seqs)), f.reason] for f in found]
-    table = to_table(rows, ["gravità", "tipo", "nodo", "eventi (seq)", "motivo"])
-    return f"{title}\n\n{table}\n\n{len(found)} findings: {counts}"
+    headers = [_("severity"), _("kind"), _("node"), _("events (seq)"), _("reason")]
+    table = to_table(rows, headers)
+    total = ngettext("{count} finding", "{count} findings", len(found)).format(count=len(found))
+    return f"{title}\n\n{table}\n\n{total}: {counts}"
 
 
 def _short(text: str, limit: int = 24) -> str:

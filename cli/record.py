@@ -164,9 +164,11 @@ def assessment(
     """
     given = [name for name, v in (("level", level), ("done", done), ("met", met)) if v is not None]
     if len(given) > 1:
-        raise typer.BadParameter(f"give one of --level, --done, --met, not {' and '.join(given)}")
+        raise typer.BadParameter(
+            _("give one of --level, --done, --met, not {given}").format(given=" and ".join(given))
+        )
     if not given and achievement is None:
-        raise typer.BadParameter("give --level, --done, --met or --achievement")
+        raise typer.BadParameter(_("give --level, --done, --met or --achievement"))
     kinds: dict[str, AssessmentKind] = {
         "level": "qualitative",
         "done": "deadline",
@@ -528,7 +530,10 @@ def reported(
     """
     if measure not in MEASURES:
         raise typer.BadParameter(
-            f"{measure!r} is not one of {', '.join(MEASURES)}", param_hint="MEASURE"
+            _("{measure!r} is not one of {measures}").format(
+                measure=measure, measures=", ".join(MEASURES)
+            ),
+            param_hint="MEASURE",
         )
     figure = ReportedFigureRecorded.model_validate(
         {

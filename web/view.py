@@ -10,7 +10,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from events.labels import event_label
 from formats.italian import ROME
+from projections.diff import field_label
 from projections.numbers import italian_number, italian_percent
 
 
@@ -61,4 +63,12 @@ def visible(value: Any) -> Any:
     return value
 
 
-FILTERS = {"day": day, "moment": moment, "pct": pct, "weight": weight, "number": number}
+FILTERS = {
+    "day": day,
+    "moment": moment,
+    "pct": pct,
+    "weight": weight,
+    "number": number,
+    "event_label": event_label,
+    "field_label": field_label,
+}
