@@ -154,6 +154,7 @@ def test_an_oiv_reviews_the_reference_case(visit: Visit, tmp_path: Path) -> None
     page.get_by_role("link", name="Integrità").click()
     text = page.locator("main").inner_text()
     assert "La catena regge: 180 eventi verificati" in text
+    assert "Catena verificata fino a seq 180" in text
     assert "ledger-digest/2 seq=180" in text
     visit.check("integrita")
 
