@@ -7,12 +7,13 @@ import typer
 from cli.context import settings, today
 from cli.errors import EXIT_USAGE, fail
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
-from cli.render import to_table
+from cli.render import fold, to_table
 from cli.terminal import echo
 from events.i18n import _
 from formats.serial import to_csv, to_json
 from ledger.postgresql import PostgresEventStore
-from ledger.store import Query, SqlEventStore
+from ledger.query import Query
+from ledger.store import SqlEventStore
 from projections import acts, registration
 from projections.roles import IDENTITY_TYPES, ROLES, Identity, identity_of
 
@@ -137,7 +138,7 @@ def list_actors(
             )
         )
     if output is OutputFormat.table:
-        echo(_identity_note(roles, required))
+        echo(fold(_identity_note(roles, required)))
 
 
 def _identity_note(roles: list[tuple[str, str]] | None, required: bool) -> str:

@@ -7,7 +7,7 @@ import typer
 
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date
-from cli.render import to_table
+from cli.render import fold, to_table
 from cli.replay import require_known_at
 from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
@@ -22,6 +22,7 @@ from projections.findings import (
     finding_row,
     seq_ranges,
 )
+from projections.review import kind_label, severity_label
 
 COLUMNS = ("severity", "kind", "node", "title", "seqs", "reason", "detail")
 
@@ -93,13 +94,24 @@ def audit_command(
 def render(stream: str, as_of: date, known: str | bool, found: list[Finding]) -> str:
     title = _("Audit of {cycle} as of {day}").format(cycle=stream, day=day(as_of))
     if known:
-        title += _(", as known at {time}").format(time=known)
-    counts = ", ".join(f"{sum(1 for f in found if f.severity == s)} {s}" for s in SEVERITIES)
-    rows = [[f.severity, f.kind, f.node or "", _short(seq_ranges(f.seqs)), f.reason] for f in found]
+        title += _(", as known at {moment}").format(moment=known)
+    counts = ", ".join(
+        f"{sum(1 for f in found if f.severity == s)} {severity_label(s)}" for s in SEVERITIES
+    )
+    rows = [
+        [
+            severity_label(f.severity),
+            kind_label(f.kind),
+            f.node or "",
+            _short(seq_ranges(f.seqs)),
+            f.reason,
+        ]
+        for f in found
+    ]
     headers = [_("severity"), _("kind"), _("node"), _("events (seq)"), _("reason")]
     table = to_table(rows, headers)
-    total = ngettext("{count} finding", "{count} findings", len(found)).format(count=len(found))
-    return f"{title}\n\n{table}\n\n{total}: {counts}"
+    total = ngettext("{count} finding: {counts}", "{count} findings: {counts}", len(found))
+    return f"{fold(title)}\n\n{table}\n\n{total.format(count=len(found), counts=counts)}"
 
 
 def _short(text: str, limit: int = 24) -> str:

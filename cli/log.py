@@ -21,8 +21,8 @@ from cli.trail import day, moment
 from events.i18n import N_, _
 from events.labels import event_label
 from formats.serial import csv_chunks, json_list_chunks
+from ledger.query import Query
 from ledger.records import Entry
-from ledger.store import Query
 
 COLUMNS = (
     "seq",

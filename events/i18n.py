@@ -60,7 +60,8 @@ def _(message: str) -> str:
 
 
 def N_(message: str) -> str:
-    """Mark a message for the catalog without translating it now (it is translated when shown)."""
+    """Mark a message for the catalog without translating it now: a label kept in a table
+    of the code and passed through `_` when it is shown, in the language chosen by then."""
     return message
 
 

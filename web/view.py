@@ -14,6 +14,7 @@ from events.labels import event_label
 from formats.italian import ROME
 from projections.diff import field_label
 from projections.numbers import italian_number, italian_percent
+from projections.review import kind_label, severity_label
 
 
 def day(value: date | None) -> str:
@@ -71,4 +72,6 @@ FILTERS = {
     "number": number,
     "event_label": event_label,
     "field_label": field_label,
+    "severity_label": severity_label,
+    "kind_label": kind_label,
 }

@@ -88,4 +88,4 @@ def test_the_audit_headings_in_both_languages(reference: str) -> None:
     assert re.fullmatch(r"\d+ rilievi: \d+ alta, \d+ media, \d+ nota", italian[-1])
     english = _read(reference, "--lang", "en", "audit", "--as-of", "31/12/2021").splitlines()
     assert english[0] == "Audit of cciaa-so/2020 as of 31/12/2021"
-    assert re.fullmatch(r"\d+ findings: \d+ alta, \d+ media, \d+ nota", english[-1])
+    assert re.fullmatch(r"\d+ findings: \d+ high, \d+ medium, \d+ note", english[-1])

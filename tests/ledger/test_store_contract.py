@@ -24,8 +24,9 @@ from ledger.errors import (
     InvalidAppend,
     LedgerNotInitialized,
 )
+from ledger.query import Query
 from ledger.records import Entry, NewEvent, StoredRow
-from ledger.store import Query, SqlEventStore
+from ledger.store import SqlEventStore
 from ledger.verify import verify_rows
 from tests.ledger.builders import (
     OTHER_STREAM,
@@ -419,6 +420,15 @@ def test_read_by_types_and_effective_from(ledger: SqlEventStore) -> None:
     reopened_since_march = Query(types=("CycleReopened",), effective_from=date(2020, 3, 1))
     assert seqs(ledger.read(reopened_since_march)) == [2, 3]
     assert seqs(ledger.read(Query(after_seq=2, until_seq=4))) == [3, 4]
+
+
+def test_read_backwards_before_a_seq_gives_the_last_entries_first(
+    ledger: SqlEventStore,
+) -> None:
+    assert seqs(ledger.read(Query(before_seq=5, descending=True, limit=2))) == [4, 3]
+    assert seqs(ledger.read(Query(before_seq=3, descending=True))) == [2, 1]
+    reopened = Query(types=("CycleReopened",), before_seq=4, descending=True)
+    assert seqs(ledger.read(reopened)) == [3, 2]
 
 
 def test_read_rows_returns_the_stored_rows_after_a_seq(ledger: SqlEventStore) -> None:
