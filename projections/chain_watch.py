@@ -15,11 +15,12 @@ the last full one ran. A full verify after an earlier one also checks that the l
 extends what was verified then (a ledger cut short below it is named, not passed).
 """
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ledger.records import StoredRow
+from ledger.records import Entry, StoredRow
 from ledger.store import EventStore
 from ledger.verify import Digest, Verdict, Verified, verify_rows
 from projections.verification import RowChecker
@@ -44,43 +45,78 @@ class Check:
     """When the last full verify ran (this one, if `full`)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Kept:
     verified: Verified
     checker: RowChecker
 
 
+@dataclass(frozen=True)
+class _State:
+    """What the watch knows, replaced whole (one assignment) so that a reader never sees half."""
+
+    kept: _Kept | None
+    """How far the chain held at the last check; None after a break."""
+    last: Check
+    seen: int
+    """The ledger's head seq when the last check began."""
+
+
 class ChainWatch:
     """Verifies the ledger of `store` in full, then only what was appended since.
 
-    Not thread-safe: the caller holds one lock around `check` (a verify at a time).
+    Thread-safe: one verify runs at a time, and a check that finds nothing appended (the
+    head is the row the last check ended on, with the hash it verified) waits for none.
     """
 
     def __init__(self, store: EventStore, clock: Callable[[], datetime]) -> None:
         self.store, self.clock = store, clock
-        self._kept: _Kept | None = None
-        self._last: Check | None = None
-        self._seen = 0
-        """The ledger's head seq when the last check began."""
+        self._state: _State | None = None
+        self._running = threading.Lock()
 
     def check(self, *, full: bool = False) -> Check:
         """The verdict on the ledger as it is now: kept if nothing was appended since the
         last check, else the new rows verified (or the whole ledger, see the module)."""
+        if not full:
+            unchanged = self._unchanged(self.store.head(), self.clock())
+            if unchanged is not None:
+                return unchanged
+        with self._running:
+            return self._check(full=full)
+
+    def _unchanged(self, head: Entry | None, now: datetime) -> Check | None:
+        """The last check, if the ledger's head is where it left it (one read: the head)."""
+        state = self._state
+        if state is None or now - state.last.full_at >= FULL_EVERY:
+            return None
+        seq = head.seq if head is not None else 0
+        if state.kept is None:  # the last check found a break: it stands until the ledger grows
+            return state.last if seq == state.seen else None
+        verified = state.kept.verified
+        if seq == verified.seq and (head is None or head.row.hash == verified.hash):
+            return state.last
+        return None
+
+    def _check(self, *, full: bool) -> Check:
         now = self.clock()
         head = self.store.head()
         seq = head.seq if head is not None else 0
-        last, kept = self._last, self._kept
-        if not full and last is not None and now - last.full_at < FULL_EVERY:
-            if kept is None:  # the last check found a break: it stands until the ledger grows
-                if seq == self._seen:
-                    return last
-            elif kept.verified.seq <= seq and self._still_carries(kept.verified):
-                if seq == kept.verified.seq:
-                    return last
+        state = self._state
+        if not full and state is not None:
+            unchanged = self._unchanged(head, now)
+            if unchanged is not None:  # another request verified it meanwhile
+                return unchanged
+            kept = state.kept
+            if (
+                kept is not None
+                and now - state.last.full_at < FULL_EVERY
+                and kept.verified.seq < seq
+                and self._still_carries(kept.verified)
+            ):
                 since = kept.verified.seq
                 rows = self.store.read_rows(after_seq=since)
-                return self._settle(rows, kept, since, now, seq, full_at=last.full_at)
-        earlier = kept.verified.digest() if kept is not None else None
+                return self._settle(rows, kept, since, now, seq, full_at=state.last.full_at)
+        earlier = state.kept.verified.digest() if state is not None and state.kept else None
         return self._settle(
             self.store.read_rows(), _Kept(Verified(), RowChecker()), 0, now, seq,
             full_at=now, digest=earlier,
@@ -103,16 +139,14 @@ class ChainWatch:
             rows, start=kept.verified, digest=digest, check_signature=kept.checker
         )
         check = Check(verdict, kept.checker.signed, since == 0, since, now, full_at)
-        self._seen = seen
+        held = None
         if verdict.broken_seq is None:
-            tree = kept.verified.tree
-            kept.verified = Verified(
-                verdict.head.seq, bytes.fromhex(verdict.head.hash), tree, verdict.flagged
-            )
-            self._kept = kept
-        else:
-            self._kept = None
-        self._last = check
+            reached = Verified(
+                verdict.head.seq, bytes.fromhex(verdict.head.hash), kept.verified.tree,
+                verdict.flagged,
+            )  # fmt: skip
+            held = _Kept(reached, kept.checker)
+        self._state = _State(held, check, seen)
         return check
 
     def _still_carries(self, verified: Verified) -> bool:

@@ -42,8 +42,6 @@ class ConsoleState:
     sessions: "Sessions | None" = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     """Held while the Merkle tree is read or filled (its in-memory nodes are shared)."""
-    _verify_lock: threading.Lock = field(default_factory=threading.Lock)
-    """Held by the one `verify` running: other pages (and downloads) never wait for it."""
     _tree: LedgerTree | None = None
     _watch: ChainWatch = field(init=False)
     _views: "OrderedDict[Hashable, object]" = field(default_factory=OrderedDict)
@@ -116,6 +114,6 @@ class ConsoleState:
 
     def verdict(self, *, full: bool = False) -> Check:
         """`ledger verify` of the ledger as it is now: in full at the first request (and when
-        `full`), then only the rows appended since the last check (projections/chain_watch)."""
-        with self._verify_lock:
-            return self._watch.check(full=full)
+        `full`), then only the rows appended since the last check (projections/chain_watch:
+        one verify at a time, and none of the other pages or downloads waits for it)."""
+        return self._watch.check(full=full)
