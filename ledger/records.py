@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from events.base import LedgerEvent, UnreadableEvent
 from events.encoding import canonical_datetime
 from events.errors import InvalidPayload, UnknownEventType
-from events.registry import decode_event
+from events.registry import read_event
 
 T = TypeVar("T")
 
@@ -155,7 +155,7 @@ class Entry:
         refused, naming the seq.
         """
         try:
-            return decode_event(self.row.type, self.row.schema_version, self.row.payload)
+            return read_event(self.row.type, self.row.schema_version, self.row.payload)
         except UnknownEventType:
             problem = UnknownEventType(self.row.type, self.row.schema_version)
             return UnreadableEvent(stored_type=self.row.type, reason=str(problem))
