@@ -12,7 +12,8 @@ from cli.terminal import echo
 from events.i18n import _
 from formats.serial import to_csv, to_json
 from ledger.postgresql import PostgresEventStore
-from ledger.store import Query, SqlEventStore
+from ledger.query import Query
+from ledger.store import SqlEventStore
 from projections import acts, registration
 from projections.roles import IDENTITY_TYPES, ROLES, Identity, identity_of
 

@@ -18,8 +18,8 @@ from cli.options import (
 from cli.render import to_table
 from cli.terminal import echo
 from formats.serial import csv_chunks, json_list_chunks
+from ledger.query import Query
 from ledger.records import Entry
-from ledger.store import Query
 
 COLUMNS = (
     "seq",

@@ -16,7 +16,7 @@ from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.cruscotto_data import ledger_digest
 from formats.writers.files import check_target, write_file_chunks
 from formats.writers.trail import COLUMNS, TrailFormat, row_chunks, trail_row
-from ledger.store import Query
+from ledger.query import Query
 from projections import acts
 
 

@@ -6,10 +6,11 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from ledger.connections import Clock, utc_now
 from ledger.errors import BadDatabaseUrl, LedgerNotInitialized
 from ledger.postgresql import PostgresEventStore, reader_store
 from ledger.sqlite import SqliteEventStore, read_only_store
-from ledger.store import Clock, SqlEventStore, utc_now
+from ledger.store import SqlEventStore
 
 DEFAULT_DB = "sqlite:///ledger.db"
 

@@ -17,10 +17,12 @@ from sqlalchemy.exc import DBAPIError
 
 from events.errors import UsageError
 from events.i18n import _
+from ledger.connections import Clock, utc_now
 from ledger.errors import ReaderCanWrite
 from ledger.pg_identity import TRIGGER as IDENTITY_TRIGGER
 from ledger.pg_identity import install_identity, map_role, mapped_roles
-from ledger.store import COLUMNS, Clock, SqlEventStore, select_all_sql, utc_now
+from ledger.rows import COLUMNS, select_all_sql
+from ledger.store import SqlEventStore
 
 APPEND_LOCK_KEY = 0x1ED6E4
 """The advisory lock that serialises appends in one database."""

@@ -18,7 +18,9 @@ from urllib.parse import quote
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from ledger.store import Clock, SqlEventStore, select_all_sql, utc_now
+from ledger.connections import Clock, utc_now
+from ledger.rows import select_all_sql
+from ledger.store import SqlEventStore
 
 BUSY_TIMEOUT_SECONDS = 120
 PAGE_CACHE_KIB = 64 * 1024

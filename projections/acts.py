@@ -27,8 +27,9 @@ from events.cycle import CycleClosed, CycleOpened, CycleReopened
 from events.encoding import encode_event
 from events.i18n import _
 from ledger.errors import ConcurrencyConflict
+from ledger.query import Query
 from ledger.records import Entry, NewEvent
-from ledger.store import EventStore, Query, serialized
+from ledger.store import EventStore, serialized
 from projections.authority import Act, authority_of, first_refusal
 from projections.dependencies import check_no_cycle
 from projections.errors import ActRefused, UnknownCycle

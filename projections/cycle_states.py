@@ -10,7 +10,8 @@ from datetime import date
 
 from events.acts import PLAN_SUBJECTS, ApprovalRecorded, PublicationRecorded, ValidationRecorded
 from events.cycle import CycleClosed, CycleOpened, CycleReopened
-from ledger.store import EventStore, Query
+from ledger.query import Query
+from ledger.store import EventStore
 
 STATE_TYPES = (
     CycleOpened.type_name,

@@ -12,7 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 from events.cycle import CycleOpened
-from ledger.store import EventStore, Query
+from ledger.query import Query
+from ledger.store import EventStore
 from projections.cruscotto import Cruscotto, NodeResult, replay
 from projections.errors import UnknownNode
 

@@ -11,8 +11,9 @@ from datetime import date
 from events.errors import UsageError
 from events.i18n import _
 from events.identity import ActorRegistered, KeyRegistered, KeyRevoked, SignaturesRequired
+from ledger.query import Query
 from ledger.records import Entry
-from ledger.store import EventStore, Query
+from ledger.store import EventStore
 from projections.acts import Actor, Draft, append_act
 from projections.errors import ActRefused
 from projections.plan_state import CycleState

@@ -38,9 +38,10 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel
 
+from ledger.query import Query
 from ledger.records import Entry
 from ledger.snapshots import load_snapshot, save_snapshot
-from ledger.store import EventStore, Query, SqlEventStore
+from ledger.store import EventStore, SqlEventStore
 from projections.facts import Facts, facts_of
 from projections.plan_state import CycleState, FactsSource, fold, fold_into
 

@@ -16,8 +16,9 @@ from typing import TypeVar
 from events.encoding import encode_event
 from events.i18n import _
 from ledger.errors import ConcurrencyConflict, IdempotencyConflict
+from ledger.query import Query
 from ledger.records import Entry, NewEvent, StoredRow, format_recorded_at
-from ledger.store import EventStore, Query, serialized
+from ledger.store import EventStore, serialized
 from projections.acts import RETRIES
 from projections.errors import ActRefused
 from projections.plan_state import CycleState, fold, fold_into

@@ -11,8 +11,9 @@ from datetime import datetime
 
 from events.cycle import CycleOpened
 from events.measurement import MeasurementCorrected
+from ledger.query import Query
 from ledger.records import Entry
-from ledger.store import EventStore, Query
+from ledger.store import EventStore
 from projections.plan_state import PLAN_TYPES
 from projections.trail import TrailFilter, TrailRow, trail
 

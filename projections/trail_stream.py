@@ -18,8 +18,9 @@ from datetime import datetime
 from functools import lru_cache
 
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
+from ledger.query import Query
 from ledger.records import Entry
-from ledger.store import EventStore, Query
+from ledger.store import EventStore
 from projections.errors import UnknownNode
 from projections.plan_tree import _TREE_TYPES, PlanTree, Subjects, plan_tree
 from projections.trail import TrailFilter, TrailRow, _kept, _key_of, trail_row

@@ -23,8 +23,9 @@ from typing import Any
 from events.i18n import _
 from ledger.merkle import tree_head_message
 from ledger.proofs import PROOF_FORMAT, Prover, stored_fields
+from ledger.query import Query
 from ledger.records import Entry
-from ledger.store import Query, SqlEventStore
+from ledger.store import SqlEventStore
 from ledger.verify import Digest
 from projections.cruscotto import Cruscotto
 from projections.numbers import rounded

@@ -6,8 +6,9 @@ from datetime import date, datetime
 from functools import cached_property
 
 from events.plan import ObjectiveDefined, PerspectiveDefined
+from ledger.query import Query
 from ledger.records import Entry
-from ledger.store import Query, SqlEventStore
+from ledger.store import SqlEventStore
 from ledger.tree import LedgerTree, digest_of
 from ledger.verify import Digest
 from projections.cruscotto import Cruscotto, build

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from events.base import LedgerEvent
 from events.encoding import encode_event
 from ledger.records import NewEvent, format_recorded_at
-from ledger.store import COLUMNS, SqlEventStore
+from ledger.rows import COLUMNS
+from ledger.store import SqlEventStore
 from ledger.tables import events
 
 

@@ -35,7 +35,7 @@ def hostile(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str
     as a version before them let it in; the formulas alone still pass entry
     (`test_formulas_pass_entry_and_control_characters_do_not`).
     """
-    monkeypatch.setattr("ledger.store.check_event", lambda event: None)
+    monkeypatch.setattr("ledger.admission.check_event", lambda event: None)
     plan = small_plan()
     plan["perspectives"][0]["title"] = TITLE
     plan["perspectives"][0]["strategic"][0]["operational"][0]["actions"][0]["title"] = ACTION_TITLE

@@ -10,7 +10,7 @@ import pytest
 from cli.progress import LONG_FILE, progress_tracker
 from formats.readers.sheets import Cell
 from ledger.connect import open_store
-from ledger.store import Query
+from ledger.query import Query
 from tests.formats.conftest import REFERENCE, count, ledger, lines, write_workbook
 
 HEADER = "codice;valore;unità;data;evidenza"

@@ -24,8 +24,9 @@ from ledger.errors import (
     InvalidAppend,
     LedgerNotInitialized,
 )
+from ledger.query import Query
 from ledger.records import Entry, NewEvent, StoredRow
-from ledger.store import Query, SqlEventStore
+from ledger.store import SqlEventStore
 from ledger.verify import verify_rows
 from tests.ledger.builders import (
     OTHER_STREAM,

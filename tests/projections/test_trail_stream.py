@@ -11,8 +11,9 @@ import pytest
 
 from cli.example import load_example
 from events.measurement import MeasurementCorrected, MeasurementRecorded
+from ledger.query import Query
 from ledger.records import NewEvent
-from ledger.store import Query, SqlEventStore
+from ledger.store import SqlEventStore
 from projections.errors import UnknownNode
 from projections.trail import TrailFilter, trail
 from projections.trail_stream import trail_rows

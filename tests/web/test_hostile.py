@@ -36,7 +36,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     action["title"] = f"Azione {HOSTILE}"
     store = open_store(url, create=True)
     with pytest.MonkeyPatch.context() as older_version:
-        older_version.setattr("ledger.store.check_event", lambda event: None)
+        older_version.setattr("ledger.admission.check_event", lambda event: None)
         _record_hostile_cycle(store, plan)
     store.close()
     with TestClient(create_app(ConsoleConfig(db=url)), follow_redirects=False) as client:
