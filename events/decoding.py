@@ -20,14 +20,16 @@ changes a value (a field validator, a `before` or `wrap` one) is kept.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from pydantic._internal import _validators
-from pydantic_core import SchemaValidator
+from pydantic_core import CoreConfig, SchemaValidator
 
 from events.base import LedgerEvent
 
 StoredDecoder = Callable[[str | bytes], Any]
+_new = object.__new__
+_set = object.__setattr__
 
 _BOUNDS = frozenset(
     {
@@ -42,8 +44,30 @@ _BOUNDS = frozenset(
 
 def stored_decoder(cls: type[LedgerEvent]) -> StoredDecoder:
     """`validate_json` of a copy of the model's schema without its pure checks."""
-    schema = _without_checks(cls.__pydantic_core_schema__)
-    return SchemaValidator(schema).validate_json
+    schema = cls.__pydantic_core_schema__
+    root = _model_node(schema)
+    if root is None:  # pragma: no cover - every event is a model
+        return cls.__pydantic_validator__.validate_json
+    config = _config(root)
+    stripped, _ = _without_checks(schema, config)
+    config_of_root = cast("CoreConfig", {**config, "title": cls.__name__})
+    return SchemaValidator(stripped, config_of_root).validate_json
+
+
+def _model_node(node: Any) -> dict[str, Any] | None:
+    """The `model` node at the top of a model's schema (under its `after` validators)."""
+    while isinstance(node, dict) and node.get("type") == "function-after":
+        node = node.get("schema")
+    return node if isinstance(node, dict) and node.get("type") == "model" else None
+
+
+def _config(node: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in node.get("config", {}).items() if k != "title"}
+
+
+def _after_validators(model: Any) -> list[Any]:
+    validators = model.__pydantic_decorators__.model_validators.values()
+    return [v.func for v in validators if v.info.mode == "after"]
 
 
 def _is_check(node: dict[str, Any]) -> bool:
@@ -53,21 +77,74 @@ def _is_check(node: dict[str, Any]) -> bool:
     if getattr(function, "func", None) in _BOUNDS:
         return True
     inner = node.get("schema", {})
-    if inner.get("type") != "model":
-        return False
-    validators = inner["cls"].__pydantic_decorators__.model_validators.values()
-    return any(v.info.mode == "after" and v.func is function for v in validators)
+    return inner.get("type") == "model" and function in _after_validators(inner["cls"])
 
 
-def _without_checks(node: Any) -> Any:
-    """The schema with every `function-after` node of a pure check replaced by what it wraps."""
-    if isinstance(node, dict):
-        if node.get("type") == "function-after" and _is_check(node):
-            return _without_checks(node["schema"])
-        return {
-            key: value if key == "metadata" else _without_checks(value)
-            for key, value in node.items()
-        }
+def _built_from_fields(model: Any) -> Callable[[tuple[Any, Any, Any]], Any]:
+    """What pydantic-core's `model` node does with the output of its `model-fields` node."""
+
+    def build(parts: tuple[Any, Any, Any]) -> Any:
+        values, extra, fields_set = parts
+        instance = _new(model)
+        _set(instance, "__dict__", values)
+        _set(instance, "__pydantic_extra__", extra)
+        _set(instance, "__pydantic_fields_set__", fields_set)
+        _set(instance, "__pydantic_private__", None)
+        return instance
+
+    return build
+
+
+def _liftable(node: dict[str, Any], config: dict[str, Any]) -> bool:
+    """Whether a model node can be built by `_built_from_fields`: its fields validated under
+    the root's configuration, nothing run at its construction."""
+    return (
+        _config(node) == config
+        and not node.get("root_model")
+        and not node.get("custom_init")
+        and node.get("post_init") is None
+        and not node["cls"].__private_attributes__
+        and node.get("schema", {}).get("type") == "model-fields"
+    )
+
+
+def _without_checks(node: Any, config: dict[str, Any]) -> tuple[Any, bool]:
+    """The schema with every `function-after` node of a pure check replaced by what it wraps;
+    and whether it took one out.
+
+    pydantic-core builds a `model` node of a class with no `after` validator of its own from
+    the class's ready validator (checks of its nested models included), whatever the node
+    holds: such a node with a check taken out below it is built from its fields instead."""
     if isinstance(node, list):
-        return [_without_checks(item) for item in node]
-    return node
+        items = [_without_checks(item, config) for item in node]
+        return [item for item, _ in items], any(taken for _, taken in items)
+    if not isinstance(node, dict):
+        return node, False
+    if node.get("type") == "function-after" and _is_check(node):
+        inner = dict(node["schema"])
+        if "ref" in node:
+            inner.setdefault("ref", node["ref"])
+        return _without_checks(inner, config)[0], True
+    copied: dict[str, Any] = {}
+    taken = False
+    for key, value in node.items():
+        if key == "metadata":
+            copied[key] = value
+        else:
+            copied[key], below = _without_checks(value, config)
+            taken = taken or below
+    if (
+        node.get("type") == "model"
+        and taken
+        and not _after_validators(node["cls"])
+        and _liftable(node, config)
+    ):
+        lifted: dict[str, Any] = {
+            "type": "function-after",
+            "function": {"type": "no-info", "function": _built_from_fields(node["cls"])},
+            "schema": copied["schema"],
+        }
+        if "ref" in node:
+            lifted["ref"] = node["ref"]
+        return lifted, True
+    return copied, taken

@@ -8,6 +8,7 @@ included), same fields set, same bytes when encoded again.
 """
 
 import contextlib
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -70,16 +71,35 @@ def test_bytes_that_are_not_json_are_a_refusal_not_a_crash(text: str) -> None:
         read_event("MeasurementRecorded", 2, text)
 
 
-def test_a_row_breaking_a_check_the_append_made_is_read_as_stored_and_refused_by_verify() -> None:
-    # Neither a value nor a ratio: the append refuses it, so only a forged row holds it. The
-    # replay reads it as stored (no read fails on it); verify's full validation names it.
-    forged = '{"action":"1.1","period":{"end":"2020-12-31","start":"2020-01-01"}}'
+FORGED = [
+    # Neither a value nor a ratio (a check of the event itself).
+    ("MeasurementRecorded", 2,
+     '{"action":"1.1","period":{"end":"2020-12-31","start":"2020-01-01"}}',
+     "a measurement needs its value"),
+    # A period that ends before it starts (a check of a nested model).
+    ("MeasurementRecorded", 2,
+     '{"action":"1.1","period":{"end":"2020-01-01","start":"2020-12-31"},"value":"5"}',
+     "before it starts"),
+    # A threshold KPI without a target (a check of a model nested in one without checks).
+    ("ObjectiveDefined", 2,
+     '{"key":"1","kpi":{"description":"d","kind":"threshold"},"level":"action","title":"t"}',
+     "target"),
+    # A weight above 100 (a bound on an exact fraction).
+    ("ObjectiveDefined", 2, '{"key":"1","level":"action","title":"t","weight":"150"}', "100"),
+]  # fmt: skip
 
-    read = read_event("MeasurementRecorded", 2, forged)
 
-    assert read.action == "1.1" and read.value is None  # type: ignore[attr-defined]
-    with pytest.raises(InvalidPayload, match="a measurement needs its value"):
-        decode_event("MeasurementRecorded", 2, forged)
+@pytest.mark.parametrize(("type_name", "version", "forged", "refusal"), FORGED)
+def test_a_row_breaking_a_check_the_append_made_is_read_as_stored_and_refused_by_verify(
+    type_name: str, version: int, forged: str, refusal: str
+) -> None:
+    # The append refuses each of these, so only a forged row holds one. The replay reads it
+    # as stored (no read fails on it); verify's full validation names it.
+    read = read_event(type_name, version, forged)
+
+    assert read.model_dump(mode="json", exclude_unset=True) == json.loads(forged)
+    with pytest.raises(InvalidPayload, match=refusal):
+        decode_event(type_name, version, forged)
 
 
 def test_an_unknown_type_is_still_unknown() -> None:
