@@ -120,7 +120,7 @@ def read_event(type_name: str, schema_version: int, payload: bytes | str) -> Led
     `decode_event`, which upcasts, validates and names a fault. `ledger verify` calls
     `decode_event` itself: it validates every row as the append would have.
     """
-    cls = event_class(type_name)
+    cls = _classes.get(type_name) or event_class(type_name)  # no call for a known type
     if schema_version == cls.schema_version:
         decode = _stored.get(cls)
         if decode is None:

@@ -62,5 +62,14 @@ def stored_row(values: Sequence[Any]) -> StoredRow:
 
 
 def stored_entry(values: Sequence[Any]) -> Entry:
-    """A selected row as an `Entry` (for `map` over a batch of rows: no Python frame per row)."""
-    return Entry(stored_row(values))
+    """A selected row as an `Entry` (for `map` over a batch of rows: no Python frame per row
+    but this one). The entry is filled as the row is, without the frozen dataclass's
+    `__init__`: the same object, as `Entry(stored_row(values))` gives."""
+    if not _FAST_ENTRIES:  # pragma: no cover - only if Entry ever gets __slots__
+        return Entry(stored_row(values))
+    entry = _new_object(Entry)
+    entry.__dict__["row"] = stored_row(values)
+    return entry
+
+
+_FAST_ENTRIES = not hasattr(Entry, "__slots__") and [f.name for f in fields(Entry)] == ["row"]
