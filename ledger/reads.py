@@ -73,8 +73,13 @@ class StoreReads(StoreConnections):
             conn.execution_options(yield_per=READ_BATCH).execute(statement) as result,
         ):
             fetch, cursor = result.cursor_strategy.fetchmany, result.cursor
-            while batch := fetch(result, cursor, READ_BATCH):
-                yield batch
+            while True:
+                batch = fetch(result, cursor, READ_BATCH)
+                if batch:
+                    yield batch
+                # A short batch is the last: the strategy may have closed the cursor on it.
+                if len(batch) < READ_BATCH:
+                    return
 
     def head(self) -> Entry | None:
         """The last entry of the ledger, or None when it is empty."""
