@@ -7,7 +7,7 @@ import typer
 from cli.context import settings, today
 from cli.errors import EXIT_USAGE, fail
 from cli.options import CycleOption, EffectiveOption, FormatOption, NoteOption, OutputFormat
-from cli.render import to_table
+from cli.render import fold, to_table
 from cli.terminal import echo
 from events.i18n import _
 from formats.serial import to_csv, to_json
@@ -135,7 +135,7 @@ def list_actors(
             )
         )
     if output is OutputFormat.table:
-        echo(_identity_note(roles, required))
+        echo(fold(_identity_note(roles, required)))
 
 
 def _identity_note(roles: list[tuple[str, str]] | None, required: bool) -> str:

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from cli.context import Settings
-from cli.errors import DEBUG_KEY
+from cli.errors import DEBUG_KEY, reader_gone
 from cli.language import check_language, choose_language, language_asked
 from cli.lazy import LazyGroup
 
@@ -193,4 +193,12 @@ def root(
 def main() -> None:
     """Console-script entry point: the language first, so that the help is worded in it."""
     choose_language(language_asked(sys.argv[1:]))
-    app(prog_name="ledger")
+    try:
+        app(prog_name="ledger")
+    except SystemExit:
+        # Output still buffered when the command ended goes out now: its reader may be gone.
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise SystemExit(reader_gone().exit_code) from None
+        raise

@@ -7,10 +7,11 @@ import typer
 
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat, _date
-from cli.render import to_table
+from cli.render import fold, to_table
 from cli.replay import require_known_at
 from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
+from events.i18n import _, ngettext
 from formats.serial import to_csv, to_json
 from projections import acts
 from projections.findings import (
@@ -21,6 +22,7 @@ from projections.findings import (
     finding_row,
     seq_ranges,
 )
+from projections.review import kind_label, severity_label
 
 COLUMNS = ("severity", "kind", "node", "title", "seqs", "reason", "detail")
 
@@ -90,13 +92,26 @@ def audit_command(
 
 
 def render(stream: str, as_of: date, known: str | bool, found: list[Finding]) -> str:
-    title = f"Audit di {stream} al {day(as_of)}"
+    title = _("Audit of {cycle} as of {day}").format(cycle=stream, day=day(as_of))
     if known:
-        title += f", come noto il {known}"
-    counts = ", ".join(f"{sum(1 for f in found if f.severity == s)} {s}" for s in SEVERITIES)
-    rows = [[f.severity, f.kind, f.node or "", _short(seq_ranges(f.seqs)), f.reason] for f in found]
-    table = to_table(rows, ["gravità", "tipo", "nodo", "eventi (seq)", "motivo"])
-    return f"{title}\n\n{table}\n\n{len(found)} findings: {counts}"
+        title += _(", as known at {moment}").format(moment=known)
+    counts = ", ".join(
+        f"{sum(1 for f in found if f.severity == s)} {severity_label(s)}" for s in SEVERITIES
+    )
+    rows = [
+        [
+            severity_label(f.severity),
+            kind_label(f.kind),
+            f.node or "",
+            _short(seq_ranges(f.seqs)),
+            f.reason,
+        ]
+        for f in found
+    ]
+    headers = [_("severity"), _("kind"), _("node"), _("events (seq)"), _("reason")]
+    table = to_table(rows, headers)
+    total = ngettext("{count} finding: {counts}", "{count} findings: {counts}", len(found))
+    return f"{fold(title)}\n\n{table}\n\n{total.format(count=len(found), counts=counts)}"
 
 
 def _short(text: str, limit: int = 24) -> str:

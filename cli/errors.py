@@ -5,7 +5,10 @@
   value): exit 2, in ONE line (click's own form is three: usage, hint, error);
 - anything else is a bug: exit 70 (EX_SOFTWARE) with one line naming the command, the trace
   written to a log file (`LEDGER_LOG`, default `$XDG_STATE_HOME/ledger/errors.log`), or shown
-  on the terminal with `--debug` / `LEDGER_DEBUG=1`. Never a stack on the terminal unasked.
+  on the terminal with `--debug` / `LEDGER_DEBUG=1`. Never a stack on the terminal unasked;
+- the reader of the output went away (`ledger log | head`): stop quietly, exit 1, as Python's
+  own guidance for a closed pipe says; nothing was being written to the ledger by then that its
+  transaction would not undo.
 """
 
 import os
@@ -105,6 +108,17 @@ def internal_error(command: str, error: BaseException) -> typer.Exit:
     )
 
 
+def reader_gone() -> typer.Exit:
+    """Standard output's reader closed it (`| head`): no message, exit 1.
+
+    What is still buffered for the closed pipe would fail again when the interpreter flushes
+    it at exit; standard output is pointed at /dev/null first, so that it does not.
+    """
+    with suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    return typer.Exit(code=EXIT_REFUSED)
+
+
 def fail(message: str, code: int = EXIT_REFUSED) -> typer.Exit:
     """Print `Error: message` on stderr, in one line, and return the Exit to raise.
 
@@ -150,6 +164,8 @@ class LedgerGroup(TyperGroup):
             raise typer.Exit(code=EXIT_REFUSED) from None
         except KeyboardInterrupt:
             raise typer.Exit(code=130) from None
+        except BrokenPipeError:
+            raise reader_gone() from None
         except Exception as error:
             if debugging(ctx):
                 raise

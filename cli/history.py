@@ -6,7 +6,7 @@ import typer
 
 from cli.context import settings, today
 from cli.options import CycleOption, FormatOption, OutputFormat
-from cli.render import to_table
+from cli.render import fold, to_table
 from cli.replay import require_known_at
 from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
@@ -140,7 +140,7 @@ def render(found: NodeHistory) -> str:
         "in vigore per",
         "risultato",
     ]
-    return f"{title}\n\n{to_table(table, headers)}"
+    return f"{fold(title)}\n\n{to_table(table, headers)}"
 
 
 CYCLE_COLUMNS = (

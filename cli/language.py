@@ -18,13 +18,7 @@ import typer
 import typer.core
 
 from cli.errors import LedgerGroup
-from events.i18n import LANGUAGES, _, set_language
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalog without translating it now (it is translated later)."""
-    return message
-
+from events.i18n import LANGUAGES, N_, _, set_language
 
 TYPER_MESSAGES = (
     N_("(dynamic)"),

@@ -41,6 +41,8 @@ tabulate_module._table_formats["narrow"] = NARROW  # type: ignore[attr-defined]
 tabulate_module.multiline_formats["narrow"] = "narrow"  # cells of several lines, as `simple`
 FOLDED_AT_LEAST = 12
 """A text column is folded to no fewer characters than this."""
+SQUEEZED_AT_LEAST = 4
+"""The narrowest a column becomes when nothing else makes the table fit."""
 FIXED_UP_TO = 12
 """A column whose widest cell is no wider than this (figures, dates, codes) is never folded."""
 
@@ -150,7 +152,7 @@ def to_table(
             if table is not None:
                 return table
         if not left_out:
-            return _render(text_rows, shorter, [FOLDED_AT_LEAST] * len(heads), 1)
+            return _squeezed(text_rows, shorter, limit)
         drop = left_out.pop(0)
         left_out = [i - 1 if i > drop else i for i in left_out]
         heads, shorter = heads[:drop] + heads[drop + 1 :], shorter[:drop] + shorter[drop + 1 :]
@@ -168,6 +170,33 @@ def _fitted(rows: list[list[str]], headers: list[str], limit: int, gap: int) -> 
         widths[widest] -= 1
         table = _render(rows, headers, widths, gap)
     return table if _widest(table) <= limit else None
+
+
+def _squeezed(rows: list[list[str]], headers: list[str], limit: int) -> str:
+    """The last resort, when folding at FOLDED_AT_LEAST cannot fit: the columns, one space
+    apart, fold the widest first down to their longest word (so they fold at spaces), then, if
+    that is still too wide, down to SQUEEZED_AT_LEAST (words longer than their column break):
+    no line is wider than the terminal."""
+    count = len(headers)
+    cells = [[row[i] for row in rows] + [headers[i]] for i in range(count)]
+    widths = [max(max(_cell_width(cell) for cell in column), 1) for column in cells]
+    words = [
+        min(width, max(SQUEEZED_AT_LEAST, *(_word_width(cell) for cell in column)))
+        for width, column in zip(widths, cells, strict=True)
+    ]
+    room = limit - (count - 1)
+    for floors in (words, [min(SQUEEZED_AT_LEAST, width) for width in widths]):
+        while sum(widths) > room:
+            slack = [width - floor for width, floor in zip(widths, floors, strict=True)]
+            if max(slack) <= 0:
+                break
+            widest = max((i for i in range(count) if slack[i] > 0), key=lambda i: widths[i])
+            widths[widest] -= 1
+    table = _render(rows, headers, widths, 1)
+    while _widest(table) > limit and max(widths) > SQUEEZED_AT_LEAST:
+        widths[widths.index(max(widths))] -= 1
+        table = _render(rows, headers, widths, 1)
+    return table
 
 
 def fold(text: str, width: int | None = None) -> str:

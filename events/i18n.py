@@ -59,6 +59,12 @@ def _(message: str) -> str:
     return _catalog.gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalog without translating it now: a label kept in a table
+    of the code and passed through `_` when it is shown, in the language chosen by then."""
+    return message
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for `count`, in the chosen language."""
     return _catalog.ngettext(singular, plural, count)

@@ -27,9 +27,12 @@ STREAMS_SQL = (
 
 @dataclass(frozen=True)
 class Query:
-    """Which entries to read; every bound is inclusive, and results come in `seq` order.
+    """Which entries to read; every bound is inclusive but the seq keysets, and results come in
+    `seq` order (from the last when `descending`).
 
     `as_of` keeps what was effective by that day, `known_at` what the ledger held at that time.
+    `after_seq` and `before_seq` are the keysets of a page (exclusive): with `descending` and
+    `limit`, the last entries before a seq, as the trail's previous page reads them.
     """
 
     stream: str | None = None
@@ -43,8 +46,10 @@ class Query:
     known_at: datetime | None = None
     actor: str | None = None
     role: str | None = None
+    before_seq: int | None = None
+    descending: bool = False
     limit: int | None = None
-    """At most this many entries (the first in seq order): a page of the console's trail."""
+    """At most this many entries (the first in the order asked): a page of the console's trail."""
 
 
 def select_query(query: Query) -> Select[Any]:
@@ -52,6 +57,8 @@ def select_query(query: Query) -> Select[Any]:
     statement = select(events).where(events.c.seq > query.after_seq)
     if query.until_seq is not None:
         statement = statement.where(events.c.seq <= query.until_seq)
+    if query.before_seq is not None:
+        statement = statement.where(events.c.seq < query.before_seq)
     if query.stream is not None:
         statement = statement.where(events.c.stream == query.stream)
     if query.after_version:
@@ -70,7 +77,7 @@ def select_query(query: Query) -> Select[Any]:
         statement = statement.where(events.c.actor == query.actor)
     if query.role is not None:
         statement = statement.where(events.c.role == query.role)
-    statement = statement.order_by(events.c.seq)
+    statement = statement.order_by(events.c.seq.desc() if query.descending else events.c.seq)
     return statement if query.limit is None else statement.limit(query.limit)
 
 

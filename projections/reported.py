@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from events.i18n import _
+from events.i18n import _, ngettext
 from events.oversight import ReportedFigureRecorded
 from events.policy import Figure
 from ledger.records import Entry
@@ -187,9 +187,13 @@ def evidence_of(
                 n for n in strategic if n.achievement is not None and n.achievement >= hundred
             ]
             at_result = [n for n in strategic if n.result is not None and n.result >= hundred]
-            hint = f" ({len(at_result)} have a measured result of 100 %)"
+            hint = ngettext(
+                " ({count} has a measured result of 100 %)",
+                " ({count} have a measured result of 100 %)",
+                len(at_result),
+            ).format(count=len(at_result))
             count = len(reached)
-            return Decimal(count), f"{count} of {len(strategic)}", hint
+            return Decimal(count), _count_of(count, len(strategic)), hint
         case _:
             targets = {n.key: n.target for n in strategic}
             operational = [
@@ -200,4 +204,13 @@ def evidence_of(
                 for n, target in operational
                 if n.result is not None and target is not None and n.result >= target
             ]
-            return (Decimal(len(reached_ops)), f"{len(reached_ops)} of {len(operational)}", "")
+            return (
+                Decimal(len(reached_ops)),
+                _count_of(len(reached_ops), len(operational)),
+                "",
+            )
+
+
+def _count_of(count: int, total: int) -> str:
+    """`8 of 9`: how many of the objectives, as the comparison shows it."""
+    return _("{count} of {total}").format(count=count, total=total)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Literal
 
 from events.acts import ApprovalRecorded
+from events.i18n import N_, _
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from events.oversight import OverrideRecorded, OverrideWithdrawn
 from ledger.records import Entry
@@ -43,6 +44,39 @@ KINDS = (
     "reported_match",
 )
 """Every kind of finding, in the order a review reads them (after severity)."""
+
+SEVERITY_LABELS: dict[str, str] = {"alta": N_("high"), "media": N_("medium"), "nota": N_("note")}
+KIND_LABELS: dict[str, str] = {
+    "unsound": N_("row the ledger refuses"),
+    "unruled_score": N_("score no rule gives"),
+    "stated_without_measure": N_("score without a measure"),
+    "reported_mismatch": N_("printed figure differs"),
+    "deadline": N_("legal deadline"),
+    "after_relazione": N_("act after the Relazione"),
+    "weights": N_("weights not summing to 100 %"),
+    "pending_plan_change": N_("plan change not in force"),
+    "unmeasured": N_("not measured"),
+    "role": N_("act in the wrong role"),
+    "backdated": N_("back-dated entry"),
+    "empty_approval": N_("approval of nothing"),
+    "override": N_("override (sentito l'OIV)"),
+    "correction": N_("corrected measurement"),
+    "backfill": N_("backfill"),
+    "reported_consequence": N_("printed figure following a mismatch"),
+    "reported_rounding": N_("printed figure rounded"),
+    "reported_match": N_("printed figures in agreement"),
+}
+"""What a person reads for a severity and a kind; the identifiers stay in JSON and CSV."""
+
+
+def severity_label(severity: str) -> str:
+    """`alta` as `alta` in Italian and `high` in English (an unknown one as it is)."""
+    return _(SEVERITY_LABELS[severity]) if severity in SEVERITY_LABELS else severity
+
+
+def kind_label(kind: str) -> str:
+    """A kind of finding in words, in the reader's language (an unknown one as it is)."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 RESULT_CHANGING = frozenset(

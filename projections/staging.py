@@ -118,10 +118,13 @@ class StagedStore:
         if query.stream is None:
             others = (e for e in self.real.read(query) if e.stream != self.stream)
             yield from sorted(
-                [*others, *filter(lambda e: _kept(e, query), self._mine())], key=lambda e: e.seq
+                [*others, *filter(lambda e: _kept(e, query), self._mine())],
+                key=lambda e: e.seq,
+                reverse=query.descending,
             )
             return
-        yield from (entry for entry in self._mine() if _kept(entry, query))
+        mine = self._mine()
+        yield from (e for e in (reversed(mine) if query.descending else mine) if _kept(e, query))
 
     def read_stream(
         self, stream: str, *, as_of: date | None = None, known_at: datetime | None = None
@@ -159,6 +162,7 @@ def _kept(entry: Entry, query: Query) -> bool:
         entry.seq > query.after_seq,
         entry.version > query.after_version,
         query.until_seq is None or entry.seq <= query.until_seq,
+        query.before_seq is None or entry.seq < query.before_seq,
         query.effective_from is None or entry.effective_date >= query.effective_from,
         query.as_of is None or entry.effective_date <= query.as_of,
         query.recorded_from is None or entry.recorded_at >= query.recorded_from,

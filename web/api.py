@@ -94,10 +94,18 @@ def trail_api(
     request: Request,
     view: View,
 ) -> Response:
-    """One page of the trail after seq `after`, with `next_after` to continue."""
+    """One page of the trail after seq `after` (or before seq `before`), with `next_after` to
+    continue and `previous_before` to go back."""
     page = reviews.trail_view(console(request), view, dict(request.query_params))
     rows = [reviews.trail_row(row) for row in page.rows]
-    return answer({**about(view), "events": rows, "next_after": page.next_after})
+    return answer(
+        {
+            **about(view),
+            "events": rows,
+            "next_after": page.next_after,
+            "previous_before": page.previous_before,
+        }
+    )
 
 
 @router.get("/cycles/{cycle:path}/diff")
@@ -138,11 +146,16 @@ def integrity_api(
 ) -> Response:
     """The result of verify and the head digest."""
     context = integrity_context(request)
-    verdict = context["verdict"]
+    verdict, check = context["verdict"], context["check"]
     return answer(
         {
             "ok": verdict.ok,
             "checked": verdict.checked,
+            "verified_to": verdict.head.seq,
+            "full": check.full,
+            "since": check.since,
+            "checked_at": check.at,
+            "full_verify_at": check.full_at,
             "broken_seq": verdict.broken_seq,
             "reason": verdict.reason,
             "signatures": context["signed"],

@@ -16,7 +16,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -79,8 +78,14 @@ class SecurityHeaders:
     """The headers every answer carries, error pages and downloads included.
 
     A plain ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and a stream per
-    request): it only adds headers to the response's start message.
+    request): it only adds headers to the response's start message, as raw pairs encoded once
+    at start (a header the route set itself is kept).
     """
+
+    RAW = tuple(
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in {**SECURITY_HEADERS, "Cache-Control": "no-store"}.items()
+    )
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -92,10 +97,10 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Cache-Control", "no-store")
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _value in headers}
+                headers += [pair for pair in self.RAW if pair[0] not in present]
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -131,7 +136,7 @@ def create_app(config: ConsoleConfig, store: SqlEventStore | None = None) -> Fas
     app.include_router(pages_cycle.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _errors(app, state)
-    app.router.on_shutdown.append(state.store.close)
+    app.router.on_shutdown.append(state.close)
     return app
 
 

@@ -108,13 +108,14 @@ class LoginRequired:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        # An open console (loopback, no users file) checks nothing: not even a Request is made.
+        if scope["type"] != "http" or scope["app"].state.console.users is None:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
         console = _console(request)
         path = request.url.path
-        if console.users is None or path.startswith(OPEN_PATHS):
+        if path.startswith(OPEN_PATHS):
             await self.app(scope, receive, send)
             return
         user = console.sessions.who(request.cookies.get(COOKIE))

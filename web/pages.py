@@ -1,6 +1,6 @@
 """What every page route shares: the console's state, the request's times, rendering."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -30,6 +30,9 @@ class CycleView:
 
     cycle: str
     when: When
+    version: int = field(default=0, compare=False)
+    """The cycle's version when the request came in: what every kept part of the page is
+    keyed by (ConsoleState.view), read once a request."""
 
     @property
     def base(self) -> str:
@@ -46,14 +49,14 @@ def cycle_view(
 
     Every page's URL thus carries its date, and stays the same page when cited tomorrow.
     """
-    known_cycle(console(request).store, cycle)
+    version = known_cycle(console(request).stream_version, cycle)
     when = when_of(as_of, known_at, today())
     canonical_known = format_recorded_at(when.known_at) if when.known_at else None
     if as_of != when.as_of.isoformat() or (known_at or None) != canonical_known:
         rest = {k: v for k, v in request.query_params.items() if k not in ("as_of", "known_at")}
         target = f"{request.url.path}?{when.query(**rest)}"
         return RedirectResponse(target, status_code=307)
-    return CycleView(cycle, when)
+    return CycleView(cycle, when, version)
 
 
 class Redirected(Exception):
@@ -83,12 +86,12 @@ def render(
     template: str,
     status: int = 200,
     *,
-    cached: tuple[str, Any] | None = None,
+    cached: tuple[CycleView, Any] | None = None,
     **context: Any,
 ) -> Response:
     """A page from its template; `user` is who signed in (None on an open console).
 
-    `cached` = (cycle, key): the page is rendered once per version of the cycle (see
+    `cached` = (view, key): the page is rendered once per version of the view's cycle (see
     ConsoleState.view), for each signed-in user.
     """
     state = console(request)
@@ -102,5 +105,6 @@ def render(
 
     if cached is None:
         return HTMLResponse(html(), status_code=status)
-    cycle, key = cached
-    return HTMLResponse(state.view(cycle, ("html", template, user, key), html), status_code=status)
+    view, key = cached
+    kept = state.view(view.cycle, ("html", template, user, key), html, version=view.version)
+    return HTMLResponse(kept, status_code=status)

@@ -57,13 +57,11 @@ def cruscotto_page(
 ) -> Response:
     """The cruscotto as of a date, as known at a time: the page the OIV cites."""
     _state, cruscotto = replayed(request, view)
+    rows = console(request).view(
+        view.cycle, ("rows", view.when), lambda: tree_rows(cruscotto), version=view.version
+    )
     return render(
-        request,
-        "cruscotto.html",
-        cached=(view.cycle, view.when),
-        view=view,
-        c=cruscotto,
-        rows=tree_rows(cruscotto),
+        request, "cruscotto.html", cached=(view, view.when), view=view, c=cruscotto, rows=rows
     )
 
 
@@ -75,9 +73,7 @@ def node_page(
 ) -> Response:
     """One node: its KPI, target, thresholds, measurements, and its whole history."""
     context = node_context(request, view, node)
-    return render(
-        request, "node.html", cached=(view.cycle, (view.when, node)), view=view, **context
-    )
+    return render(request, "node.html", cached=(view, (view.when, node)), view=view, **context)
 
 
 @router.get("/cycles/{cycle:path}", include_in_schema=False)
@@ -104,7 +100,7 @@ def replayed(request: Request, view: CycleView) -> tuple[CycleState, Cruscotto]:
         state = fold(entries, view.cycle, as_of=view.when.as_of, known_at=view.when.known_at)
         return state, build(state, view.when.as_of, view.when.known_at)
 
-    return console(request).view(view.cycle, ("replay", view.when), compute)
+    return console(request).view(view.cycle, ("replay", view.when), compute, version=view.version)
 
 
 def tree_rows(cruscotto: Cruscotto) -> list[dict[str, Any]]:
@@ -127,7 +123,10 @@ def find_node(cruscotto: Cruscotto, node: str) -> NodeResult:
 def node_context(request: Request, view: CycleView, node: str) -> dict[str, Any]:
     """Everything the node page shows (and its JSON twin returns)."""
     return console(request).view(
-        view.cycle, ("node", view.when, node), lambda: _node_context(request, view, node)
+        view.cycle,
+        ("node", view.when, node),
+        lambda: _node_context(request, view, node),
+        version=view.version,
     )
 
 

@@ -4,7 +4,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from events.i18n import _
 from ledger.chain import link_hash, row_fields
@@ -30,7 +30,7 @@ def audit_page(
     found = reviews.audit_view(console(request), view, severity, kind)
     key = (view.when, found.severity, found.kind)
     return render(
-        request, "audit.html", cached=(view.cycle, key), view=view, a=found, severities=SEVERITIES
+        request, "audit.html", cached=(view, key), view=view, a=found, severities=SEVERITIES
     )
 
 
@@ -41,8 +41,9 @@ def trail_page(
 ) -> Response:
     """The trail in seq order, 50 events a page (keyset on seq), filterable."""
     page = reviews.trail_view(console(request), view, dict(request.query_params))
-    key = (page.wanted, page.after)
-    return render(request, "trail.html", cached=(view.cycle, key), view=view, t=page)
+    # The page's links carry its as_of and its filters as typed: both are in the key.
+    key = (view.when, page.wanted, page.after, page.before, tuple(page.filters.items()))
+    return render(request, "trail.html", cached=(view, key), view=view, t=page)
 
 
 @router.get("/cycles/{cycle:path}/diff", response_class=HTMLResponse)
@@ -54,7 +55,7 @@ def diff_page(
     """What changed in the cruscotto between two dates, each change with its events."""
     found = reviews.diff_view(console(request), view, date_from)
     key = (view.when, found.date_from)
-    return render(request, "diff.html", cached=(view.cycle, key), view=view, d=found)
+    return render(request, "diff.html", cached=(view, key), view=view, d=found)
 
 
 @router.get("/cycles/{cycle:path}/events/{seq}", response_class=HTMLResponse)
@@ -72,8 +73,16 @@ def event_page(
 def integrity_page(
     request: Request,
     view: View,
+    full: str | None = None,
 ) -> Response:
-    """The result of verify, the head digest, and how anyone can check it themselves."""
+    """The result of verify, the head digest, and how anyone can check it themselves.
+
+    `full=1` verifies the whole chain again now, then leads back to the page's own address
+    (a reload of it does not start another full verify).
+    """
+    if full:
+        console(request).verdict(full=True)
+        return RedirectResponse(view.url("integrity"), status_code=303)
     return render(request, "integrity.html", view=view, **integrity_context(request))
 
 
@@ -128,6 +137,7 @@ def event_context(entry: Entry) -> dict[str, Any]:
 def integrity_context(request: Request) -> dict[str, Any]:
     """`ledger verify` and `ledger digest` as the page shows them."""
     state = console(request)
-    verdict, signed = state.verdict()
+    check = state.verdict()
+    verdict = check.verdict
     digest = verdict.head_digest if verdict.ok else state.digest(state.store.head())
-    return {"verdict": verdict, "signed": signed, "digest": digest}
+    return {"verdict": verdict, "signed": check.signed, "digest": digest, "check": check}

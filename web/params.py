@@ -15,7 +15,6 @@ from events.errors import UsageError
 from events.i18n import _
 from formats.italian import parse_date, parse_datetime
 from ledger.records import format_recorded_at
-from ledger.store import SqlEventStore
 from web.errors import bad_request, unknown_cycle
 
 T = TypeVar("T")
@@ -67,11 +66,12 @@ def seq_param(name: str, text: str | None) -> int | None:
     return int(text)
 
 
-def known_cycle(store: SqlEventStore, cycle: str) -> str:
-    """The cycle, if the ledger holds it (one index probe), else a 404 naming it."""
-    if store.stream_version(cycle) == 0:
+def known_cycle(version_of: Callable[[str], int], cycle: str) -> int:
+    """The cycle's version, if the ledger holds it (one index probe), else a 404 naming it."""
+    version = version_of(cycle)
+    if version == 0:
         raise unknown_cycle(cycle)
-    return cycle
+    return version
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ def audit_view(
             as_of=view.when.as_of,
             known_at=view.when.known_at,
         ),
+        version=view.version,
     )
     kinds = sorted({finding.kind for finding in found})
     if kind and kind not in kinds:
@@ -106,8 +107,10 @@ def audit_table(found: AuditView) -> Table:
 class TrailView:
     wanted: TrailFilter
     after: int
+    before: int | None
     rows: list[TrailRow]
     next_after: int | None
+    previous_before: int | None
     filters: dict[str, str]
 
 
@@ -131,16 +134,27 @@ def trail_filter(view: CycleView, given: dict[str, str]) -> TrailFilter:
 
 
 def trail_view(state: ConsoleState, view: CycleView, given: dict[str, str]) -> TrailView:
-    """One page of the trail after seq `after` (keyset: never the whole cycle)."""
+    """One page of the trail after seq `after`, or before seq `before` (keysets: never the
+    whole cycle)."""
     wanted = trail_filter(view, given)
     after = seq_param("after", given.get("after")) or 0
-    rows, next_after = state.view(
+    before = seq_param("before", given.get("before"))
+    if before is not None and after:
+        raise bad_request(
+            _("after={after} and before={before}: give one of them").format(
+                after=after, before=before
+            )
+        )
+    page = state.view(
         view.cycle,
-        ("trail", wanted, after),
-        lambda: trail_page(state.store, view.cycle, wanted, after=after),
+        ("trail", wanted, after, before),
+        lambda: trail_page(state.store, view.cycle, wanted, after=after, before=before),
+        version=view.version,
     )
     filters = {name: given[name] for name in TRAIL_FILTERS if given.get(name)}
-    return TrailView(wanted, after, rows, next_after, filters)
+    return TrailView(
+        wanted, after, before, page.rows, page.next_after, page.previous_before, filters
+    )
 
 
 def trail_row(row: TrailRow) -> dict[str, Any]:
@@ -189,6 +203,7 @@ def diff_view(state: ConsoleState, view: CycleView, date_from: str | None) -> Cr
             view.when.as_of,
             known_at=view.when.known_at,
         ),
+        version=view.version,
     )
 
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from formats.italian import ROME
 from projections.numbers import italian_number, italian_percent
+from projections.review import kind_label, severity_label
 
 
 def day(value: date | None) -> str:
@@ -61,4 +62,12 @@ def visible(value: Any) -> Any:
     return value
 
 
-FILTERS = {"day": day, "moment": moment, "pct": pct, "weight": weight, "number": number}
+FILTERS = {
+    "day": day,
+    "moment": moment,
+    "pct": pct,
+    "weight": weight,
+    "number": number,
+    "severity_label": severity_label,
+    "kind_label": kind_label,
+}

@@ -109,3 +109,48 @@ def test_verify_shows_progress_on_a_terminal_and_nothing_in_a_pipe(
     )
     assert piped.stderr == ""
     assert piped.stdout.startswith("ok: 180 events checked")
+
+
+READS = {
+    "history": ["history", "3.3.1"],
+    "history --cycles": ["history", "3.3.1", "--cycles"],
+    "audit": ["audit", "--as-of", "30/06/2021"],
+    "diff": ["diff", "--from", "30/04/2021", "--to", "30/06/2021"],
+    "trail": ["trail"],
+    "log": ["log"],
+    "plan show": ["plan", "show"],
+    "actors list": ["actors", "list"],
+}
+
+
+@pytest.mark.parametrize("read", sorted(READS))
+def test_every_read_fits_80_columns(reference_db: str, read: str, tmp_path: Path) -> None:
+    """Not only the cruscotto: every table a reader opens on an 80-column terminal fits it,
+    titles included (a line wider than the pane would wrap onto the next)."""
+    lines = on_screen([LEDGER, "--db", reference_db, *READS[read]], 80, tmp_path)
+    too_wide = [line for line in lines if len(line) > 80]
+    assert not too_wide, f"{len(too_wide)} lines wider than 80: {too_wide[:2]}"
+    assert not any(line.startswith(("Errore", "Error", "Uso:", "Usage:")) for line in lines)
+
+
+@pytest.mark.parametrize("read", [["log", "--format", "json"], ["export-trail", "--format", "csv"]])
+def test_a_reader_that_closes_the_pipe_stops_the_read_quietly(
+    reference_db: str, read: list[str]
+) -> None:
+    """`ledger log | head`: when the reader stops reading, the command stops without a word
+    (no internal error, no trace), exit 1, and the ledger still verifies."""
+    running = subprocess.Popen(
+        [LEDGER, "--db", reference_db, *read],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={"PATH": "/usr/bin:/bin", "LEDGER_LANG": "it"},
+    )
+    assert running.stdout is not None and running.stderr is not None
+    assert running.stdout.read(10)
+    running.stdout.close()
+    errors = running.stderr.read().decode()
+    running.stderr.close()
+    assert running.wait(timeout=60) == 1
+    assert errors == ""
+    verify = subprocess.run([LEDGER, "--db", reference_db, "verify"], capture_output=True)
+    assert verify.returncode == 0

@@ -422,6 +422,15 @@ def test_read_by_types_and_effective_from(ledger: SqlEventStore) -> None:
     assert seqs(ledger.read(Query(after_seq=2, until_seq=4))) == [3, 4]
 
 
+def test_read_backwards_before_a_seq_gives_the_last_entries_first(
+    ledger: SqlEventStore,
+) -> None:
+    assert seqs(ledger.read(Query(before_seq=5, descending=True, limit=2))) == [4, 3]
+    assert seqs(ledger.read(Query(before_seq=3, descending=True))) == [2, 1]
+    reopened = Query(types=("CycleReopened",), before_seq=4, descending=True)
+    assert seqs(ledger.read(reopened)) == [3, 2]
+
+
 def test_read_rows_returns_the_stored_rows_after_a_seq(ledger: SqlEventStore) -> None:
     everything = list(ledger.read_rows())
     tail = list(ledger.read_rows(after_seq=3))

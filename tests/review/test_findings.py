@@ -311,3 +311,22 @@ def test_weights_that_do_not_sum_to_100_are_named(reviewed: SqlEventStore) -> No
 def test_seq_ranges_are_written_compactly() -> None:
     assert seq_ranges([5, 1, 2, 3, 7, 8, 10]) == "1-3, 5, 7-8, 10"
     assert seq_ranges([]) == ""
+
+
+def test_every_kind_and_severity_has_words_in_both_languages() -> None:
+    """A table or a page shows a finding's kind in words: a new kind without its label (or
+    without its Italian) would show the bare identifier to the OIV."""
+    from events.i18n import set_language
+    from projections.review import KIND_LABELS, KINDS, SEVERITIES, kind_label, severity_label
+
+    assert sorted(KIND_LABELS) == sorted(KINDS)
+    try:
+        set_language("it")
+        italian = {kind: kind_label(kind) for kind in KINDS}
+        assert [severity_label(s) for s in SEVERITIES] == ["alta", "media", "nota"]
+    finally:
+        set_language("en")
+    english = {kind: kind_label(kind) for kind in KINDS}
+    untranslated = [k for k in KINDS if italian[k] == english[k] and k not in ("override",)]
+    assert untranslated == []
+    assert [severity_label(s) for s in SEVERITIES] == ["high", "medium", "note"]

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from events.i18n import set_language
 from ledger.store import SqlEventStore
 from tests.review.cycles import SEQS, run
 
@@ -243,8 +244,22 @@ def test_audit_shows_every_finding_in_every_format(
         assert rows[1]["seqs"] == str(SEQS.late)
     else:
         lines = out.splitlines()
-        assert lines[0] == "Audit di test-ente/2020 al 31/12/2021"
-        assert lines[-1] == "5 findings: 1 alta, 1 media, 3 nota"
+        assert lines[0] == "Audit of test-ente/2020 as of 31/12/2021"
+        assert lines[-1] == "5 findings: 1 high, 1 medium, 3 note"
+        assert "back-dated entry" in out
+
+
+def test_audit_table_in_italian(reviewed: SqlEventStore, db_url: str) -> None:
+    """The table a controller reads: Italian words for the severities and kinds; the
+    identifiers (`after_relazione`) stay in JSON and CSV only."""
+    try:
+        lines = ok(db_url, "--lang", "it", "audit", "--as-of", "2021-12-31").splitlines()
+    finally:
+        set_language("en")
+    assert lines[0] == "Audit di test-ente/2020 al 31/12/2021"
+    assert lines[-1] == "5 rilievi: 1 alta, 1 media, 3 nota"
+    assert any("dopo la Relazione" in line for line in lines)
+    assert not any("after_relazione" in line for line in lines)
 
 
 def test_audit_known_at_reviews_the_ledger_as_it_was(reviewed: SqlEventStore, db_url: str) -> None:

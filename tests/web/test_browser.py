@@ -154,12 +154,30 @@ def test_an_oiv_reviews_the_reference_case(visit: Visit, tmp_path: Path) -> None
     page.get_by_role("link", name="Integrità").click()
     text = page.locator("main").inner_text()
     assert "La catena regge: 180 eventi verificati" in text
+    assert "Catena verificata fino a seq 180" in text
     assert "ledger-digest/2 seq=180" in text
     visit.check("integrita")
 
     for name in ("Pista di controllo", "Modifiche"):
         page.get_by_role("link", name=name, exact=True).click()
         visit.check(name.lower().replace(" ", "-"))
+
+
+def test_the_trail_pages_forwards_and_back(visit: Visit) -> None:
+    page = visit.page
+    page.goto(visit.origin + "/cycles/cciaa-so/2020/trail?as_of=2021-06-30")
+    page.get_by_role("link", name="Pagina successiva").click()
+    page.get_by_role("link", name="Pagina successiva").click()
+    assert page.url.endswith("after=100")
+    page.get_by_role("link", name="Pagina precedente").click()
+    assert page.url.endswith("before=101")
+    assert "Eventi prima del seq 101" in page.locator("main").inner_text()
+    first_seq = page.locator("#registro").locator("xpath=..").locator("tbody th").first
+    assert first_seq.inner_text() == "51"
+    visit.check("pista-pagina-precedente")
+    page.get_by_role("link", name="Pagina precedente").click()
+    assert page.get_by_role("link", name="Pagina precedente").count() == 0
+    assert first_seq.inner_text() == "1"
 
 
 def test_the_console_works_with_the_keyboard_alone(visit: Visit) -> None:

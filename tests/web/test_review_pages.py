@@ -43,6 +43,27 @@ def test_the_trail_is_paged_by_seq(console: TestClient) -> None:
     assert seqs == list(range(51, 101))
 
 
+def test_the_trail_goes_back_a_page_by_seq(console: TestClient) -> None:
+    third = console.get(f"{REFERENCE}/trail?{AS_OF}&after=100").text
+    assert f'href="{REFERENCE}/trail?{AS_OF}&amp;before=101" rel="prev">Previous page<' in third
+    second = console.get(f"{REFERENCE}/trail?{AS_OF}&before=101").text
+    seqs = [int(s) for s in re.findall(r'<th scope="row"><a href="[^"]*events/(\d+)\?', second)]
+    assert seqs == list(range(51, 101))
+    assert "Events before seq 101" in second
+    assert "before=51" in second and "after=100" in second
+    first = console.get(f"{REFERENCE}/trail?{AS_OF}&before=51").text
+    assert "Previous page" not in first and "First page" not in first
+    page = console.get(f"/api{REFERENCE}/trail?{AS_OF}&before=101").json()
+    assert [e["seq"] for e in page["events"]] == list(range(51, 101))
+    assert (page["previous_before"], page["next_after"]) == (51, 100)
+
+
+def test_each_trail_page_links_to_events_as_of_its_own_date(console: TestClient) -> None:
+    for day in ("2021-06-30", "2021-04-30"):
+        page = console.get(f"{REFERENCE}/trail?as_of={day}").text
+        assert f'href="{REFERENCE}/events/1?as_of={day}"' in page
+
+
 def test_the_trail_filters_by_node_and_role(console: TestClient) -> None:
     page = console.get(f"{REFERENCE}/trail?{AS_OF}&node=3.3.1&role=direzione").text
     seqs = [int(s) for s in re.findall(r'<th scope="row"><a href="[^"]*events/(\d+)\?', page)]
@@ -119,6 +140,8 @@ def test_the_json_cruscotto_is_the_replay_contract(console: TestClient) -> None:
         (f"{REFERENCE}/events/abc?{AS_OF}", 400, "abc"),
         (f"{REFERENCE}/audit?{AS_OF}&severity=grave", 400, "grave"),
         (f"{REFERENCE}/trail?{AS_OF}&after=-3", 400, "-3"),
+        (f"{REFERENCE}/trail?{AS_OF}&before=x1", 400, "x1"),
+        (f"{REFERENCE}/trail?{AS_OF}&after=50&before=120", 400, "before=120"),
         (f"{REFERENCE}/trail?{AS_OF}&node=9.9.9", 404, "9.9.9"),
         (f"{REFERENCE}/diff?{AS_OF}&from=2021-13-01", 400, "2021-13-01"),
         ("/nessuna-pagina", 404, "/nessuna-pagina"),
