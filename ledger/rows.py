@@ -19,6 +19,7 @@ if tuple(f.name for f in fields(StoredRow)) != COLUMNS:  # pragma: no cover - gu
 
 HASH = COLUMNS.index("hash")
 PREV_HASH = COLUMNS.index("prev_hash")
+SIGNATURE = COLUMNS.index("signature")
 
 PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 """The DBAPI's parameter marker for each paramstyle our drivers use."""
