@@ -88,7 +88,9 @@ def resolve_cycle(store: EventStore, stream: str | None) -> str:
     if not known:
         raise UnknownCycle("(none)", known)
     raise ActRefused(
-        f"the ledger holds several cycles ({', '.join(known)}): choose one with --cycle"
+        _("the ledger holds several cycles ({cycles}): choose one with --cycle").format(
+            cycles=", ".join(known)
+        )
     )
 
 
@@ -201,7 +203,7 @@ def open_cycle(
 
     def build(state: CycleState) -> list[Draft]:
         if state.opened is not None:
-            raise ActRefused(f"cycle {stream} is already open")
+            raise ActRefused(_("cycle {stream} is already open").format(stream=stream))
         return [Draft(opened, on, key)]
 
     return append_act(store, stream, actor, build, must_exist=False)
@@ -232,7 +234,9 @@ def record_approval(
     def build(state: CycleState) -> list[Draft]:
         if subject == "plan" and not state.pending and not state.nodes:
             raise ActRefused(
-                f"no plan to approve in {stream} (import one: ledger plan import FILE)"
+                _("no plan to approve in {stream} (import one: ledger plan import FILE)").format(
+                    stream=stream
+                )
             )
         if subject in PLAN_SUBJECTS:
             check_weights(projected(state, on), stream)
@@ -304,8 +308,10 @@ def record_validation(
     def build(state: CycleState) -> list[Draft]:
         if state.relazione_approval is None:
             raise ActRefused(
-                f"the Relazione of {stream} has no approval by {on.isoformat()}: "
-                "record the Giunta's approval first"
+                _(
+                    "the Relazione of {stream} has no approval by {day}: "
+                    "record the Giunta's approval first"
+                ).format(stream=stream, day=on.isoformat())
             )
         evaluator = evaluating_body(state)
         named = None if evaluator.key == "oiv" else evaluator.name
@@ -331,8 +337,10 @@ def record_publication(
     def build(state: CycleState) -> list[Draft]:
         if state.validation is None:
             raise ActRefused(
-                f"the Relazione of {stream} has no OIV validation by {on.isoformat()}: "
-                "record the validation first"
+                _(
+                    "the Relazione of {stream} has no OIV validation by {day}: "
+                    "record the validation first"
+                ).format(stream=stream, day=on.isoformat())
             )
         return [Draft(PublicationRecorded(where=where, note=note, source=source), on, key)]
 
@@ -367,7 +375,7 @@ def reopen_cycle(
 
     def build(state: CycleState) -> list[Draft]:
         if not state.closed_now:
-            raise ActRefused(f"cycle {stream} is not closed")
+            raise ActRefused(_("cycle {stream} is not closed").format(stream=stream))
         return [Draft(CycleReopened(reason=reason, source=source), on)]
 
     return append_act(store, stream, actor, build, allow_closed=True)
