@@ -137,7 +137,8 @@ def test_an_oiv_reviews_the_reference_case(visit: Visit, tmp_path: Path) -> None
     assert "90,00 %" in finding.inner_text()
     finding.get_by_role("link", name="151").click()
     assert page.url.endswith("/events/151?as_of=2021-06-30")
-    assert "ReportedFigureRecorded" in page.locator("h1").inner_text()
+    assert "cifra pubblicata registrata" in page.locator("h1").inner_text()
+    assert "ReportedFigureRecorded" in page.locator("main").inner_text()  # the stored type too
     assert "corrisponde all'hash registrato" in page.locator("main").inner_text()
     visit.check("evento-151")
 
