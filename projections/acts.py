@@ -124,7 +124,9 @@ def append_act(
                 return []
             role = authorised_role(store, stream, actor, [d.event for d in drafts], state.identity)
             signer = actor.key.sign if actor.key else None
-            undone = last_undo(store, stream) if any(not d.idempotency_key for d in drafts) else 0
+            # Every state folds the whole cycle (an act's date only hides later facts), so
+            # its last undoing act is the ledger's: no query of its own.
+            undone = state.last_undo
             new = [
                 NewEvent(
                     d.event,
@@ -144,25 +146,11 @@ def append_act(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-UNDOING_TYPES = frozenset(
-    {"CycleClosed", "CycleReopened", "OverrideWithdrawn", "ObjectiveWithdrawn"}
-)
-"""Acts after which the same act again is a new act (an override after its withdrawal)."""
-
-
-def last_undo(store: EventStore, stream: str) -> int:
-    """The seq of the stream's last act that can undo an earlier one (0 when none): rows of
-    four rare types, read without decoding a payload."""
-    last = 0
-    for entry in store.read(Query(stream=stream, types=tuple(sorted(UNDOING_TYPES)))):
-        last = entry.seq
-    return last
-
-
 def act_key(stream: str, draft: Draft, undone: int) -> str:
     """The idempotency key of a single act, from its content: the stream, the event's type and
-    canonical payload, its effective date, and the last undoing act before it (`last_undo`),
-    so that an act repeated after, say, its withdrawal is recorded again."""
+    canonical payload, its effective date, and the last undoing act before it
+    (`CycleState.last_undo`), so that an act repeated after, say, its withdrawal is recorded
+    again."""
     digest = hashlib.sha256()
     for part in (
         stream,
