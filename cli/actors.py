@@ -61,7 +61,10 @@ def register(
     Example: ledger --actor amministratore actors register controllo-gestione --as controller
     """
     if role not in ROLES:
-        raise typer.BadParameter(f"{role!r} is not a role ({', '.join(ROLES)})", param_hint="--as")
+        raise typer.BadParameter(
+            _("{role!r} is not a role ({roles})").format(role=role, roles=", ".join(ROLES)),
+            param_hint="--as",
+        )
     chosen = settings(ctx)
     store = chosen.store()
     try:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from events.errors import UsageError
+from events.i18n import _
 from formats.writers.files import ledger_files
 
 if TYPE_CHECKING:
@@ -93,12 +94,16 @@ def load_signing_key(given: str) -> "SigningKey":
     path = Path(given)
     if not path.is_file():
         raise UsageError(
-            f"key file {given} does not exist (make one: ledger keys generate --out FILE)"
+            _("key file {file} does not exist (make one: ledger keys generate --out FILE)").format(
+                file=given
+            )
         )
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise UsageError(
-            f"key file {given} can be read by others (mode {mode:04o}): chmod 600 {given}"
+            _("key file {file} can be read by others (mode {mode}): chmod 600 {file}").format(
+                file=given, mode=f"{mode:04o}"
+            )
         )
     text = path.read_text(encoding="utf-8", errors="replace")
     return SigningKey.from_pem(text, f"key file {given}")

@@ -11,9 +11,10 @@ from cli.render import to_table
 from cli.replay import require_known_at
 from cli.terminal import echo
 from cli.trail import KnownAtOption, day, moment
+from events.i18n import _
 from formats.serial import to_csv, to_json
 from projections import acts
-from projections.diff import CruscottoDiff, change_rows, diff
+from projections.diff import CruscottoDiff, change_rows, diff, field_label
 from projections.findings import seq_ranges
 from projections.numbers import rounded
 
@@ -42,7 +43,9 @@ def diff_command(
     """
     if date_to < date_from:
         raise typer.BadParameter(
-            f"--to {date_to.isoformat()} is before --from {date_from.isoformat()}"
+            _("--to {to} is before --from {start}").format(
+                to=date_to.isoformat(), start=date_from.isoformat()
+            )
         )
     store = settings(ctx).store()
     try:
@@ -90,24 +93,26 @@ def diff_contract(found: CruscottoDiff) -> dict[str, Any]:
 
 
 def render(found: CruscottoDiff) -> str:
-    title = f"Cruscotto {found.stream}: dal {day(found.date_from)} al {day(found.date_to)}"
+    title = _("Cruscotto {cycle}: from {start} to {end}").format(
+        cycle=found.stream, start=day(found.date_from), end=day(found.date_to)
+    )
     if found.known_at is not None:
-        title += f", come noto il {moment(found.known_at)}"
+        title += _(", as known at {time}").format(time=moment(found.known_at))
     if not found.nodes:
-        return f"{title}\n\nno changes"
+        return title + "\n\n" + _("no changes")
     table = []
     for node in found.nodes:
-        name = node.code or node.key or "ente"
+        name = node.code or node.key or _("ente")
         for index, change in enumerate(node.changes):
             table.append(
                 [
                     name if index == 0 else "",
                     node.title[:40] if index == 0 else "",
-                    change.name,
+                    field_label(change.name),
                     change.before or "—",
                     change.after or "—",
                     seq_ranges(node.seqs) if index == 0 else "",
                 ]
             )
-    headers = ["nodo", "titolo", "campo", "prima", "dopo", "eventi (seq)"]
+    headers = [_("node"), _("title"), _("field"), _("before"), _("after"), _("events (seq)")]
     return f"{title}\n\n{to_table(table, headers)}"

@@ -112,11 +112,11 @@ def _row(row: HistoryRow) -> dict[str, Any]:
 
 def render(found: NodeHistory) -> str:
     name = f"{found.code or found.key} {found.title}" if found.key else found.title
-    title = f"Storia di {name} ({found.stream})"
+    title = _("History of {name} ({cycle})").format(name=name, cycle=found.stream)
     if found.known_at is not None:
-        title += f", come noto il {moment(found.known_at)}"
+        title += _(", as known at {time}").format(time=moment(found.known_at))
     if not found.rows:
-        return f"{title}\n\nno events"
+        return title + "\n\n" + _("no events")
     table = [
         [
             row.seq,
@@ -132,13 +132,13 @@ def render(found: NodeHistory) -> str:
     ]
     headers = [
         "seq",
-        "data",
-        "registrato",
-        "attore (ruolo)",
-        "atto",
-        "prima → dopo",
-        "in vigore per",
-        "risultato",
+        _("date"),
+        _("recorded"),
+        _("actor (role)"),
+        _("act"),
+        _("before → after"),
+        _("in force by"),
+        _("result"),
     ]
     return f"{fold(title)}\n\n{to_table(table, headers)}"
 
@@ -195,6 +195,14 @@ def _show_cycles(code: str, rows: list[CycleRow], output: OutputFormat) -> None:
         ]
         for row in rows
     ]
-    headers = ["ciclo", "anno", "titolo", "target", "risultato", "% raggiungimento", "valutazione"]
-    echo(f"{_('History of {code} across the cycles').format(code=code)}\n")
+    headers = [
+        _("cycle"),
+        _("year"),
+        _("title"),
+        _("target"),
+        _("result"),
+        _("% achievement"),
+        _("rating"),
+    ]
+    echo(_("History of {code} across the cycles").format(code=code) + "\n")
     echo(to_table(table, headers))

@@ -17,6 +17,9 @@ from cli.options import (
 )
 from cli.render import to_table
 from cli.terminal import echo
+from cli.trail import day, moment
+from events.i18n import N_, _
+from events.labels import event_label
 from formats.serial import csv_chunks, json_list_chunks
 from ledger.query import Query
 from ledger.records import Entry
@@ -74,12 +77,43 @@ def log(
             for piece in csv_chunks((_as_dict(entry) for entry in entries), [*COLUMNS, "payload"]):
                 echo(piece, nl=False)
         else:
-            rows = [[_as_dict(entry)[column] for column in COLUMNS] for entry in entries]
-            for row in rows:
-                row[-1] = str(row[-1])[:12]
-            echo(to_table(rows, COLUMNS) if rows else "no events")
+            rows = [_shown(entry) for entry in entries]
+            echo(
+                to_table(rows, [_(HEADERS[column]) for column in COLUMNS])
+                if rows
+                else _("no events")
+            )
     finally:
         store.close()
+
+
+HEADERS = {
+    "seq": N_("seq"),
+    "recorded_at": N_("recorded"),
+    "effective_date": N_("date"),
+    "stream": N_("cycle"),
+    "version": N_("version"),
+    "type": N_("event"),
+    "actor": N_("actor"),
+    "role": N_("role"),
+    "hash": N_("hash"),
+}
+"""The table's column titles; JSON and CSV keep the identifiers of COLUMNS."""
+
+
+def _shown(entry: Entry) -> list[Any]:
+    """One row of the table: times as people read them, the type's label, the hash's start."""
+    return [
+        entry.seq,
+        moment(entry.recorded_at),
+        day(entry.effective_date),
+        entry.stream,
+        entry.version,
+        event_label(entry.type),
+        entry.actor,
+        entry.role,
+        entry.hash[:12],
+    ]
 
 
 def _as_dict(entry: Entry) -> dict[str, Any]:

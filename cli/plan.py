@@ -124,7 +124,7 @@ def show(
                     [_indent(r), r["title"], _pct(r), r["kpi"] or "", r["target"] or ""]
                     for r in rows
                 ],
-                ["Nodo", "Titolo", "Peso", "KPI", "Target"],
+                [_("Node"), _("Title"), _("Peso"), "KPI", "Target"],
             )
         )
     if state.pending:

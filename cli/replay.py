@@ -121,10 +121,12 @@ def require_known_at(store: SqlEventStore, stream: str, known_at: datetime | Non
 
 def render_table(cruscotto: Cruscotto) -> str:
     """The cruscotto as the Relazione prints it, in Italian, with the overrides beside."""
-    when = f"al {cruscotto.as_of.strftime('%d/%m/%Y')}"
+    when = _("as of {day}").format(day=cruscotto.as_of.strftime("%d/%m/%Y"))
     if cruscotto.known_at is not None:
-        when += f", come noto il {italian_moment(cruscotto.known_at)}"
-    title = f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name} ({when})"
+        when += _(", as known at {time}").format(time=italian_moment(cruscotto.known_at))
+    title = _("Performance cruscotto {year} - {entity} ({when})").format(
+        year=cruscotto.year or "", entity=cruscotto.entity_name, when=when
+    )
     if not cruscotto.plan_in_force:
         pending = cruscotto.pending_changes
         detail = (
@@ -157,7 +159,7 @@ def render_table(cruscotto: Cruscotto) -> str:
             ).format(count=cruscotto.pending_changes)
         )
     if cruscotto.closed:
-        parts.append("ciclo chiuso")
+        parts.append(_("cycle closed"))
     return "\n".join(parts)
 
 
@@ -187,18 +189,18 @@ def _tree(cruscotto: Cruscotto) -> str:
     return to_table(
         rows,
         [
-            "cod.",
-            "titolo / descrizione",
-            "Peso",
+            _("code"),
+            _("title / description"),
+            _("Peso"),
             "kpi",
             "target",
-            "Risultato",
-            "calcolato",
-            "override (sentito l'OIV)",
-            "% raggiungimento",
+            _("Result"),
+            _("computed"),
+            _("override (OIV heard)"),
+            _("% achievement"),
         ],
         optional=[3],
-        short={4: "target", 5: "Risultato", 6: "calc.", 7: "override", 8: "% ragg."},
+        short={4: "target", 5: _("Result"), 6: _("comp."), 7: "override", 8: _("% ach.")},
     )
 
 
@@ -219,14 +221,14 @@ def _achieved(cruscotto: Cruscotto, rule: LevelRule) -> str:
         rows.append(row)
     headers = [
         rule.name,
-        "Risultato misurato",
+        _("Measured result"),
         "Target",
-        "% Raggiungimento",
-        "Valutazione sintetica",
-        "Copertura",
+        _("% Achievement"),
+        _("Overall rating"),
+        _("Coverage"),
     ]
     if previous:
-        headers.append(f"Anno precedente ({cruscotto.previous_stream})")
+        headers.append(_("Previous year ({cycle})").format(cycle=cruscotto.previous_stream))
     return to_table(rows, headers)
 
 
@@ -242,9 +244,9 @@ def _roots(cruscotto: Cruscotto, rule: LevelRule) -> str:
         rows.append(row)
     headers = [rule.name, "Performance"]
     if rule.has_band:
-        headers.append("Valutazione sintetica")
+        headers.append(_("Overall rating"))
     if previous:
-        headers.append(f"Anno precedente ({cruscotto.previous_stream})")
+        headers.append(_("Previous year ({cycle})").format(cycle=cruscotto.previous_stream))
     return to_table(rows, headers)
 
 
@@ -253,8 +255,9 @@ def _managers(cruscotto: Cruscotto) -> str:
     for manager in cruscotto.managers:
         for code, title, weight, result in manager.items:
             rows.append([manager.manager, code, title, _pct(weight), italian_percent(result)])
-        rows.append([manager.manager, "", "totale", "", italian_percent(manager.result)])
-    return to_table(rows, ["Dirigente", "Cod.", "Obiettivo", "Peso", "Raggiungimento"])
+        rows.append([manager.manager, "", _("total"), "", italian_percent(manager.result)])
+    headers = [_("Manager"), _("Code"), "Obiettivo", _("Peso"), _("Achievement")]
+    return to_table(rows, headers)
 
 
 def _ente(cruscotto: Cruscotto) -> str:
@@ -262,11 +265,12 @@ def _ente(cruscotto: Cruscotto) -> str:
     if cruscotto.band:
         line += f" ({cruscotto.band})"
     if cruscotto.coverage < 100:
-        line += f" - copertura delle misure {italian_percent(cruscotto.coverage)}"
+        line += _(" - coverage of the measurements {coverage}").format(
+            coverage=italian_percent(cruscotto.coverage)
+        )
     if cruscotto.previous_stream is not None:
-        line += (
-            f" - anno precedente ({cruscotto.previous_stream}): "
-            f"{italian_percent(cruscotto.previous_result)}"
+        line += _(" - previous year ({cycle}): {result}").format(
+            cycle=cruscotto.previous_stream, result=italian_percent(cruscotto.previous_result)
         )
     return line
 

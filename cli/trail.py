@@ -155,7 +155,7 @@ def trail_command(
         if path is not None:
             if output not in (TrailOutput.csv, TrailOutput.xlsx):
                 raise fail(
-                    "--output writes csv or xlsx: add --format csv or --format xlsx", EXIT_USAGE
+                    _("--output writes csv or xlsx: add --format csv or --format xlsx"), EXIT_USAGE
                 )
             kind = TrailFormat.xlsx if output is TrailOutput.xlsx else TrailFormat.csv
             count = [0]
@@ -201,11 +201,12 @@ def _table(rows: list[TrailRow]) -> None:
             row.actor,
             row.role,
             row.node or "",
-            row.summary[:90] + (" [firmato]" if row.signed else ""),
+            row.summary[:90] + (" [" + _("signed") + "]" if row.signed else ""),
         ]
         for row in rows
     ]
-    echo(to_table(table, ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"]))
+    headers = ["seq", _("date"), _("recorded"), _("actor"), _("role"), _("node"), _("act")]
+    echo(to_table(table, headers))
 
 
 def _as_dict(row: TrailRow) -> dict[str, Any]:

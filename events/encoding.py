@@ -156,6 +156,14 @@ def _has_astral_key(value: Any) -> bool:
     return False
 
 
+_ENCODE = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=False
+).encode
+"""`json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`, without a new
+encoder per call (a third of its time on our payloads). The circular check is left out: the
+value comes from `to_canonical_value`, which builds a fresh tree and so never holds a cycle."""
+
+
 def canonical_json(value: Any) -> bytes:
     """The canonical UTF-8 bytes of a JSON-able value.
 
@@ -164,7 +172,7 @@ def canonical_json(value: Any) -> bytes:
     is kept for the rare key that needs it.
     """
     plain = to_canonical_value(value)
-    text = json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = _ENCODE(plain)
     # An ASCII text has no key beyond U+FFFF: the walk over the keys is only for the others.
     if not text.isascii() and _has_astral_key(plain):
         text = _serialise(plain)

@@ -18,7 +18,7 @@ The check walks an event's values generically, so a field added tomorrow is cove
 
 import unicodedata
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -52,7 +52,14 @@ class ValueOutOfLimits(UsageError):
 
 
 def check_event(event: BaseModel) -> None:
-    """Refuse the event if any of its values is outside the limits above, naming the first."""
+    """Refuse the event if any of its values is outside the limits above, naming the first.
+
+    Every append checks every event, so the common case takes `within_limits`, a walk that
+    builds no paths and tests most values in one step; only an event it cannot clear is
+    walked again with paths, to name the value at fault.
+    """
+    if within_limits(event):
+        return
     for where, value in _values(event, ""):
         problem = value_problem(where, value)
         if problem is not None:
@@ -159,6 +166,74 @@ def validation_message(error: ValidationError) -> str:
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _leaf(where: str) -> str:
+    """The name a value's limits depend on: the last field of its place, without indexes."""
+    return where.rsplit(".", 1)[-1].rstrip("]0123456789[")
+
+
+_LEAVES: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
+"""Each model class's fields with their leaf names, computed once per class."""
+
+
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    found = _LEAVES.get(model)
+    if found is None:
+        found = _LEAVES[model] = tuple((name, _leaf(name)) for name in model.model_fields)
+    return found
+
+
+def within_limits(value: Any, leaf: str = "") -> bool:
+    """Whether `value` (found under the field `leaf`) is certainly within the limits.
+
+    True only where `value_problem` finds nothing for any of its values: a text that is
+    printable (`str.isprintable` is False for every control, separator and surrogate
+    character, so it also clears those that free text allows) and not too long, a decimal
+    whose digits and exponent are within bounds as written (normalising only removes digits
+    and raises the exponent), an integer or a date within range; any other value is asked of
+    `value_problem` itself. A False only means the slow walk runs and decides.
+    """
+    kind = type(value)
+    if kind is str:
+        return (len(value) <= MAX_TEXT and value.isprintable()) or (
+            text_problem(leaf, value, free=leaf in FREE_TEXT) is None
+        )
+    if kind is Decimal:
+        if value.is_finite():
+            _, digits, exponent = value.as_tuple()
+            if (
+                len(digits) <= MAX_DIGITS
+                and int(exponent) >= -MAX_DECIMALS
+                and value.adjusted() < MAX_MAGNITUDE
+            ):
+                return True
+        return decimal_problem(leaf, value) is None
+    if kind is int:
+        return -MAX_INT <= value <= MAX_INT and (
+            leaf not in _YEAR_NAMES or MIN_YEAR <= value <= MAX_YEAR
+        )
+    if value is None or kind is bool:
+        return True
+    if kind is date or kind is datetime:
+        return bool(MIN_YEAR <= value.year <= MAX_YEAR)
+    if isinstance(value, BaseModel):
+        for name, named in _fields(kind):
+            item = getattr(value, name)
+            # The common leaves inline, without a call: a short printable text, or nothing.
+            if item is None or (type(item) is str and len(item) <= MAX_TEXT and item.isprintable()):
+                continue
+            if not within_limits(item, named):
+                return False
+        return True
+    if isinstance(value, list | tuple | set | frozenset):
+        return all(within_limits(item, leaf) for item in value)
+    if isinstance(value, dict):
+        return all(
+            within_limits(key, leaf) and within_limits(item, _leaf(f"{leaf}.{key}"))
+            for key, item in value.items()
+        )
+    return value_problem(leaf, value) is None
 
 
 def _values(value: Any, where: str) -> Iterator[tuple[str, Any]]:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from events.base import LedgerEvent
+from events.decoding import StoredDecoder, stored_decoder
 from events.encoding import decode_json
 from events.errors import InvalidPayload, UnknownEventType
 
@@ -19,6 +20,7 @@ E = TypeVar("E", bound=type[LedgerEvent])
 
 _classes: dict[str, type[LedgerEvent]] = {}
 _upcasters: dict[tuple[str, int], Upcaster] = {}
+_stored: dict[type[LedgerEvent], StoredDecoder] = {}
 
 
 def register(cls: E) -> E:
@@ -107,3 +109,26 @@ def decode_event(type_name: str, schema_version: int, payload: bytes | str) -> L
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "payload"
         raise InvalidPayload(f"stored {type_name} payload: {where}: {first['msg']}") from None
+
+
+def read_event(type_name: str, schema_version: int, payload: bytes | str) -> LedgerEvent:
+    """A stored payload read back for a replay: `decode_event`'s model, faster.
+
+    A payload of the current version is read by the type's stored-form decoder
+    (events/decoding.py: the model's conversions without the append's checks, which the
+    stored bytes passed); one it cannot read, or of an older version, goes through
+    `decode_event`, which upcasts, validates and names a fault. `ledger verify` calls
+    `decode_event` itself: it validates every row as the append would have.
+    """
+    cls = _classes.get(type_name) or event_class(type_name)  # no call for a known type
+    if schema_version == cls.schema_version:
+        decode = _stored.get(cls)
+        if decode is None:
+            decode = _stored[cls] = stored_decoder(cls)
+        try:
+            event: LedgerEvent = decode(payload)
+        except ValidationError:
+            pass
+        else:
+            return event
+    return decode_event(type_name, schema_version, payload)

@@ -7,6 +7,7 @@ produce the same input; docs/integrity.md gives the recipe byte by byte.
 import hashlib
 import struct
 from collections.abc import Sequence
+from typing import Any
 
 _LENGTH = struct.Struct(">Q").pack
 """A field's length as 8 bytes, big-endian (the framing of docs/integrity.md)."""
@@ -54,3 +55,61 @@ def row_fields(
         payload,
     )
     return [text.encode("utf-8") for text in texts]
+
+
+_PREV_LENGTH = _LENGTH(len(GENESIS.hex()))
+"""Every previous hash is 64 hex characters: its frame's length is a constant."""
+
+
+def _framed(text: str) -> bytes:
+    data = text.encode("utf-8")
+    return _LENGTH(len(data)) + data
+
+
+class RowHasher:
+    """`link_hash(prev, row_fields(...))` for the rows of one transaction, in one join.
+
+    The append hashes every row it writes: the fields that repeat from row to row (the
+    stream, the type, the dates, the actor and role) are framed once per transaction and
+    reused. The bytes hashed are exactly those of `link_hash` over `row_fields`
+    (tests/ledger/test_chain_properties.py holds it to the documented recipe), so `verify`
+    and docs/verify_chain.py check what this writes.
+    """
+
+    def __init__(self) -> None:
+        self._framed: dict[str, bytes] = {}
+
+    def _repeated(self, text: str) -> bytes:
+        framed = self._framed.get(text)
+        if framed is None:
+            framed = self._framed[text] = _framed(text)
+        return framed
+
+    def row_hash(self, row: Sequence[Any]) -> bytes:
+        """The hash (32 bytes) of a row given in `events` column order (that of `StoredRow`:
+        seq, event_id, stream, version, type, schema_version, effective_date, recorded_at,
+        actor, role, payload, prev_hash, hash, idempotency_key, signature); its own hash and
+        signature are not read."""
+        (seq, event_id, stream, version, type_name, schema_version, effective_date,
+         recorded_at, actor, role, payload, prev_hash, _, idempotency_key, _) = row  # fmt: skip
+        repeated = self._repeated
+        return hashlib.sha256(
+            b"".join(
+                (
+                    _PREV_LENGTH,
+                    prev_hash.hex().encode("ascii"),
+                    _framed(str(seq)),
+                    _framed(event_id),
+                    repeated(stream),
+                    _framed(str(version)),
+                    repeated(type_name),
+                    repeated(str(schema_version)),
+                    repeated(effective_date),
+                    repeated(recorded_at),
+                    repeated(actor),
+                    repeated(role),
+                    _framed(idempotency_key or ""),
+                    _framed(payload),
+                )
+            )
+        ).digest()

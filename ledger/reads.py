@@ -58,7 +58,13 @@ class StoreReads(StoreConnections):
                 yield seq, bytes(digest)
 
     def _partitions(self, statement: Select[Any]) -> Iterator[Sequence[Sequence[Any]]]:
-        """Rows in lists of READ_BATCH (a server-side cursor on PostgreSQL): memory stays flat."""
+        """Rows in lists of READ_BATCH (a server-side cursor on PostgreSQL): memory stays flat.
+
+        SQLAlchemy compiles and executes the statement (its statement cache, its transaction,
+        its errors) and its cursor strategy fetches the batches, which are taken as the
+        driver's tuples: SQLAlchemy's rows would only wrap the same values (no column of
+        `events` has a result conversion), at a cost per row that a full read pays a million
+        times."""
         with (
             self._translated(),
             self.engine.connect() as conn,
@@ -66,7 +72,14 @@ class StoreReads(StoreConnections):
             # stops early (verify stops at the first break).
             conn.execution_options(yield_per=READ_BATCH).execute(statement) as result,
         ):
-            yield from result.partitions()
+            fetch, cursor = result.cursor_strategy.fetchmany, result.cursor
+            while True:
+                batch = fetch(result, cursor, READ_BATCH)
+                if batch:
+                    yield batch
+                # A short batch is the last: the strategy may have closed the cursor on it.
+                if len(batch) < READ_BATCH:
+                    return
 
     def head(self) -> Entry | None:
         """The last entry of the ledger, or None when it is empty."""

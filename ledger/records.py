@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from events.base import LedgerEvent, UnreadableEvent
 from events.encoding import canonical_datetime
 from events.errors import InvalidPayload, UnknownEventType
-from events.registry import decode_event
+from events.registry import read_event
 
 T = TypeVar("T")
 
@@ -78,6 +78,34 @@ class StoredRow:
     hash: bytes
     idempotency_key: str | None
     signature: str | None
+
+
+class _DecodedEvent:
+    """`Entry.event`: the payload decoded into the current model (older schema versions
+    upcast), on the first read, and kept in the entry's `__dict__`, which answers every later
+    read: one Python frame instead of a cached property's two, which a replay pays on every
+    entry.
+
+    A row of an unknown type reads as an `UnreadableEvent`, which every read passes over
+    instead of failing (verify names it); a known type whose payload does not validate is
+    refused, naming the seq.
+    """
+
+    def __get__(self, entry: "Entry | None", owner: type | None = None) -> Any:
+        if entry is None:  # pragma: no cover - the class attribute itself
+            return self
+        row = entry.row
+        try:
+            event = read_event(row.type, row.schema_version, row.payload)
+        except UnknownEventType:
+            problem = UnknownEventType(row.type, row.schema_version)
+            event = UnreadableEvent(stored_type=row.type, reason=str(problem))
+        except InvalidPayload as error:
+            raise InvalidPayload(
+                f"seq {row.seq}: {error} (ledger verify names every such row)"
+            ) from None
+        entry.__dict__["event"] = event
+        return event
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,23 +174,15 @@ class Entry:
     def recorded_at(self) -> datetime:
         return parse_recorded_at(self.row.recorded_at)
 
-    @cached
-    def event(self) -> LedgerEvent:
-        """The payload decoded into the current model (older schema versions upcast).
+    if TYPE_CHECKING:  # pragma: no cover - mypy reads it as a property
 
-        A row of an unknown type reads as an `UnreadableEvent`, which every read passes over
-        instead of failing (verify names it); a known type whose payload does not validate is
-        refused, naming the seq.
-        """
-        try:
-            return decode_event(self.row.type, self.row.schema_version, self.row.payload)
-        except UnknownEventType:
-            problem = UnknownEventType(self.row.type, self.row.schema_version)
-            return UnreadableEvent(stored_type=self.row.type, reason=str(problem))
-        except InvalidPayload as error:
-            raise InvalidPayload(
-                f"seq {self.row.seq}: {error} (ledger verify names every such row)"
-            ) from None
+        @property
+        def event(self) -> LedgerEvent:
+            """The payload decoded into the current model (see `_DecodedEvent`)."""
+            ...
+
+    else:
+        event = _DecodedEvent()
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Entry) and other.row == self.row

@@ -24,6 +24,9 @@ from ledger.store import SqlEventStore
 
 BUSY_TIMEOUT_SECONDS = 120
 PAGE_CACHE_KIB = 64 * 1024
+"""The page cache of a connection while it writes."""
+READ_CACHE_KIB = 8 * 1024
+"""The page cache of a connection while it reads (SQLite's default is 2 MiB)."""
 
 _PROTECTION = (
     "CREATE TRIGGER IF NOT EXISTS events_refuse_update BEFORE UPDATE ON events "
@@ -55,22 +58,30 @@ def sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
     @event.listens_for(engine, "connect")
-    def _configure(dbapi_connection: Any, _record: Any) -> None:
+    def _configure(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
-        # A 64 MiB page cache (the default is 2 MiB) keeps the unique indexes' hot pages in
-        # memory: appends insert event ids and keys at random places in their indexes, and
-        # a 1M-event bulk import ran ~18 % faster (bench/, docs/performance.md). It is a
-        # bound per connection, filled only as pages are read.
-        cursor.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
         cursor.close()
+        record.info["ledger_cache_kib"] = READ_CACHE_KIB
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get("ledger_write", False)
+        # A writer's page cache is 64 MiB: appends insert event ids and keys at random places
+        # in their unique indexes, and the cache keeps those pages (a 1M-event bulk import ran
+        # ~18 % faster). A reader's is 8 MiB: a streamed read passes over each page once, and
+        # a process that streams the whole ledger on two connections (`ledger trail`) grew by
+        # up to 2 x 64 MiB from a small ledger to a large one (docs/performance.md). A pooled
+        # connection switches when it passes from one kind of transaction to the other.
+        wanted = PAGE_CACHE_KIB if immediate else READ_CACHE_KIB
+        info = conn.connection.info
+        if info.get("ledger_cache_kib") != wanted:
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{wanted}")
+            info["ledger_cache_kib"] = wanted
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine

@@ -7,7 +7,7 @@ upgrade of pydantic or of our models can never "break" an old chain.
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from events.i18n import _
@@ -121,6 +121,21 @@ class Verdict:
         return self.broken_seq is None and not self.flagged
 
 
+@dataclass
+class Verified:
+    """How far a verify that held went: the seq and hash it ended on, the Merkle tree of the
+    rows up to there, and the rows it flagged. `verify_rows(start=...)` goes on from it, so that
+    a long-running reader (the console) checks only the rows appended since."""
+
+    seq: int = 0
+    hash: bytes = GENESIS
+    tree: CompactRange = field(default_factory=CompactRange)
+    flagged: tuple[tuple[int, str], ...] = ()
+
+    def digest(self) -> Digest:
+        return Digest(self.seq, self.hash.hex(), self.tree.root().hex())
+
+
 def recompute_hash(row: StoredRow, prev_hash_hex: str) -> bytes:
     """The hash a row must carry given its predecessor's hash."""
     # Positional on purpose: this runs once per row of the ledger.
@@ -139,8 +154,14 @@ def verify_rows(
     check_signature: SignatureCheck | None = None,
     tree_nodes: TreeNodeHook | None = None,
     tree_nodes_from: int = 0,
+    start: Verified | None = None,
 ) -> Verdict:
     """Walk the rows in seq order; stop at the first one that does not follow from the last.
+
+    With `start`, the rows are those after `start.seq`, and the chain goes on from its hash
+    (the caller has checked that the row at `start.seq` still carries it); `start.tree` grows
+    by the rows that follow (it is the caller's: a verify that breaks leaves it unusable), and
+    the verdict counts every row up to the last as checked. `digest` is for a walk from seq 1.
 
     `check_signature` is shown every row that follows (see `SignatureCheck`).
 
@@ -150,17 +171,20 @@ def verify_rows(
     at the digest's seq exists and carries the digest's hash, and, for a version 2 digest, the
     tree of that many events has the digest's root.
     """
-    expected_seq = 1
-    prev = GENESIS
-    checked = 0
-    head = Digest(0, GENESIS.hex())
+    begun = start or Verified()
+    expected_seq = begun.seq + 1
+    prev = begun.hash
+    checked = begun.seq
+    head = Digest(begun.seq, begun.hash.hex())
     digest_seen = digest is None or digest.seq == 0
     if digest is not None and digest.seq == 0 and digest.hash != GENESIS.hex():
         return Verdict(0, head, 0, "a digest of seq 0 must carry the genesis hash (64 zeros)")
 
-    tree = CompactRange(on_node=tree_nodes, min_level=tree_nodes_from)
-
-    flagged: list[tuple[int, str]] = []
+    if start is None:
+        tree = CompactRange(on_node=tree_nodes, min_level=tree_nodes_from)
+    else:
+        tree = start.tree
+    flagged: list[tuple[int, str]] = list(begun.flagged)
 
     def broken(seq: int, reason: str) -> Verdict:
         return Verdict(checked, head, seq, reason, flagged=tuple(flagged))

@@ -88,7 +88,9 @@ def resolve_cycle(store: EventStore, stream: str | None) -> str:
     if not known:
         raise UnknownCycle("(none)", known)
     raise ActRefused(
-        f"the ledger holds several cycles ({', '.join(known)}): choose one with --cycle"
+        _("the ledger holds several cycles ({cycles}): choose one with --cycle").format(
+            cycles=", ".join(known)
+        )
     )
 
 
@@ -122,7 +124,9 @@ def append_act(
                 return []
             role = authorised_role(store, stream, actor, [d.event for d in drafts], state.identity)
             signer = actor.key.sign if actor.key else None
-            undone = last_undo(store, stream) if any(not d.idempotency_key for d in drafts) else 0
+            # Every state folds the whole cycle (an act's date only hides later facts), so
+            # its last undoing act is the ledger's: no query of its own.
+            undone = state.last_undo
             new = [
                 NewEvent(
                     d.event,
@@ -142,25 +146,11 @@ def append_act(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-UNDOING_TYPES = frozenset(
-    {"CycleClosed", "CycleReopened", "OverrideWithdrawn", "ObjectiveWithdrawn"}
-)
-"""Acts after which the same act again is a new act (an override after its withdrawal)."""
-
-
-def last_undo(store: EventStore, stream: str) -> int:
-    """The seq of the stream's last act that can undo an earlier one (0 when none): rows of
-    four rare types, read without decoding a payload."""
-    last = 0
-    for entry in store.read(Query(stream=stream, types=tuple(sorted(UNDOING_TYPES)))):
-        last = entry.seq
-    return last
-
-
 def act_key(stream: str, draft: Draft, undone: int) -> str:
     """The idempotency key of a single act, from its content: the stream, the event's type and
-    canonical payload, its effective date, and the last undoing act before it (`last_undo`),
-    so that an act repeated after, say, its withdrawal is recorded again."""
+    canonical payload, its effective date, and the last undoing act before it
+    (`CycleState.last_undo`), so that an act repeated after, say, its withdrawal is recorded
+    again."""
     digest = hashlib.sha256()
     for part in (
         stream,
@@ -213,7 +203,7 @@ def open_cycle(
 
     def build(state: CycleState) -> list[Draft]:
         if state.opened is not None:
-            raise ActRefused(f"cycle {stream} is already open")
+            raise ActRefused(_("cycle {stream} is already open").format(stream=stream))
         return [Draft(opened, on, key)]
 
     return append_act(store, stream, actor, build, must_exist=False)
@@ -244,7 +234,9 @@ def record_approval(
     def build(state: CycleState) -> list[Draft]:
         if subject == "plan" and not state.pending and not state.nodes:
             raise ActRefused(
-                f"no plan to approve in {stream} (import one: ledger plan import FILE)"
+                _("no plan to approve in {stream} (import one: ledger plan import FILE)").format(
+                    stream=stream
+                )
             )
         if subject in PLAN_SUBJECTS:
             check_weights(projected(state, on), stream)
@@ -316,8 +308,10 @@ def record_validation(
     def build(state: CycleState) -> list[Draft]:
         if state.relazione_approval is None:
             raise ActRefused(
-                f"the Relazione of {stream} has no approval by {on.isoformat()}: "
-                "record the Giunta's approval first"
+                _(
+                    "the Relazione of {stream} has no approval by {day}: "
+                    "record the Giunta's approval first"
+                ).format(stream=stream, day=on.isoformat())
             )
         evaluator = evaluating_body(state)
         named = None if evaluator.key == "oiv" else evaluator.name
@@ -343,8 +337,10 @@ def record_publication(
     def build(state: CycleState) -> list[Draft]:
         if state.validation is None:
             raise ActRefused(
-                f"the Relazione of {stream} has no OIV validation by {on.isoformat()}: "
-                "record the validation first"
+                _(
+                    "the Relazione of {stream} has no OIV validation by {day}: "
+                    "record the validation first"
+                ).format(stream=stream, day=on.isoformat())
             )
         return [Draft(PublicationRecorded(where=where, note=note, source=source), on, key)]
 
@@ -379,7 +375,7 @@ def reopen_cycle(
 
     def build(state: CycleState) -> list[Draft]:
         if not state.closed_now:
-            raise ActRefused(f"cycle {stream} is not closed")
+            raise ActRefused(_("cycle {stream} is not closed").format(stream=stream))
         return [Draft(CycleReopened(reason=reason, source=source), on)]
 
     return append_act(store, stream, actor, build, allow_closed=True)

@@ -75,7 +75,7 @@ def _prepare(
 ) -> tuple[Accepted, list[tuple[str, str]]]:
     """The events of the rows not yet recorded, and the problems of the others."""
     if state.opened is None:
-        raise ActRefused(f"cycle {stream} does not exist")
+        raise ActRefused(_("cycle {stream} does not exist").format(stream=stream))
     if state.closed_now:
         raise CycleIsClosed(stream)
     by_day: dict[date, CycleState] = {}

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from events.i18n import N_, _
 from events.oversight import ReportedFigureRecorded
 from ledger.records import Entry
 from projections.cruscotto import Cruscotto, NodeResult, replay
@@ -35,6 +36,28 @@ FIELDS = (
     "band",
     "coverage",
 )
+
+FIELD_LABELS = {
+    "title": N_("title"),
+    "weight": N_("peso"),
+    "target": N_("target"),
+    "measured": N_("measured value"),
+    "computed": N_("computed score"),
+    "override": N_("override"),
+    "result": N_("result"),
+    "achievement": N_("% achievement"),
+    "band": N_("overall rating"),
+    "coverage": N_("coverage"),
+    "plan_in_force": N_("plan in force"),
+    "closed": N_("closed"),
+}
+"""A changed field as tables and pages name it; JSON and CSV keep the identifier (`field`)."""
+
+
+def field_label(name: str) -> str:
+    """The label of a changed field in the chosen language (the identifier if it has none)."""
+    label = FIELD_LABELS.get(name)
+    return _(label) if label is not None else name
 
 
 @dataclass(frozen=True)
@@ -107,7 +130,7 @@ def diff(
             NodeChange(
                 None,
                 None,
-                "Performance di ente",
+                _("Performance di ente"),
                 "ente",
                 ente,
                 before.result,
@@ -191,7 +214,7 @@ def _ente_changes(before: Cruscotto, after: Cruscotto) -> tuple[FieldChange, ...
 
 
 def _yes(flag: bool) -> str:
-    return "sì" if flag else "no"
+    return _("yes") if flag else _("no")
 
 
 def change_rows(found: CruscottoDiff) -> list[dict[str, Any]]:

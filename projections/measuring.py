@@ -61,7 +61,9 @@ def observation_event(
     check_fits(action, kpi, observation, state.policy)
     if observation.kind == "measurement":
         if observation.value is None and observation.numerator is None:
-            raise ValueKindMismatch(f"a measurement of {action} needs a value")
+            raise ValueKindMismatch(
+                _("a measurement of {action} needs a value").format(action=action)
+            )
         return MeasurementRecorded(
             action=action,
             value=observation.value,
@@ -230,7 +232,9 @@ def _corrected_entry(store: EventStore, stream: str, corrects: str) -> Entry:
         )
     if entry.type not in (MeasurementRecorded.type_name, AssessmentRecorded.type_name):
         raise ActRefused(
-            f"event {corrects} is a {entry.type}: only a measurement or an assessment is corrected"
+            _("event {event} is a {type}: only a measurement or an assessment is corrected").format(
+                event=corrects, type=entry.type
+            )
         )
     return entry
 
@@ -240,13 +244,17 @@ def _check_correction_fits(
 ) -> None:
     original = target.event
     if not isinstance(original, MeasurementRecorded | AssessmentRecorded):
-        raise ActRefused(f"event {target.seq} is a {target.type}: it cannot be corrected")
+        raise ActRefused(
+            _("event {seq} is a {type}: it cannot be corrected").format(
+                seq=target.seq, type=target.type
+            )
+        )
     if isinstance(original, MeasurementRecorded):
         if (event.value is None and event.numerator is None) or any(
             v is not None for v in (event.level, event.completed_on, event.met, event.achievement)
         ):
             raise ValueKindMismatch(
-                f"a correction of measurement {target.seq} gives a new value only"
+                _("a correction of measurement {seq} gives a new value only").format(seq=target.seq)
             )
         observation = Observation(
             "measurement",
@@ -265,7 +273,9 @@ def _check_correction_fits(
         }
         if given[original.kind] is None and event.achievement is None:
             raise ValueKindMismatch(
-                f"a correction of a {original.kind} assessment ({target.seq}) gives its new value"
+                _("a correction of a {kind} assessment ({seq}) gives its new value").format(
+                    kind=original.kind, seq=target.seq
+                )
             )
         observation = Observation(original.kind, level=event.level, completed_on=event.completed_on)
     node = state.nodes.get(original.action)

@@ -103,7 +103,11 @@ def record_reported(
     def build(state: CycleState) -> list[Draft]:
         counted = figure.measure in COUNT_MEASURES
         if counted and figure.node is not None:
-            raise ActRefused(f"a {figure.measure} figure counts objectives: it names no node")
+            raise ActRefused(
+                _("a {measure} figure counts objectives: it names no node").format(
+                    measure=figure.measure
+                )
+            )
         if figure.node is not None:
             node = _node_by_key_or_code(state, figure.node)
             if node is None:
@@ -118,7 +122,7 @@ def record_reported(
             if figure.measure == "achievement" and rule.achievement is None:
                 with_target = [r for r in state.policy.tree if r.achievement is not None]
                 what = (
-                    "a strategic objective"
+                    _("a strategic objective")
                     if [r.key for r in with_target] == ["strategic"]
                     else _("a node of level {levels}").format(
                         levels=" or ".join(repr(r.name) for r in with_target) or "-"

@@ -59,6 +59,11 @@ FACT_TYPES = frozenset(
 PLAN_APPROVALS = PLAN_SUBJECTS
 _CLOSING = frozenset((CycleClosed.type_name, CycleReopened.type_name))
 
+UNDOING_TYPES = frozenset(
+    {"CycleClosed", "CycleReopened", "OverrideWithdrawn", "ObjectiveWithdrawn"}
+)
+"""Acts after which the same act again is a new act (an override after its withdrawal)."""
+
 
 @dataclass(frozen=True)
 class Node:
@@ -126,6 +131,9 @@ class CycleState:
     version: int = 0
     identity: list[Entry] = field(default_factory=list)
     """The cycle's identity entries (actors, keys), whatever their date: who may act."""
+    last_undo: int = 0
+    """The seq of the cycle's last act that can undo an earlier one (UNDOING_TYPES), whatever
+    its date; 0 when none: part of a single act's idempotency key (projections/acts.py)."""
     latest_effective: date | None = None
     """The latest effective date of a fact or act folded (plan changes aside)."""
     facts: Facts | None = field(default_factory=Facts, repr=False, compare=False)
@@ -217,6 +225,8 @@ def fold_into(
             facts.keys.add(entry.idempotency_key)
         if kind in IDENTITY_TYPES:
             state.identity.append(entry)
+        if kind in UNDOING_TYPES:
+            state.last_undo = entry.seq
         if kind in _CLOSING:
             # Whatever day an act claims, a cycle closed in the ledger refuses it.
             state.closed_now = kind == CycleClosed.type_name

@@ -57,7 +57,11 @@ def import_plan(
             drafts.append(Draft(document.cycle_event(source), on, _key(key_prefix, "cycle")))
             policy = document.cycle.policy
         elif state.opened.policy != document.cycle.policy:
-            raise ActRefused(f"cycle {stream} is open with another scoring policy than the file's")
+            raise ActRefused(
+                _("cycle {stream} is open with another scoring policy than the file's").format(
+                    stream=stream
+                )
+            )
         else:
             policy = state.opened.policy
         check_plan_changes(state, events, stream, policy)
@@ -141,11 +145,15 @@ class _TreeCheck:
                     if item.action != ENTE and find_node(self.state, item.action) is None:
                         raise UnknownNode(item.action, self.stream)
             case _:
-                raise ActRefused(f"{event.type_name} is not a plan change")
+                raise ActRefused(_("{type} is not a plan change").format(type=event.type_name))
 
     def _new_key(self, key: str) -> None:
         if key in self.state.nodes:
-            raise ActRefused(f"{key} is already in the plan of {self.stream} (amend it instead)")
+            raise ActRefused(
+                _("{key} is already in the plan of {stream} (amend it instead)").format(
+                    key=key, stream=self.stream
+                )
+            )
 
     def _placed(self, event: ObjectiveDefined) -> None:
         if event.level not in self.keys:
@@ -180,8 +188,13 @@ class _TreeCheck:
             raise UnknownNode(event.parent, self.stream)
         if parent.level != above:
             raise ActRefused(
-                f"{event.level} {event.key} must sit under {_a(above)}, "
-                f"but {event.parent} is {_a(parent.level)}"
+                _("{level} {key} must sit under {above}, but {parent} is {parent_level}").format(
+                    level=event.level,
+                    key=event.key,
+                    above=_a(above),
+                    parent=event.parent,
+                    parent_level=_a(parent.level),
+                )
             )
 
     def _fields(self, key: str, level: str, event: ObjectiveDefined | ObjectiveAmended) -> None:

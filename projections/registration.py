@@ -42,7 +42,11 @@ def register_actor(
     def build(state: CycleState) -> list[Draft]:
         known = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES))).actors.get(name)
         if known is not None and known.role == role:
-            raise ActRefused(f"{name!r} is already registered in {stream} as {role}")
+            raise ActRefused(
+                _("{name!r} is already registered in {stream} as {role}").format(
+                    name=name, stream=stream, role=role
+                )
+            )
         event = ActorRegistered(
             actor=name, role=role, display_name=display_name, note=note, source=source
         )
@@ -115,10 +119,16 @@ def revoke_key(
         identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
         known = identity.keys.get(key_id)
         if known is None:
-            raise ActRefused(f"there is no key {key_id} in {stream} (see: ledger keys list)")
+            raise ActRefused(
+                _("there is no key {key} in {stream} (see: ledger keys list)").format(
+                    key=key_id, stream=stream
+                )
+            )
         if known.ended is not None:
             raise ActRefused(
-                f"key {key_id} is no longer in force ({known.ended_by}, seq {known.ended})"
+                _("key {key} is no longer in force ({by}, seq {seq})").format(
+                    key=key_id, by=known.ended_by, seq=known.ended
+                )
             )
         return [Draft(KeyRevoked(actor=known.actor, key_id=key_id, reason=reason), on)]
 
@@ -134,8 +144,9 @@ def require_signatures(
         identity = identity_of(store.read(Query(stream=stream, types=IDENTITY_TYPES)))
         if identity.signatures_required_since is not None:
             raise ActRefused(
-                f"cycle {stream} already requires signed acts (since seq "
-                f"{identity.signatures_required_since})"
+                _("cycle {stream} already requires signed acts (since seq {seq})").format(
+                    stream=stream, seq=identity.signatures_required_since
+                )
             )
         return [Draft(SignaturesRequired(note=note), on)]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from events.acts import ApprovalRecorded, PublicationRecorded, ValidationRecorded
 from events.base import LedgerEvent
 from events.cycle import CycleClosed, CycleOpened, CycleReopened
+from events.i18n import _
 from events.identity import ActorRegistered, KeyRegistered, KeyRevoked, SignaturesRequired
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from events.oversight import OverrideRecorded, OverrideWithdrawn, ReportedFigureRecorded
@@ -165,7 +166,9 @@ def roles_for(type_name: str) -> tuple[str, ...]:
 def check_role_name(role: str) -> None:
     """Refuse a role that is not one of the cycle's roles, listing them."""
     if role not in ROLES:
-        raise RoleRefused(f"{role!r} is not a role (roles: {', '.join(ROLES)})")
+        raise RoleRefused(
+            _("{role!r} is not a role (roles: {roles})").format(role=role, roles=", ".join(ROLES))
+        )
 
 
 def recorded_role(identity: Identity, actor: str, role: str, role_stated: bool) -> str:

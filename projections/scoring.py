@@ -114,8 +114,16 @@ def check_fits(action: str, kpi: Kpi, observation: Observation, policy: ScoringP
     if observation.kind not in FITTING_KINDS[kpi.kind]:
         expected = " or ".join(k for k in FITTING_KINDS[kpi.kind] if k != "achievement")
         raise ValueKindMismatch(
-            f"action {action} has a {kpi.kind} KPI ({kpi.description}): it takes a {expected}, "
-            f"not a {observation.kind}"
+            _(
+                "action {action} has a {kind} KPI ({description}): it takes a {expected}, "
+                "not a {given}"
+            ).format(
+                action=action,
+                kind=kpi.kind,
+                description=kpi.description,
+                expected=expected,
+                given=observation.kind,
+            )
         )
     if kpi.derived_from is not None and observation.kind == "measurement":
         raise ValueKindMismatch(
@@ -140,8 +148,10 @@ def check_fits(action: str, kpi: Kpi, observation: Observation, policy: ScoringP
     if observation.level is not None and observation.level.lower() not in policy.qualitative_levels:
         levels = ", ".join(policy.qualitative_levels)
         raise ValueKindMismatch(
-            f"level {observation.level!r} of action {action} is not a level of this cycle's "
-            f"policy ({levels})"
+            _(
+                "level {level!r} of action {action} is not a level of this cycle's policy "
+                "({levels})"
+            ).format(level=observation.level, action=action, levels=levels)
         )
     unit = observation.unit
     if (
@@ -150,7 +160,11 @@ def check_fits(action: str, kpi: Kpi, observation: Observation, policy: ScoringP
         and kpi.unit
         and _unit_key(unit) != _unit_key(kpi.unit)
     ):
-        raise ValueKindMismatch(f"action {action} is measured in {kpi.unit!r}, not {unit!r}")
+        raise ValueKindMismatch(
+            _("action {action} is measured in {unit!r}, not {given!r}").format(
+                action=action, unit=kpi.unit, given=unit
+            )
+        )
 
 
 def _unit_key(unit: str) -> str:

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from events.errors import UsageError
+from events.i18n import _
 from projections.roles import RoleRefused
 
 ALGORITHM = "ed25519"
@@ -54,11 +55,17 @@ class SigningKey:
             key = serialization.load_pem_private_key(text.encode("ascii"), password=None)
         except (ValueError, TypeError, UnsupportedAlgorithm, UnicodeEncodeError):
             raise UsageError(
-                f"{where} is not an unencrypted Ed25519 private key in PEM form "
-                "(make one: ledger keys generate --out FILE)"
+                _(
+                    "{where} is not an unencrypted Ed25519 private key in PEM form "
+                    "(make one: ledger keys generate --out FILE)"
+                ).format(where=where)
             ) from None
         if not isinstance(key, Ed25519PrivateKey):
-            raise UsageError(f"{where} holds a {type(key).__name__}, not an Ed25519 private key")
+            raise UsageError(
+                _("{where} holds a {kind}, not an Ed25519 private key").format(
+                    where=where, kind=type(key).__name__
+                )
+            )
         return cls(key)
 
     def pem(self) -> bytes:

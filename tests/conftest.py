@@ -35,6 +35,17 @@ os.environ.setdefault(
 )
 set_language("en")
 
+
+@pytest.fixture
+def italian() -> Iterator[None]:
+    """Messages in Italian, the users' default, for the test; English again after it."""
+    set_language("it")
+    try:
+        yield
+    finally:
+        set_language("en")
+
+
 # Hypothesis profiles (docs/bad-input.md, "Fuzzing"):
 # - `ci`: derandomized, the same examples on every run, no example database kept between runs,
 #   so a submission's CI never turns red by chance; a failing example found by fuzzing is kept

@@ -44,3 +44,25 @@ def test_italian_is_the_default_and_english_is_asked_for() -> None:
         command, capture_output=True, text=True, env={**env_it, "LANG": "en_GB.UTF-8"}, cwd=ROOT
     )
     assert "no ledger at" in by_lang.stderr
+
+
+def test_every_event_type_has_a_label_for_tables() -> None:
+    """Tables and pages name an event type in words; JSON and CSV keep its stored name."""
+    import events.acts
+    import events.cycle
+    import events.identity
+    import events.measurement
+    import events.oversight
+    import events.plan  # noqa: F401
+    from events.i18n import set_language
+    from events.labels import EVENT_LABELS, event_label
+    from events.registry import known_types
+
+    assert set(known_types()) <= set(EVENT_LABELS)
+    set_language("it")
+    try:
+        assert event_label("MeasurementRecorded") == "misura registrata"
+        assert event_label("ApprovalRecorded") == "approvazione registrata"
+    finally:
+        set_language("en")
+    assert event_label("MeasurementRecorded") == "measurement recorded"

@@ -146,11 +146,16 @@ def integrity_api(
 ) -> Response:
     """The result of verify and the head digest."""
     context = integrity_context(request)
-    verdict = context["verdict"]
+    verdict, check = context["verdict"], context["check"]
     return answer(
         {
             "ok": verdict.ok,
             "checked": verdict.checked,
+            "verified_to": verdict.head.seq,
+            "full": check.full,
+            "since": check.since,
+            "checked_at": check.at,
+            "full_verify_at": check.full_at,
             "broken_seq": verdict.broken_seq,
             "reason": verdict.reason,
             "signatures": context["signed"],

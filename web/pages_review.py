@@ -4,7 +4,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from events.i18n import _
 from ledger.chain import link_hash, row_fields
@@ -73,8 +73,16 @@ def event_page(
 def integrity_page(
     request: Request,
     view: View,
+    full: str | None = None,
 ) -> Response:
-    """The result of verify, the head digest, and how anyone can check it themselves."""
+    """The result of verify, the head digest, and how anyone can check it themselves.
+
+    `full=1` verifies the whole chain again now, then leads back to the page's own address
+    (a reload of it does not start another full verify).
+    """
+    if full:
+        console(request).verdict(full=True)
+        return RedirectResponse(view.url("integrity"), status_code=303)
     return render(request, "integrity.html", view=view, **integrity_context(request))
 
 
@@ -129,6 +137,7 @@ def event_context(entry: Entry) -> dict[str, Any]:
 def integrity_context(request: Request) -> dict[str, Any]:
     """`ledger verify` and `ledger digest` as the page shows them."""
     state = console(request)
-    verdict, signed = state.verdict()
+    check = state.verdict()
+    verdict = check.verdict
     digest = verdict.head_digest if verdict.ok else state.digest(state.store.head())
-    return {"verdict": verdict, "signed": signed, "digest": digest}
+    return {"verdict": verdict, "signed": check.signed, "digest": digest, "check": check}

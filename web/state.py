@@ -1,8 +1,9 @@
-"""What the console keeps between requests: the store, the templates, and two caches.
+"""What the console keeps between requests: the store, the templates, and what it computed.
 
-Both caches are keyed by the ledger's head, so they can never show a stale answer: the
-Merkle tree's nodes (the read-only store cannot fill the tree cache table, so the nodes are
-kept in memory; the tree only grows) and the result of `verify` for a given head.
+Nothing kept can show a stale answer: the pages' views are keyed by their cycle's version,
+the Merkle tree's nodes by the ledger's head (the read-only store cannot fill the tree cache
+table, so the nodes are kept in memory; the tree only grows), and `verify` goes on from the
+last row it verified, once that row is found unchanged (projections/chain_watch.py).
 """
 
 import threading
@@ -15,12 +16,13 @@ from typing import TYPE_CHECKING, TypeVar
 from jinja2 import Environment
 
 from formats.writers.cruscotto_data import CruscottoExport, gather
+from ledger.connections import utc_now
 from ledger.probe import VersionProbe
 from ledger.records import Entry
 from ledger.store import SqlEventStore
 from ledger.tree import LedgerTree, digest_of
-from ledger.verify import Digest, Verdict, verify_rows
-from projections.verification import RowChecker
+from ledger.verify import Digest
+from projections.chain_watch import ChainWatch, Check
 
 T = TypeVar("T")
 VIEWS_KEPT = 512
@@ -40,16 +42,15 @@ class ConsoleState:
     sessions: "Sessions | None" = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     """Held while the Merkle tree is read or filled (its in-memory nodes are shared)."""
-    _verify_lock: threading.Lock = field(default_factory=threading.Lock)
-    """Held by the one `verify` running: other pages (and downloads) never wait for it."""
     _tree: LedgerTree | None = None
-    _verdict: tuple[int, Verdict, int] | None = None
+    _watch: ChainWatch = field(init=False)
     _views: "OrderedDict[Hashable, object]" = field(default_factory=OrderedDict)
     _views_lock: threading.Lock = field(default_factory=threading.Lock)
     _probe: VersionProbe = field(init=False)
 
     def __post_init__(self) -> None:
         self._probe = VersionProbe(self.store)
+        self._watch = ChainWatch(self.store, utc_now)
 
     def stream_version(self, cycle: str) -> int:
         """The cycle's version now: one statement, on a connection kept for it (ledger/probe)."""
@@ -111,14 +112,8 @@ class ConsoleState:
 
         return self.view(stream, ("export", as_of, known_at, head.seq if head else 0), compute)
 
-    def verdict(self) -> tuple[Verdict, int]:
-        """`ledger verify` on the whole ledger, run once per head: the verdict and signatures."""
-        head = self.store.head()
-        seq = head.seq if head else 0
-        with self._verify_lock:
-            if self._verdict is not None and self._verdict[0] == seq:
-                return self._verdict[1], self._verdict[2]
-            signatures = RowChecker()
-            verdict = verify_rows(self.store.read_rows(), check_signature=signatures)
-            self._verdict = (seq, verdict, signatures.signed)
-            return verdict, signatures.signed
+    def verdict(self, *, full: bool = False) -> Check:
+        """`ledger verify` of the ledger as it is now: in full at the first request (and when
+        `full`), then only the rows appended since the last check (projections/chain_watch:
+        one verify at a time, and none of the other pages or downloads waits for it)."""
+        return self._watch.check(full=full)

@@ -10,7 +10,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from events.labels import event_label
 from formats.italian import ROME
+from projections.diff import field_label
 from projections.numbers import italian_number, italian_percent
 from projections.review import kind_label, severity_label
 
@@ -68,6 +70,8 @@ FILTERS = {
     "pct": pct,
     "weight": weight,
     "number": number,
+    "event_label": event_label,
+    "field_label": field_label,
     "severity_label": severity_label,
     "kind_label": kind_label,
 }

@@ -39,7 +39,7 @@ def append_unchecked(store: SqlEventStore, stream: str, event: LedgerEvent, on: 
             new,
             encode_event(event).decode("utf-8"),
             max(head.recorded_at, format_recorded_at(store.clock())),
-            head.hash.hex(),
+            bytes(head.hash),
         )
         conn.execute(events.insert().values(dict(zip(COLUMNS, row, strict=True))))
     return int(head.seq) + 1

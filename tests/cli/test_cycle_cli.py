@@ -67,7 +67,7 @@ def test_replay_before_any_approval_says_no_plan_is_in_force(db_url: str, plan_f
 def test_replay_in_every_format(approved: str) -> None:
     ledger(approved, "record", "measurement", "1.1.1", "95", "--date", "30/04/2021")
     table = ledger(approved, "replay", "--as-of", "2021-04-30")[1]
-    assert "Obiettivo strategico" in table and "% Raggiungimento" in table and "80,00 %" in table
+    assert "Obiettivo strategico" in table and "% Achievement" in table and "80,00 %" in table
     rows = ledger(approved, "replay", "--as-of", "2021-04-30", "--format", "csv")[1].splitlines()
     assert rows[0].startswith("level,key,code,parent,title,weight,kpi")
     assert any(

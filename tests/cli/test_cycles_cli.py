@@ -67,8 +67,8 @@ def test_last_years_result_is_shown_beside_this_years(db_url: str, tmp_path: Pat
     assert (data["ente"]["result"], data["ente"]["previous_result"]) == (97.5, 80)
     table = ledger(db_url, "replay", "--cycle", "comune-prova/2022", "--as-of", "30/06/2023",
                    "--previous")[1]  # fmt: skip
-    assert "Anno precedente (comune-prova/2021)" in table
-    assert "anno precedente (comune-prova/2021): 80,00 %" in table
+    assert "Previous year (comune-prova/2021)" in table
+    assert "previous year (comune-prova/2021): 80,00 %" in table
 
 
 def test_a_first_cycle_has_no_previous_to_show(db_url: str, tmp_path: Path) -> None:

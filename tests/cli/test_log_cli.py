@@ -44,5 +44,15 @@ def test_the_log_as_csv_and_as_a_table(approved: str) -> None:
     assert rows[0]["type"] == "CycleOpened" and rows[-1]["type"] == "ApprovalRecorded"
     assert json.loads(rows[-1]["payload"])["act"] == "delibera n. 5/GC"
     table = ledger(approved, "log", "--type", "ApprovalRecorded")[1].splitlines()
-    assert table[0].split()[:4] == ["seq", "recorded_at", "effective_date", "stream"]
-    assert "2020-01-27" in table[2] and "ApprovalRecorded" in table[2]
+    assert table[0].split()[:4] == ["seq", "recorded", "date", "cycle"]
+    assert "27/01/2020" in table[2] and "approval recorded" in table[2]
+
+
+@pytest.mark.usefixtures("italian")
+def test_the_log_table_names_the_event_type_in_italian(approved: str) -> None:
+    """A table shows the type's label; the stored identifier stays in JSON and CSV."""
+    table = ledger(approved, "log", "--type", "ApprovalRecorded")[1].splitlines()
+    assert table[0].split()[:4] == ["seq", "registrato", "data", "ciclo"]
+    assert "approvazione registrata" in table[2] and "ApprovalRecorded" not in table[2]
+    rows = list(csv.DictReader(io.StringIO(ledger(approved, "log", "--format", "csv")[1])))
+    assert rows[-1]["type"] == "ApprovalRecorded"

@@ -593,3 +593,20 @@ def test_a_read_abandoned_part_way_closes_what_it_opened(store: SqlEventStore) -
 
     leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
     assert leaks == []
+
+
+def test_reads_return_every_row_whatever_the_batch_boundaries(
+    store: SqlEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reads fetch in batches (ledger/reads.py); with batches of 3, ledgers of 0 to 7 events
+    # cover an empty read, one row, a short batch, a full batch and a full one plus a row.
+    import ledger.reads
+
+    monkeypatch.setattr(ledger.reads, "READ_BATCH", 3)
+    for count in range(8):
+        assert [e.seq for e in store.read()] == list(range(1, count + 1))
+        assert [r.seq for r in store.read_rows()] == list(range(1, count + 1))
+        assert reasons(list(store.read(Query(types=("CycleReopened",))))) == [
+            f"r-{n}" for n in range(1, count + 1)
+        ]
+        store.append(STREAM, [reopened(f"r-{count + 1}")], expected_version=count)

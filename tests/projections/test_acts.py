@@ -241,3 +241,29 @@ def test_a_second_assessment_kind_is_refused_for_a_deadline_kpi(store: SqlEventS
         ValueKindMismatch,
         "action 1.2.1 has a deadline KPI (entro luglio): it takes a deadline, not a qualitative",
     )
+
+
+def test_the_same_act_twice_is_recorded_once_and_again_after_an_undoing_act(
+    store: SqlEventStore,
+) -> None:
+    approved_cycle(store)
+    measure(store, "1.1.1", "50")
+    heard = date(2021, 6, 7)
+
+    def override() -> list[Any]:
+        return oversight.record_override(
+            store, STREAM, "1.1.1", Decimal(60), "Covid", heard, heard, DIREZIONE
+        )
+
+    [first] = override()
+    count = store.count()
+    assert [entry.seq for entry in override()] == [first.seq]  # a retry, a double click
+    assert store.count() == count
+    [withdrawn] = oversight.withdraw_override(
+        store, STREAM, "1.1.1", "recorded by mistake", date(2021, 6, 10), DIREZIONE
+    )
+    # The same override, dated before the withdrawal, is a new act after it: recorded again.
+    [again] = override()
+    assert again.seq > withdrawn.seq > first.seq
+    assert again.idempotency_key != first.idempotency_key
+    assert store.count() == count + 2

@@ -72,7 +72,7 @@ def test_history_as_a_table_names_the_node_and_the_time_it_was_known(
 ) -> None:
     out = ok(db_url, "history", "1.1.1", "--known-at", BEFORE_CORRECTION)
     lines = out.splitlines()
-    assert lines[0] == "Storia di 1.1.1 Soglie (test-ente/2020), come noto il 01/05/2021 23:59 CEST"
+    assert lines[0] == "History of 1.1.1 Soglie (test-ente/2020), as known at 01/05/2021 23:59 CEST"
     assert lines[-1].split()[0] == str(SEQS.first_measure)
     assert lines[-1].endswith("80,00 %")
 
@@ -127,7 +127,7 @@ def test_trail_filters_by_node_and_known_at_in_every_format(
     ]
     assert [r["seq"] for r in as_csv(db_url, *options)] == ["5", str(SEQS.first_measure)]
     table = ok(db_url, *options).splitlines()
-    assert table[0].split() == ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"]
+    assert table[0].split() == ["seq", "date", "recorded", "actor", "role", "node", "act"]
     assert len(table) == 4
 
 
@@ -198,7 +198,7 @@ def test_diff_known_at_a_time_before_the_correction_sees_no_change_in_may(
 def test_diff_as_a_table_and_csv(reviewed: SqlEventStore, db_url: str) -> None:
     options = ("diff", "--from", "01/05/2021", "--to", "31/05/2021")
     lines = ok(db_url, *options).splitlines()
-    assert lines[0] == "Cruscotto test-ente/2020: dal 01/05/2021 al 31/05/2021"
+    assert lines[0] == "Cruscotto test-ente/2020: from 01/05/2021 to 31/05/2021"
     rows = as_csv(db_url, *options)
     assert {
         "key": "1.1.1",
@@ -266,3 +266,19 @@ def test_audit_known_at_reviews_the_ledger_as_it_was(reviewed: SqlEventStore, db
     found = as_json(db_url, "audit", "--as-of", "2021-12-31", "--known-at", "2021-07-01")
     assert "backdated" not in [f["kind"] for f in found["findings"]]
     assert found["known_at"].startswith("2021-07-01")
+
+
+@pytest.mark.usefixtures("italian")
+def test_history_and_diff_headings_in_italian(reviewed: SqlEventStore, db_url: str) -> None:
+    """The users' language words the headings of the tables, the domain's terms kept."""
+    lines = ok(db_url, "history", "1.1.1", "--known-at", BEFORE_CORRECTION).splitlines()
+    assert lines[0] == "Storia di 1.1.1 Soglie (test-ente/2020), come noto il 01/05/2021 23:59 CEST"
+    assert lines[2].split()[:5] == ["seq", "data", "registrato", "attore", "(ruolo)"]
+    lines = ok(db_url, "diff", "--from", "01/05/2021", "--to", "31/05/2021").splitlines()
+    assert lines[0] == "Cruscotto test-ente/2020: dal 01/05/2021 al 31/05/2021"
+    assert lines[2].split() == ["nodo", "titolo", "campo", "prima", "dopo", "eventi", "(seq)"]
+    table = ok(db_url, "trail", "--node", "1.1.1").splitlines()
+    assert table[0].split() == ["seq", "data", "registrato", "attore", "ruolo", "nodo", "atto"]
+    lines = ok(db_url, "audit", "--as-of", "2021-12-31").splitlines()
+    assert lines[0] == "Audit di test-ente/2020 al 31/12/2021"
+    assert lines[-1] == "5 rilievi: 1 alta, 1 media, 3 nota"

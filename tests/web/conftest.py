@@ -6,6 +6,7 @@ with its schema after the module.
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,13 +22,11 @@ from tests.conftest import BACKENDS, pg_server_url, require_postgres
 from web.app import ConsoleConfig, create_app
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, str]]:
-    """(owner's URL, the console's URL) of a ledger holding the reference case."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{Path(tmp_path_factory.mktemp('console')) / 'ledger.db'}"
+@contextmanager
+def reference_ledger(backend: str, folder: Path) -> Iterator[tuple[str, str]]:
+    """(owner's URL, the console's URL) of a new ledger holding the reference case."""
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'ledger.db'}"
         store = open_store(url, create=True)
         load_example(store, "sondrio-2020")
         store.close()
@@ -58,6 +57,15 @@ def served(
             conn.execute(text(f"DROP OWNED BY {role}"))
             conn.execute(text(f"DROP ROLE {role}"))
         admin.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """(owner's URL, the console's URL) of a ledger holding the reference case."""
+    with reference_ledger(request.param, Path(tmp_path_factory.mktemp("console"))) as urls:
+        yield urls
 
 
 @pytest.fixture(scope="module")

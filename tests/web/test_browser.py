@@ -137,7 +137,8 @@ def test_an_oiv_reviews_the_reference_case(visit: Visit, tmp_path: Path) -> None
     assert "90,00 %" in finding.inner_text()
     finding.get_by_role("link", name="151").click()
     assert page.url.endswith("/events/151?as_of=2021-06-30")
-    assert "ReportedFigureRecorded" in page.locator("h1").inner_text()
+    assert "cifra pubblicata registrata" in page.locator("h1").inner_text()
+    assert "ReportedFigureRecorded" in page.locator("main").inner_text()  # the stored type too
     assert "corrisponde all'hash registrato" in page.locator("main").inner_text()
     visit.check("evento-151")
 
@@ -154,6 +155,7 @@ def test_an_oiv_reviews_the_reference_case(visit: Visit, tmp_path: Path) -> None
     page.get_by_role("link", name="Integrità").click()
     text = page.locator("main").inner_text()
     assert "La catena regge: 180 eventi verificati" in text
+    assert "Catena verificata fino a seq 180" in text
     assert "ledger-digest/2 seq=180" in text
     visit.check("integrita")
 
