@@ -8,7 +8,9 @@ console (`python -m web`, read-only: on PostgreSQL through a SELECT-only role ma
 - one client, requests one after another for `--seconds`: p50 and p95 latency;
 - `--clients` concurrent clients (threads, keep-alive) for `--seconds`: p50, p95, requests/s;
 - beside them, the time of the same projection computed in this process (replay for the
-  cruscotto, node_history for the node, the trail page function for the trail).
+  cruscotto, node_history for the node, the trail page function for the trail);
+- the integrity page's first request (a full verify), and its first after one more event is
+  appended (the console then verifies only the new row).
 
 The trail's first page is also timed on a 10k-event ledger, to compare with N.
 Targets (issue 11): p95 < 150 ms for the cruscotto and the node page; the trail's first page
@@ -43,8 +45,10 @@ from sqlalchemy.engine import make_url
 from bench.national import NationalLedger
 from bench.run import transactions
 from cli.example import load_example
+from events.cycle import CycleReopened
 from ledger.connect import open_store
 from ledger.postgresql import PostgresEventStore, grant_reader
+from ledger.records import NewEvent
 from projections.cruscotto import replay
 from projections.history import node_history
 from projections.trail import TrailFilter
@@ -234,7 +238,30 @@ def measure(url: str, console: str, seconds: float, clients: int) -> dict[str, A
                 f"{clients}_clients": load(port, path, clients, seconds),
             }
             print(f"  {name}: {found['pages'][name]}", flush=True)
+        found["integrity_after_append_ms"] = integrity_after_append(url, port)
+        print(f"  integrity after an append: {found['integrity_after_append_ms']} ms", flush=True)
     return found
+
+
+def integrity_after_append(url: str, port: int) -> float:
+    """The integrity page's first request after one event is appended (the reference cycle
+    reopened, as its administrator may): the console verifies only the new row."""
+    store = open_store(url)
+    try:
+        reopened = NewEvent(
+            CycleReopened(reason="bench: verify after an append"),
+            date(2021, 7, 1),
+            "amministratore",
+            "administrator",
+        )
+        store.append(CYCLE, [reopened], expected_version=store.stream_version(CYCLE))
+    finally:
+        store.close()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        return round(get(connection, PAGES["integrity (warm)"]), 1)
+    finally:
+        connection.close()
 
 
 def trail_at(backend: str, events: int, folder: Path, seconds: float) -> dict[str, float]:

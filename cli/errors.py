@@ -207,7 +207,9 @@ def _usage_in_one_line() -> Iterator[None]:
     except click_errors.NoArgsIsHelpError:
         raise
     except click_errors.UsageError as error:
-        raise OneLineUsageError(error.format_message()) from None
+        from cli.click_words import usage_message
+
+        raise OneLineUsageError(usage_message(error)) from None
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from typing import Any
 import typer
 import typer.core
 
+from cli.click_words import localized_usage
 from cli.errors import LedgerGroup
 from events.i18n import LANGUAGES, N_, _, set_language
 
@@ -52,11 +53,16 @@ def language_asked(arguments: Sequence[str]) -> str | None:
 def choose_language(code: str | None) -> str:
     """Set the language (None: from the environment) for our messages and click's."""
     chosen = set_language(code)
+    _typer_worded_by_us()
+    return chosen
+
+
+def _typer_worded_by_us() -> None:
+    """Point typer's gettext at our `_`, which reads the language chosen at the time it words."""
     for name in _TYPER_MODULES:
         module = sys.modules.get(name)
         if module is not None and hasattr(module, "_"):
             module._ = _  # type: ignore[attr-defined]
-    return chosen
 
 
 def check_language(value: str | None) -> str | None:
@@ -113,8 +119,15 @@ def localized(command: Any) -> Any:
 
 
 def localized_one(each: Any) -> None:
-    """One command's help, summary and options in the chosen language (not its subcommands)."""
+    """One command's help, summary and options in the chosen language (not its subcommands).
+
+    Help is click's plain form for every command, as for the root: typer's rich panels word
+    their titles ("Options", "Commands") in English and would import rich for a `--help`.
+    """
+    if hasattr(each, "rich_markup_mode"):
+        each.rich_markup_mode = None
     _help_option_localized(each)
+    localized_usage(each)
     if each.help and not each.short_help:
         each.short_help = summary(each.help)
     if each.help:
@@ -160,3 +173,6 @@ class LocalizedGroup(LedgerGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         localized(self)
         return super().main(*args, **kwargs)
+
+
+_typer_worded_by_us()  # also for in-process callers (tests) that never run main()
