@@ -1,5 +1,6 @@
 """`-o FILE` on every read: what the command prints goes to the file instead, whole or not at
-all (a refused read leaves no file), never over the ledger, never over a file unless --force.
+all (a refused read leaves no file), never over the ledger or its -wal/-shm (links included, even
+with --force), never over an existing file unless --force, as export's `-o`.
 
 The reads are the commands of `READS`; the option is added to each as it is loaded (cli/lazy.py)
 rather than written out in each, so that they cannot differ in what it means.
@@ -32,9 +33,12 @@ READS = {
 """Top-level reads (None), and the reads of a group by name."""
 
 
-def _template() -> Any:
-    """The option as typer builds it, taken from a command that only declares it."""
-    holder = typer.Typer()
+def _template() -> list[Any]:
+    """`-o FILE` and `--force` as typer builds them, taken from a command that only declares
+    them: the same `--force` as export's (cli/options.py), with the same refusals."""
+    from cli.options import ForceOption
+
+    holder = typer.Typer(add_completion=False)
 
     @holder.command()
     def read(
@@ -47,10 +51,11 @@ def _template() -> Any:
                 help="Write what the command prints to this file (whole or not at all).",
             ),
         ] = None,
+        output_force: ForceOption = False,
     ) -> None:
-        """A holder of the option."""
+        """A holder of the options."""
 
-    return get_command(holder).params[0]
+    return [p for p in get_command(holder).params if p.name in ("output_file", "output_force")]
 
 
 def with_output_file(name: str, command: Any, protected: Callable[[], list[Path]]) -> Any:
@@ -66,23 +71,26 @@ def with_output_file(name: str, command: Any, protected: Callable[[], list[Path]
     for target in targets:
         if any("--output" in getattr(p, "opts", ()) for p in target.params):
             continue
-        target.params.append(_template())
+        target.params.extend(_template())
         target.callback = _redirected(target.callback, protected)
     return command
 
 
 def _redirected(callback: Callable[..., Any], protected: Callable[[], list[Path]]) -> Any:
-    def run(*args: Any, output_file: Path | None = None, **kwargs: Any) -> Any:
-        if output_file is None:
+    def run(
+        *args: Any, output_file: Path | None = None, output_force: bool = False, **kwargs: Any
+    ) -> Any:
+        if output_file is None:  # --force alone changes nothing, as with export
             return callback(*args, **kwargs)
         output = Path(output_file)
         from formats.writers.files import check_target, write_file
 
-        check_target(output, force=False, protected=protected())
+        check_target(output, force=output_force, protected=protected())
         printed = io.StringIO()
         with redirect_stdout(printed):
             result = callback(*args, **kwargs)
-        write_file(output, printed.getvalue().encode("utf-8"), force=False, protected=protected())
+        data = printed.getvalue().encode("utf-8")
+        write_file(output, data, force=output_force, protected=protected())
         from cli.terminal import echo
 
         echo(_("written {file}").format(file=output), err=True)

@@ -23,7 +23,7 @@ from ledger.idempotency import IN_CHUNK, already_recorded, entries_by_key, rows_
 from ledger.pg_identity import MARK as IDENTITY_MARK
 from ledger.query import stream_version
 from ledger.records import Entry, NewEvent, format_recorded_at
-from ledger.rows import COLUMNS, HASH, PLACEHOLDERS, SIGNATURE, insert_sql, stored_row
+from ledger.rows import COLUMNS, HASH, PLACEHOLDERS, SIGNATURE, insert_sql, stored_entry
 from ledger.tables import events
 
 
@@ -122,7 +122,7 @@ class StoreAppends(StoreConnections):
                     values = self._row(seq, version, stream, new, payload, now, prev, hasher)
                     prev = values[HASH]
                     rows.append(values)
-                    batch_entries.append(Entry(stored_row(values)))
+                    batch_entries.append(stored_entry(values))
                 versions[stream] = version
                 results.append(batch_entries)
             if rows:

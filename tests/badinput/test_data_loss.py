@@ -82,3 +82,46 @@ def test_schema_output_over_an_existing_file_needs_force(tmp_path: Path) -> None
     assert one_line(output) == f"Error: {target} exists already: add --force to replace it"
     assert target.read_text(encoding="utf-8") == "{}"
     assert run("schema", "plan", "-o", str(target), "--force")[0] == 0
+
+
+READS_WITH_O = [
+    ("replay", *AS_OF),
+    ("audit", *AS_OF),
+    ("digest",),
+    ("verify",),
+    ("log", "--format", "csv"),
+    ("history", "3.3.1"),
+    ("diff", "--from", "30/04/2021", "--to", "30/06/2021"),
+    ("plan", "show"),
+    ("proof", "inclusion", "89"),
+]
+
+
+@pytest.mark.parametrize("command", READS_WITH_O, ids=lambda c: c[0])
+def test_a_read_replaces_an_existing_file_only_with_force(
+    ref_copy: Path, command: tuple[str, ...]
+) -> None:
+    """Every read's `-o` offers the `--force` its refusal names, as export does."""
+    Path("out.txt").write_text("mine", encoding="utf-8")
+    code, output = run("--db", "x.db", *command, "-o", "out.txt")
+    assert code == 2, output
+    assert one_line(output) == "Error: out.txt exists already: add --force to replace it"
+    assert Path("out.txt").read_text(encoding="utf-8") == "mine"
+    code, output = run("--db", "x.db", *command, "-o", "out.txt", "--force")
+    assert code == 0, output
+    assert Path("out.txt").read_text(encoding="utf-8") not in ("", "mine")
+
+
+@pytest.mark.parametrize("command", READS_WITH_O[:4], ids=lambda c: c[0])
+def test_a_reads_force_never_writes_over_the_ledger(
+    ref_copy: Path, command: tuple[str, ...]
+) -> None:
+    os.link(ref_copy, "hard.txt")
+    os.symlink(ref_copy, "soft.txt")
+    before = ref_copy.read_bytes()
+    for target in ("x.db", "./x.db", str(ref_copy), "x.db-wal", "x.db-shm", "hard.txt", "soft.txt"):
+        code, output = run("--db", str(ref_copy), *command, "-o", target, "--force")
+        assert code == 2, output
+        assert "is the ledger itself" in one_line(output), target
+    assert ref_copy.read_bytes() == before
+    assert run("--db", "x.db", "verify")[0] == 0
