@@ -134,7 +134,7 @@ def list_actors(
                     [r["actor"], r["role"], r["display_name"] or "", r["seq"], r["key_id"] or ""]
                     for r in rows
                 ],
-                ["attore", "ruolo", "nome", "registrato (seq)", "chiave in vigore"],
+                [_("actor"), _("role"), _("name"), _("registered (seq)"), _("key in force")],
             )
         )
     if output is OutputFormat.table:

@@ -179,13 +179,13 @@ def list_keys(
                         r["key_id"],
                         r["actor"],
                         r["seq"],
-                        "in vigore"
+                        _("in force")
                         if r["ended"] is None
                         else f"{r['ended_by']} (seq {r['ended']})",
                     ]
                     for r in rows
                 ],
-                ["chiave", "attore", "registrata (seq)", "stato"],
+                [_("key"), _("actor"), _("key registered (seq)"), _("state")],
             )
         )
 
