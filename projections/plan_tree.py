@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from events.cycle import CycleOpened
+from events.i18n import language
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from events.oversight import OverrideRecorded, OverrideWithdrawn, ReportedFigureRecorded
 from events.plan import (
@@ -48,7 +49,10 @@ def level_label(level: str, names: Mapping[str, str] | None = None) -> str:
 
 
 def defined_word(label: str) -> str:
-    """`definita` for a feminine level name, `definito` otherwise."""
+    """`definita` for a feminine level name, `definito` otherwise, in Italian (the agreement
+    gettext cannot make); `defined` in English."""
+    if language() != "it":
+        return "defined"
     first = label.split(" ")[0].lower() if label else ""
     return "definita" if first in _FEMININE else "definito"
 

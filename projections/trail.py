@@ -15,6 +15,7 @@ from events.acts import ApprovalRecorded, PublicationRecorded, ValidationRecorde
 from events.base import LedgerEvent, UnreadableEvent
 from events.cycle import CycleClosed, CycleOpened, CycleReopened
 from events.exact import terminates, to_decimal_exact
+from events.i18n import _, language, ngettext
 from events.identity import ActorRegistered, KeyRegistered, KeyRevoked, SignaturesRequired
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from events.oversight import OverrideRecorded, OverrideWithdrawn, ReportedFigureRecorded
@@ -40,69 +41,112 @@ from projections.plan_tree import (
 def summary(
     event: LedgerEvent, tree: PlanTree | None = None, seqs: Mapping[str, int] | None = None
 ) -> str:
-    """One line saying what the event records, in the cycle's words (`seqs`: event ids' seqs)."""
+    """One line saying what the event records, in the reader's language and the cycle's words
+    (`azione`, `override`, `delibera` stay as they are); `seqs`: event ids' seqs."""
     name = (lambda key: tree.label(key)) if tree else (lambda key: key)
     match event:
         case UnreadableEvent():
-            return f"evento illeggibile ({event.reason}): ledger verify lo segnala"
+            return _("unreadable event ({reason}): ledger verify reports it").format(
+                reason=event.reason
+            )
         case CycleOpened():
-            return f"ciclo aperto: {event.entity_name} {event.year}"
+            return _("cycle opened: {entity} {year}").format(
+                entity=event.entity_name, year=event.year
+            )
         case CycleClosed():
-            return "ciclo chiuso"
+            return _("cycle closed")
         case CycleReopened():
-            return f"ciclo riaperto: {event.reason}"
+            return _("cycle reopened: {reason}").format(reason=event.reason)
         case PerspectiveDefined():
-            return f"prospettiva {event.key} definita: {event.title}"
+            return _("perspective {key} defined: {title}").format(key=event.key, title=event.title)
         case ObjectiveDefined():
-            weight = "" if event.weight is None else f" (peso {weight_text(event.weight)})"
-            code = event.code or event.key
+            weight = (
+                ""
+                if event.weight is None
+                else _(" (peso {weight})").format(weight=weight_text(event.weight))
+            )
             label = level_label(event.level, tree.level_names if tree else None)
-            return f"{label} {code} {defined_word(label)}: {event.title}{weight}"
+            return _("{level} {code} {defined}: {title}{weight}").format(
+                level=label,
+                code=event.code or event.key,
+                defined=defined_word(label),
+                title=event.title,
+                weight=weight,
+            )
         case ObjectiveAmended():
-            return f"{name(event.key)} modificato: {change_text(event)} ({event.reason})"
+            return _("{node} amended: {change} ({reason})").format(
+                node=name(event.key), change=change_text(event), reason=event.reason
+            )
         case ObjectiveWithdrawn():
-            return f"{name(event.key)} ritirato dal Piano ({event.reason})"
+            return _("{node} withdrawn from the plan ({reason})").format(
+                node=name(event.key), reason=event.reason
+            )
         case ManagerialObjectiveAssigned():
-            return f"obiettivi dirigenziali di {event.manager}: {len(event.items)} azioni"
+            return ngettext(
+                "obiettivi dirigenziali of {manager}: {count} azione",
+                "obiettivi dirigenziali of {manager}: {count} azioni",
+                len(event.items),
+            ).format(manager=event.manager, count=len(event.items))
         case MeasurementRecorded():
             unit = f" {event.unit}" if event.unit else ""
-            return f"misura {event.action} = {value_text(event)}{unit}"
+            return _("measurement {action} = {value}{unit}").format(
+                action=event.action, value=value_text(event), unit=unit
+            )
         case AssessmentRecorded():
-            return f"valutazione {event.action}: {assessment_text(event)}"
+            return _("assessment {action}: {assessment}").format(
+                action=event.action, assessment=assessment_text(event)
+            )
         case MeasurementCorrected():
             seq = (seqs or {}).get(event.corrects)
             what = f"seq {seq}" if seq is not None else event.corrects
-            return f"correzione di {what}: {correction_text(event)} ({event.reason})"
+            return _("correction of {what}: {value} ({reason})").format(
+                what=what, value=correction_text(event), reason=event.reason
+            )
         case OverrideRecorded():
-            return (
-                f"override {name(event.node)} al {italian_percent(event.achievement)}, sentito "
-                f"l'OIV il {event.oiv_heard_on.strftime('%d/%m/%Y')}"
+            return _("override {node} to {achievement}, sentito l'OIV on {heard}").format(
+                node=name(event.node),
+                achievement=italian_percent(event.achievement),
+                heard=event.oiv_heard_on.strftime("%d/%m/%Y"),
             )
         case OverrideWithdrawn():
-            return f"override su {name(event.node)} ritirato ({event.reason})"
+            return _("override on {node} withdrawn ({reason})").format(
+                node=name(event.node), reason=event.reason
+            )
         case ApprovalRecorded():
             act = f" ({event.act})" if event.act else ""
             what = subject_label(event.subject, tree.container if tree else "piano")
-            return f"approvazione {what}{act}: {event.body}"
+            return _("approval {what}{act}: {body}").format(what=what, act=act, body=event.body)
         case ValidationRecorded():
             act = f" ({event.act})" if event.act else ""
-            by = event.body or "OIV"
-            return f"validazione della Relazione da parte {_of(by)}{act}"
+            return _("validation of the Relazione by {by}{act}").format(
+                by=by_body(event.body or "OIV"), act=act
+            )
         case PublicationRecorded():
-            return f"pubblicazione della Relazione: {event.where}"
+            return _("publication of the Relazione: {where}").format(where=event.where)
         case ActorRegistered():
-            return f"attore {event.actor} registrato come {event.role}"
+            return _("actor {actor} registered as {role}").format(
+                actor=event.actor, role=event.role
+            )
         case KeyRegistered():
-            replaced = f", sostituisce {event.replaces}" if event.replaces else ""
-            return f"chiave {event.key_id} di {event.actor} registrata{replaced}"
+            replaced = _(", replaces {key}").format(key=event.replaces) if event.replaces else ""
+            return _("key {key} of {actor} registered{replaced}").format(
+                key=event.key_id, actor=event.actor, replaced=replaced
+            )
         case KeyRevoked():
-            return f"chiave {event.key_id} di {event.actor} revocata: {event.reason}"
+            return _("key {key} of {actor} revoked: {reason}").format(
+                key=event.key_id, actor=event.actor, reason=event.reason
+            )
         case SignaturesRequired():
-            return "da qui ogni atto del ciclo va firmato"
+            return _("from here on every act of the cycle must be signed")
         case ReportedFigureRecorded():
             target = f" {name(event.node)}" if event.node else ""
-            where = f"{event.document}, {event.where}"
-            return f"{where}: {event.measure}{target} stampato {event.printed}"
+            return _("{document}, {where}: {measure}{node} printed {printed}").format(
+                document=event.document,
+                where=event.where,
+                measure=event.measure,
+                node=target,
+                printed=event.printed,
+            )
         case _:
             return event.type_name
 
@@ -116,8 +160,11 @@ def weight_text(weight: Fraction) -> str:
     return italian_percent(value, 0 if whole else 2)
 
 
-def _of(body: str) -> str:
-    """`dell'OIV`, `del Nucleo di valutazione`: the preposition an Italian sentence needs."""
+def by_body(body: str) -> str:
+    """Who validated, as the sentence needs it: `dell'OIV`, `del Nucleo di valutazione` in
+    Italian (the articulated preposition gettext cannot choose), `the OIV` in English."""
+    if language() != "it":
+        return f"the {body}"
     if body[:1].lower() in "aeiou" or body.isupper():
         return f"dell'{body}"
     return f"del {body}"
@@ -127,14 +174,14 @@ def change_text(event: ObjectiveAmended) -> str:
     """The fields an amendment sets: `peso 70 %, target 80 %`."""
     parts = []
     if event.title is not None:
-        parts.append(f"titolo {event.title!r}")
+        parts.append(_("title {title!r}").format(title=event.title))
     if event.weight is not None:
-        parts.append(f"peso {weight_text(event.weight)}")
+        parts.append(_("peso {weight}").format(weight=weight_text(event.weight)))
     if event.target is not None:
-        parts.append(f"target {italian_number(event.target)}")
+        parts.append(_("target {target}").format(target=italian_number(event.target)))
     if event.kpi is not None:
-        parts.append(f"kpi {event.kpi.description!r}")
-    return ", ".join(parts) or "nessun campo"
+        parts.append(_("kpi {kpi!r}").format(kpi=event.kpi.description))
+    return ", ".join(parts) or _("no field")
 
 
 def assessment_text(event: AssessmentRecorded | MeasurementCorrected) -> str:
@@ -143,11 +190,15 @@ def assessment_text(event: AssessmentRecorded | MeasurementCorrected) -> str:
         parts.append(event.level)
     if event.completed_on is not None:
         form = "%m/%Y" if event.precision == "month" else "%d/%m/%Y"
-        parts.append(f"fatto {event.completed_on.strftime(form)}")
+        parts.append(_("done {day}").format(day=event.completed_on.strftime(form)))
     if event.met is not None:
-        parts.append("fatto" if event.met else "non fatto")
+        parts.append(_("done") if event.met else _("not done"))
     if event.achievement is not None:
-        parts.append(f"raggiungimento dichiarato {italian_percent(event.achievement)}")
+        parts.append(
+            _("stated achievement {achievement}").format(
+                achievement=italian_percent(event.achievement)
+            )
+        )
     return ", ".join(parts)
 
 
@@ -164,7 +215,7 @@ def value_text(event: MeasurementRecorded | MeasurementCorrected) -> str:
 def correction_text(event: MeasurementCorrected) -> str:
     if event.value is not None or event.numerator is not None:
         unit = f" {event.unit}" if event.unit else ""
-        return f"valore {value_text(event)}{unit}"
+        return _("value {value}{unit}").format(value=value_text(event), unit=unit)
     return assessment_text(event)
 
 

@@ -204,4 +204,4 @@ def test_the_nucleo_validates_a_universitys_relazione(db_url: str, tmp_path: Pat
     )
     assert validation.body == "Nucleo di valutazione"
     trail = ledger(db_url, "trail", "--type", "ValidationRecorded")[1]
-    assert "validazione della Relazione da parte del Nucleo di valutazione" in trail
+    assert "validation of the Relazione by the Nucleo di valutazione" in trail

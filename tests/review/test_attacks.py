@@ -327,7 +327,7 @@ def test_an_unknown_type_is_refused_at_append_and_named_by_verify(
         result = run(db_url, *read)
         assert result.exit_code == 0, result.output
     trail = run(db_url, "trail").stdout.splitlines()[-1]
-    assert trail.startswith(str(seq)) and "evento illeggibile" in trail
+    assert trail.startswith(str(seq)) and "unreadable event" in trail
     audit = run(db_url, "audit", "--as-of", "30/06/2021", "--format", "json")
     assert audit.exit_code == 0, audit.output
     unsound = [f for f in json.loads(audit.stdout)["findings"] if f["kind"] == "unsound"]

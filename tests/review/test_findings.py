@@ -172,7 +172,7 @@ def test_an_entry_recorded_long_after_its_date_is_back_dated(reviewed: SqlEventS
     [late] = of_kind(findings(reviewed, TEST_STREAM), "backdated")
     assert (late.severity, late.node, late.seqs) == ("media", "3.1.1", (SEQS.late,))
     assert late.reason == (
-        "misura 3.1.1 = 12 n.: effective 30/04/2021, recorded 15/07/2021, 76 days later"
+        "measurement 3.1.1 = 12 n.: effective 30/04/2021, recorded 15/07/2021, 76 days later"
     )
 
 
@@ -187,7 +187,7 @@ def test_a_measurement_recorded_after_the_relazione_was_approved_is_named(
     expected = ("alta", "3.1.1", (SEQS.relazione, SEQS.late))
     assert (after.severity, after.node, after.seqs) == expected
     assert after.reason == (
-        f"misura 3.1.1 = 12 n.: recorded after the Relazione was approved on 14/06/2021 "
+        f"measurement 3.1.1 = 12 n.: recorded after the Relazione was approved on 14/06/2021 "
         f"(seq {SEQS.relazione})"
     )
 
@@ -196,7 +196,8 @@ def test_a_correction_names_the_measurement_it_corrects(reviewed: SqlEventStore)
     [correction] = of_kind(findings(reviewed, TEST_STREAM), "correction")
     assert correction.seqs == (SEQS.corrected, SEQS.correction)
     assert correction.reason == (
-        f"misura 1.1.1 = 95 n. (seq {SEQS.corrected}) corrected to valore 100: recount of the files"
+        f"measurement 1.1.1 = 95 n. (seq {SEQS.corrected}) corrected to value 100: "
+        "recount of the files"
     )
 
 
@@ -249,7 +250,7 @@ def test_a_plan_change_no_approval_covers_is_pending(neglected: SqlEventStore) -
     [pending] = of_kind(findings(neglected, TEST_STREAM), "pending_plan_change")
     assert (pending.severity, pending.node, pending.seqs) == ("alta", "1.1", (20,))
     assert pending.reason == (
-        "1.1 modificato: titolo 'Nuovo titolo' (x): recorded 01/09/2020, never put in force by an "
+        "1.1 amended: title 'Nuovo titolo' (x): recorded 01/09/2020, never put in force by an "
         "approval"
     )
 

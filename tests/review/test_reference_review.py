@@ -61,7 +61,10 @@ def test_the_history_of_3_3_1_shows_the_override_over_the_computed_score(
         60,
     )
     measured = events[-2]
-    assert (measured["summary"], measured["result_after"]) == ("misura 3.3.1 = 35,87 giorni", 0)
+    assert (measured["summary"], measured["result_after"]) == (
+        "measurement 3.3.1 = 35,87 giorni",
+        0,
+    )
 
 
 def test_the_diff_from_april_to_june_is_made_by_the_overrides_and_3_4_1(

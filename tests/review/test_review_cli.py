@@ -51,7 +51,7 @@ def test_history_of_an_action_shows_its_trajectory_in_json(
     ]
     assert found["events"][0]["in_force_by"] == "delibera n. 5/GC del 27/01/2020 (seq 18)"
     assert found["events"][3]["summary"] == (
-        f"correzione di seq {SEQS.corrected}: valore 100 (recount of the files)"
+        f"correction of seq {SEQS.corrected}: value 100 (recount of the files)"
     )
 
 
@@ -122,8 +122,8 @@ def test_trail_filters_by_node_and_known_at_in_every_format(
     options = ("trail", "--node", "1.1.1", "--known-at", BEFORE_CORRECTION)
     found = as_json(db_url, *options)
     assert [(r["seq"], r["summary"]) for r in found] == [
-        (5, "azione 1.1.1 definita: Soglie (peso 50 %)"),
-        (SEQS.first_measure, "misura 1.1.1 = 95 n."),
+        (5, "azione 1.1.1 defined: Soglie (peso 50 %)"),
+        (SEQS.first_measure, "measurement 1.1.1 = 95 n."),
     ]
     assert [r["seq"] for r in as_csv(db_url, *options)] == ["5", str(SEQS.first_measure)]
     table = ok(db_url, *options).splitlines()

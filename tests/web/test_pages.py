@@ -54,7 +54,7 @@ def test_the_node_page_shows_the_override_its_rationale_and_the_day_the_oiv_was_
     assert '<span class="override">60,00 %</span>' in page
     assert "A fronte di un target di 28 giorni" in page
     assert "07/06/2021" in page
-    assert "misura 3.3.1 = 35,87 giorni" in page
+    assert "measurement 3.3.1 = 35,87 giorni" in page
 
 
 @pytest.mark.parametrize("url", PAGES)
