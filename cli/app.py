@@ -1,5 +1,6 @@
 """The `ledger` command: global options, and the groups that follow the users' acts."""
 
+import os
 import sys
 from typing import Annotated
 
@@ -191,7 +192,13 @@ def root(
 
 
 def main() -> None:
-    """Console-script entry point: the language first, so that the help is worded in it."""
+    """Console-script entry point: the language first, so that the help is worded in it.
+
+    Pydantic plugins are off unless the environment says otherwise: the events' models decide
+    what enters a hash-chained record, and a plugin that some other package registers is no
+    part of them (looking for plugins also scanned every installed distribution at start).
+    """
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     choose_language(language_asked(sys.argv[1:]))
     try:
         app(prog_name="ledger")

@@ -12,22 +12,25 @@
 """
 
 import os
+import sys
 import tempfile
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import typer
-from pydantic import ValidationError
 from typer._click import exceptions as click_errors  # the click that typer vendors
 from typer.core import TyperGroup
 
 from cli.terminal import echo
 from events.errors import LedgerError, UsageError
 from events.i18n import _
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -150,10 +153,6 @@ class LedgerGroup(TyperGroup):
             raise fail(str(error), EXIT_USAGE) from None
         except LedgerError as error:
             raise fail(str(error), EXIT_REFUSED) from None
-        except ValidationError as error:
-            from events.limits import validation_message
-
-            raise fail(validation_message(error), EXIT_USAGE) from None
         except (typer.Exit, typer.Abort, click_errors.ClickException):
             raise
         except SystemExit as exiting:
@@ -167,6 +166,10 @@ class LedgerGroup(TyperGroup):
         except BrokenPipeError:
             raise reader_gone() from None
         except Exception as error:
+            if _is_validation_error(error):
+                from events.limits import validation_message
+
+                raise fail(validation_message(error), EXIT_USAGE) from None
             if debugging(ctx):
                 raise
             raise internal_error(self.command_named(ctx, words), error) from None
@@ -184,6 +187,13 @@ class LedgerGroup(TyperGroup):
             names.append(word)
             current = found
         return " ".join(names)
+
+
+def _is_validation_error(error: Exception) -> "TypeGuard[ValidationError]":
+    """A model's refusal of a value (pydantic's ValidationError), without importing pydantic:
+    `ledger --help` never does, and a command that raises one has imported it already."""
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(error, pydantic.ValidationError)
 
 
 def refuse_undecodable(argument: str) -> None:

@@ -11,7 +11,6 @@ positional, so that a translation may put them in its own order.
 
 import gettext
 import os
-from importlib.resources import files
 
 DOMAIN = "ledger"
 DEFAULT_LANGUAGE = "it"
@@ -22,7 +21,11 @@ _language = "en"
 
 
 def _locale_dir() -> str:
-    return str(files("events").joinpath("locale"))
+    """The catalogs' folder, beside this module (the package ships it as package data).
+
+    Read from `__file__` rather than through importlib.resources, whose import alone cost
+    every command, `--help` included, about 9 ms."""
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
 
 
 def language_from_environment() -> str:

@@ -8,7 +8,6 @@ from sqlalchemy.exc import ArgumentError
 
 from ledger.connections import Clock, utc_now
 from ledger.errors import BadDatabaseUrl, LedgerNotInitialized
-from ledger.postgresql import PostgresEventStore, reader_store
 from ledger.sqlite import SqliteEventStore, read_only_store
 from ledger.store import SqlEventStore
 
@@ -79,6 +78,8 @@ def open_store(
     elif backend == "postgresql":
         if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        from ledger.postgresql import PostgresEventStore  # the backend a URL names, only
+
         store = PostgresEventStore(url, clock=clock)
     else:
         raise BadDatabaseUrl(
@@ -108,7 +109,13 @@ def open_reader(url: str) -> SqlEventStore:
     url = normalise_url(url)
     opened = open_store(url)  # the same checks and messages as every command
     opened.close()
-    store = read_only_store(opened.url) if opened.backend == "sqlite" else reader_store(opened.url)
+    store: SqlEventStore
+    if opened.backend == "sqlite":
+        store = read_only_store(opened.url)
+    else:
+        from ledger.postgresql import reader_store
+
+        store = reader_store(opened.url)
     try:
         store.require_installed()
         store.require_read_only()

@@ -12,14 +12,14 @@ Private keys stay outside the ledger (a file of mode 0600, or an environment var
 import base64
 import hashlib
 from dataclasses import dataclass, field
-
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING
 
 from events.errors import UsageError
 from events.i18n import _
 from projections.roles import RoleRefused
+
+if TYPE_CHECKING:  # cryptography is imported by the methods that sign: a replay never does
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ALGORITHM = "ed25519"
 
@@ -42,15 +42,21 @@ def key_id_of(public_key: str) -> str:
 class SigningKey:
     """A private Ed25519 key held by an actor, outside the ledger."""
 
-    private: Ed25519PrivateKey = field(repr=False)
+    private: "Ed25519PrivateKey" = field(repr=False)
 
     @classmethod
     def generate(cls) -> "SigningKey":
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
     def from_pem(cls, text: str, where: str) -> "SigningKey":
         """Read a PKCS#8 PEM private key, as `ledger keys generate` writes it."""
+        from cryptography.exceptions import UnsupportedAlgorithm
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         try:
             key = serialization.load_pem_private_key(text.encode("ascii"), password=None)
         except (ValueError, TypeError, UnsupportedAlgorithm, UnicodeEncodeError):
@@ -69,6 +75,8 @@ class SigningKey:
         return cls(key)
 
     def pem(self) -> bytes:
+        from cryptography.hazmat.primitives import serialization
+
         return self.private.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
@@ -78,6 +86,8 @@ class SigningKey:
     @property
     def public_key(self) -> str:
         """The raw 32-byte public key in base64: what `KeyRegistered` records."""
+        from cryptography.hazmat.primitives import serialization
+
         raw = self.private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
