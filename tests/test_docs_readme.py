@@ -69,23 +69,29 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     )
 
 
+def reader_folder(folder: Path) -> dict[str, str]:
+    """A reader's folder with the files the README names, and the environment its sessions
+    run in (tools/readme_samples.py runs them the same way)."""
+    for name in ("cli/examples", "docs"):
+        shutil.copytree(ROOT / name, folder / name)
+    bin_dir = str(Path(sys.executable).parent)
+    return {
+        "PATH": f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": str(folder),
+        "LEDGER_LANG": "en",
+        "LEDGER_ACTOR": "controllo-gestione",
+        "PAGER": "cat",
+        "LANG": "C.UTF-8",
+    }
+
+
 def test_the_readme_names_files_that_exist() -> None:
     for named in re.findall(r"ledger plan import (\S+\.ya?ml)", README):
         assert (ROOT / named).is_file(), f"the README imports {named}, which is not in the repo"
 
 
 def test_every_readme_session_prints_what_the_readme_shows(tmp_path: Path) -> None:
-    for folder in ("cli/examples", "docs"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    bin_dir = str(Path(sys.executable).parent)
-    environment = {
-        "PATH": f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}",
-        "HOME": str(tmp_path),
-        "LEDGER_LANG": "en",
-        "LEDGER_ACTOR": "controllo-gestione",
-        "PAGER": "cat",
-        "LANG": "C.UTF-8",
-    }
+    environment = reader_folder(tmp_path)
     all_sessions = sessions()
     assert len(all_sessions) >= 5
     for session in all_sessions:

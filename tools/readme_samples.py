@@ -8,14 +8,12 @@ a sample with several `...` is named on stderr, to edit by hand. Read the diff b
 committing: it is the change a reader will see.
 """
 
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from tests.test_docs_readme import EXPORT, README, ROOT, matches, normal, sessions
+from tests.test_docs_readme import EXPORT, README, ROOT, matches, normal, reader_folder, sessions
 
 
 def _run(command: str, folder: Path, environment: dict[str, str]) -> list[str]:
@@ -54,17 +52,7 @@ def main() -> int:
     text = README
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
-        for name in ("cli/examples", "docs"):
-            shutil.copytree(ROOT / name, folder / name)
-        bin_dir = str(Path(sys.executable).parent)
-        environment = {
-            "PATH": f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}",
-            "HOME": str(folder),
-            "LEDGER_LANG": "en",
-            "LEDGER_ACTOR": "controllo-gestione",
-            "PAGER": "cat",
-            "LANG": "C.UTF-8",
-        }
+        environment = reader_folder(folder)
         for session in sessions():
             for command, shown in session:
                 exported = EXPORT.fullmatch(command)
