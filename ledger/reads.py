@@ -15,7 +15,7 @@ from events.limits import MAX_INT
 from ledger.connections import StoreConnections
 from ledger.query import STREAMS_SQL, Query, select_query, stream_version
 from ledger.records import Entry, StoredRow
-from ledger.rows import stored_entry, stored_row
+from ledger.rows import stored_entries, stored_entry, stored_row
 from ledger.tables import events
 
 READ_BATCH = 2000
@@ -31,7 +31,7 @@ class StoreReads(StoreConnections):
     def read(self, query: Query = EVERYTHING) -> Iterator[Entry]:
         """Entries matching `query`, in seq order, fetched in batches."""
         for partition in self._partitions(select_query(query)):
-            yield from map(stored_entry, partition)
+            yield from stored_entries(partition)
 
     def read_stream(
         self, stream: str, *, as_of: date | None = None, known_at: datetime | None = None
