@@ -105,7 +105,7 @@ def test_a_bulk_append_with_one_act_in_another_name_is_refused_whole(
             "nothing was written"
         )
         assert store.count() == 1
-        acts[60] = NewEvent(CycleReopened(reason="r60"), date(2021, 7, 1), "controller-1", "controller")
+        acts[60] = NewEvent(CycleReopened(reason="r60"), date(2021, 7, 1), "controller-1", "oiv")
         assert len(store.append(STREAM, acts, expected_version=1)) == 120
     finally:
         store.close()
