@@ -68,6 +68,12 @@ def N_(message: str) -> str:
     return message
 
 
+def catalog(code: str) -> gettext.NullTranslations:
+    """The catalog of one language whatever the chosen one: a reader of the exported
+    spreadsheets knows a header in either language."""
+    return gettext.translation(DOMAIN, localedir=_locale_dir(), languages=[code], fallback=True)
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for `count`, in the chosen language."""
     return _catalog.ngettext(singular, plural, count)

@@ -132,3 +132,17 @@ def read_event(type_name: str, schema_version: int, payload: bytes | str) -> Led
         else:
             return event
     return decode_event(type_name, schema_version, payload)
+
+
+def stored_reader(type_name: str, schema_version: int) -> StoredDecoder | None:
+    """The stored-form decoder `read_event` uses for rows of this type and version, or None
+    when they go the long way (an older version, an unknown type), for a reader that keeps
+    it at hand: it raises pydantic's `ValidationError` where `read_event` would fall back to
+    `decode_event`."""
+    cls = _classes.get(type_name)
+    if cls is None or schema_version != cls.schema_version:
+        return None
+    decode = _stored.get(cls)
+    if decode is None:
+        decode = _stored[cls] = stored_decoder(cls)
+    return decode

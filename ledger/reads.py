@@ -7,6 +7,7 @@ server-side cursor on PostgreSQL), so memory stays flat however large the ledger
 
 from collections.abc import Generator, Iterator, Sequence
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -15,7 +16,7 @@ from events.limits import MAX_INT
 from ledger.connections import StoreConnections
 from ledger.query import STREAMS_SQL, Query, select_query, stream_version
 from ledger.records import Entry, StoredRow
-from ledger.rows import stored_entry, stored_row
+from ledger.rows import stored_entries, stored_entry, stored_row
 from ledger.tables import events
 
 READ_BATCH = 2000
@@ -30,8 +31,8 @@ class StoreReads(StoreConnections):
 
     def read(self, query: Query = EVERYTHING) -> Iterator[Entry]:
         """Entries matching `query`, in seq order, fetched in batches."""
-        for partition in self._partitions(select_query(query)):
-            yield from map(stored_entry, partition)
+        # chain, not `yield from`: no generator frame resumed per entry, only per batch.
+        return chain.from_iterable(map(stored_entries, self._partitions(select_query(query))))
 
     def read_stream(
         self, stream: str, *, as_of: date | None = None, known_at: datetime | None = None

@@ -6,14 +6,18 @@ effective date and who records it; the ledger assigns seq, version, recorded_at 
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field, fields
 from datetime import UTC, date, datetime
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from pydantic_core import ValidationError
+
 from events.base import LedgerEvent, UnreadableEvent
+from events.decoding import StoredDecoder
 from events.encoding import canonical_datetime
 from events.errors import InvalidPayload, UnknownEventType
-from events.registry import read_event
+from events.registry import read_event, stored_reader
 
 T = TypeVar("T")
 
@@ -80,11 +84,25 @@ class StoredRow:
     signature: str | None
 
 
+_NAMES = tuple(f.name for f in fields(StoredRow))
+"""`StoredRow`'s fields, which are the table's columns in order: an entry's values."""
+SEQ, TYPE, PAYLOAD = _NAMES.index("seq"), _NAMES.index("type"), _NAMES.index("payload")
+SCHEMA_VERSION = _NAMES.index("schema_version")
+_HASH, _PREV_HASH = _NAMES.index("hash"), _NAMES.index("prev_hash")
+_EFFECTIVE_DATE, _RECORDED_AT = _NAMES.index("effective_date"), _NAMES.index("recorded_at")
+_row_values = attrgetter(*_NAMES)
+_new_object = object.__new__
+
+_readers: dict[str, tuple[int, StoredDecoder]] = {}
+"""Each type's stored-form decoder and the schema version it reads, once a row of it has
+been read (events.registry.stored_reader)."""
+
+
 class _DecodedEvent:
     """`Entry.event`: the payload decoded into the current model (older schema versions
     upcast), on the first read, and kept in the entry's `__dict__`, which answers every later
-    read: one Python frame instead of a cached property's two, which a replay pays on every
-    entry.
+    read. A replay pays this on every entry, so the common case is one Python frame: the
+    type's stored-form decoder (events/decoding.py) called on the payload.
 
     A row of an unknown type reads as an `UnreadableEvent`, which every read passes over
     instead of failing (verify names it); a known type whose payload does not validate is
@@ -94,101 +112,151 @@ class _DecodedEvent:
     def __get__(self, entry: "Entry | None", owner: type | None = None) -> Any:
         if entry is None:  # pragma: no cover - the class attribute itself
             return self
-        row = entry.row
-        try:
-            event = read_event(row.type, row.schema_version, row.payload)
-        except UnknownEventType:
-            problem = UnknownEventType(row.type, row.schema_version)
-            event = UnreadableEvent(stored_type=row.type, reason=str(problem))
-        except InvalidPayload as error:
-            raise InvalidPayload(
-                f"seq {row.seq}: {error} (ledger verify names every such row)"
-            ) from None
+        reader = _readers.get(entry[TYPE])
+        event = None
+        if reader is not None and reader[0] == entry[SCHEMA_VERSION]:
+            try:
+                event = reader[1](entry[PAYLOAD])
+            except ValidationError:
+                event = None  # full validation below names the fault
+        if event is None:
+            event = _read_event(entry)
         entry.__dict__["event"] = event
         return event
 
 
-@dataclass(frozen=True, eq=False)
-class Entry:
-    """An event as recorded: the envelope, the stored payload, and the decoded model on demand."""
+def _read_event(entry: "Entry") -> Any:
+    """`Entry.event` the long way: an older version upcast, an unknown type, a refusal."""
+    type_name, version = entry[TYPE], entry[SCHEMA_VERSION]
+    try:
+        event = read_event(type_name, version, entry[PAYLOAD])
+    except UnknownEventType:
+        problem = UnknownEventType(type_name, version)
+        return UnreadableEvent(stored_type=type_name, reason=str(problem))
+    except InvalidPayload as error:
+        raise InvalidPayload(
+            f"seq {entry[SEQ]}: {error} (ledger verify names every such row)"
+        ) from None
+    found = stored_reader(type_name, version)
+    if found is not None:
+        _readers[type_name] = (version, found)
+    return event
 
-    row: StoredRow
 
-    @property
-    def seq(self) -> int:
-        return self.row.seq
+class _StoredRowOf:
+    """`Entry.row`: the entry's values as a `StoredRow`, built on the first read and kept (a
+    full replay never asks for it)."""
 
-    @property
-    def event_id(self) -> str:
-        return self.row.event_id
+    def __get__(self, entry: "Entry | None", owner: type | None = None) -> Any:
+        if entry is None:  # pragma: no cover - the class attribute itself
+            return self
+        row = _new_object(StoredRow)
+        row.__dict__.update(zip(_NAMES, entry, strict=True))
+        entry.__dict__["row"] = row
+        return row
 
-    @property
-    def stream(self) -> str:
-        return self.row.stream
 
-    @property
-    def version(self) -> int:
-        return self.row.version
+def _refuse_order(self: "Entry", other: object) -> bool:
+    return NotImplemented  # type: ignore[no-any-return]
 
-    @property
-    def type(self) -> str:
-        return self.row.type
 
-    @property
-    def schema_version(self) -> int:
-        return self.row.schema_version
+class Entry(tuple[Any, ...]):
+    """An event as recorded: the envelope, the stored payload, and the decoded model on demand.
 
-    @property
-    def actor(self) -> str:
-        return self.row.actor
+    An entry holds the stored row's values in table order (`StoredRow`'s fields): a read makes
+    it from the driver's row in C (`tuple.__new__`, no Python frame per row), and each field
+    reads its value by index; the `StoredRow`, the dates and the decoded event are built on
+    their first read and kept. Build one from a `StoredRow` (`Entry(row)`). It behaves as the
+    frozen record it was: equal to an entry of the same row, hashed by seq, not ordered, no
+    attribute can be set.
+    """
 
-    @property
-    def role(self) -> str:
-        return self.row.role
+    def __new__(cls, row: StoredRow) -> "Entry":
+        entry = tuple.__new__(cls, _row_values(row))
+        entry.__dict__["row"] = row
+        return entry
 
-    @property
-    def payload(self) -> str:
-        return self.row.payload
+    if TYPE_CHECKING:  # pragma: no cover - mypy reads the fields as typed properties
 
-    @property
-    def idempotency_key(self) -> str | None:
-        return self.row.idempotency_key
-
-    @property
-    def signature(self) -> str | None:
-        return self.row.signature
-
-    @property
-    def hash(self) -> str:
-        return self.row.hash.hex()
-
-    @property
-    def prev_hash(self) -> str:
-        return self.row.prev_hash.hex()
-
-    @cached
-    def effective_date(self) -> date:
-        return date.fromisoformat(self.row.effective_date)
-
-    @cached
-    def recorded_at(self) -> datetime:
-        return parse_recorded_at(self.row.recorded_at)
-
-    if TYPE_CHECKING:  # pragma: no cover - mypy reads it as a property
-
+        @property
+        def row(self) -> StoredRow: ...
+        @property
+        def seq(self) -> int: ...
+        @property
+        def event_id(self) -> str: ...
+        @property
+        def stream(self) -> str: ...
+        @property
+        def version(self) -> int: ...
+        @property
+        def type(self) -> str: ...
+        @property
+        def schema_version(self) -> int: ...
+        @property
+        def actor(self) -> str: ...
+        @property
+        def role(self) -> str: ...
+        @property
+        def payload(self) -> str: ...
+        @property
+        def idempotency_key(self) -> str | None: ...
+        @property
+        def signature(self) -> str | None: ...
         @property
         def event(self) -> LedgerEvent:
             """The payload decoded into the current model (see `_DecodedEvent`)."""
             ...
 
     else:
+        row = _StoredRowOf()
+        seq = property(itemgetter(SEQ))
+        event_id = property(itemgetter(_NAMES.index("event_id")))
+        stream = property(itemgetter(_NAMES.index("stream")))
+        version = property(itemgetter(_NAMES.index("version")))
+        type = property(itemgetter(TYPE))
+        schema_version = property(itemgetter(SCHEMA_VERSION))
+        actor = property(itemgetter(_NAMES.index("actor")))
+        role = property(itemgetter(_NAMES.index("role")))
+        payload = property(itemgetter(PAYLOAD))
+        idempotency_key = property(itemgetter(_NAMES.index("idempotency_key")))
+        signature = property(itemgetter(_NAMES.index("signature")))
         event = _DecodedEvent()
 
+    @property
+    def hash(self) -> str:
+        return bytes(self[_HASH]).hex()
+
+    @property
+    def prev_hash(self) -> str:
+        return bytes(self[_PREV_HASH]).hex()
+
+    @cached
+    def effective_date(self) -> date:
+        return date.fromisoformat(self[_EFFECTIVE_DATE])
+
+    @cached
+    def recorded_at(self) -> datetime:
+        return parse_recorded_at(self[_RECORDED_AT])
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Entry) and other.row == self.row
+        return isinstance(other, Entry) and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __lt__ = __le__ = __gt__ = __ge__ = _refuse_order
 
     def __hash__(self) -> int:
-        return hash(self.row.seq)
+        return hash(self[SEQ])
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Entry, (self.row,))
 
     def __repr__(self) -> str:
         return f"Entry(seq={self.seq}, stream={self.stream!r}, type={self.type!r})"

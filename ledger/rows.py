@@ -4,8 +4,9 @@ The append builds rows in this order and every read turns the driver's rows back
 `StoredRow`s here, so the order of `events`' columns is named once for both directions.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import fields
+from functools import partial
 from typing import Any
 
 from ledger.records import Entry, StoredRow
@@ -62,19 +63,22 @@ def stored_row(values: Sequence[Any]) -> StoredRow:
     return row
 
 
+_entry_of_values = partial(tuple.__new__, Entry)
+
+
 def stored_entry(values: Sequence[Any]) -> Entry:
-    """A selected row as an `Entry`, for `map` over a batch of rows: one Python frame per row
-    (`stored_row`'s work done inline), and the entry filled as the row is, without the frozen
-    dataclass's `__init__`: the same object `Entry(stored_row(values))` gives."""
-    if not _FAST_ENTRIES or type(values[PREV_HASH]) is not bytes or type(values[HASH]) is not bytes:
+    """A selected row (all columns, table order) as an `Entry`: its values kept as they are
+    (the `StoredRow` is built only if asked for). Hashes are copied into `bytes` only when the
+    driver hands out another buffer type (psycopg2 gives memoryview)."""
+    if type(values[PREV_HASH]) is not bytes or type(values[HASH]) is not bytes:
         return Entry(stored_row(values))
-    row = _new_object(StoredRow)
-    row.__dict__.update(zip(COLUMNS, values, strict=True))
-    entry = _new_object(Entry)
-    entry.__dict__["row"] = row
-    return entry
+    return _entry_of_values(values)
 
 
-_FAST_ENTRIES = (
-    _FAST_ROWS and not hasattr(Entry, "__slots__") and [f.name for f in fields(Entry)] == ["row"]
-)
+def stored_entries(batch: Sequence[Sequence[Any]]) -> Iterator[Entry]:
+    """A batch of selected rows as entries, without a Python frame per row when the driver
+    gives `bytes` for the hashes (a driver gives one type per column, so the first row
+    tells)."""
+    if batch and (type(batch[0][PREV_HASH]) is bytes and type(batch[0][HASH]) is bytes):
+        return map(_entry_of_values, batch)
+    return map(stored_entry, batch)

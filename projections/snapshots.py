@@ -86,8 +86,8 @@ class _StateUnpickler(pickle.Unpickler):
         if module.startswith(_OWN_MODULES):
             found = super().find_class(module, name)
             if isinstance(found, type) and (
-                is_dataclass(found) or issubclass(found, BaseModel | Enum)
-            ):
+                is_dataclass(found) or found is Entry or issubclass(found, BaseModel | Enum)
+            ):  # an Entry is built from its StoredRow (Entry.__reduce__)
                 return found
         raise pickle.UnpicklingError(f"a snapshot may not hold {module}.{name}")
 

@@ -51,11 +51,11 @@ from formats.readers.sheets import (
     csv_rows,
     find_header,
     find_sheet,
-    norm,
     open_workbook,
     sheet_rows,
     tidy,
 )
+from formats.readers.sheets import header as header_text
 from ledger.store import EventStore
 from projections.acts import Actor
 from projections.batch import (
@@ -246,7 +246,7 @@ def _is_header(names: list[str]) -> bool:
 def _columns(header: list[Cell], number: int, where: str, need_date: bool) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
-        name = norm(cell.value)
+        name = header_text(cell.value)
         for field, aliases in ALIASES.items():
             if name in aliases and field not in columns:
                 columns[field] = index

@@ -13,7 +13,7 @@ from events.errors import UsageError
 from events.i18n import _
 from events.policy import ScoringPolicy
 from formats.readers.plan_kpi import KPI_FIELDS
-from formats.readers.sheets import HEADER_SEARCH_ROWS, Cell, norm
+from formats.readers.sheets import HEADER_SEARCH_ROWS, Cell, header, norm
 
 COMMON = {
     "titolo": "title",
@@ -87,7 +87,7 @@ def find_columns(
     previous: list[Cell] | None = None
     seen_any = False
     for count, (number, cells) in enumerate(rows):
-        names = [norm(cell.value) for cell in cells]
+        names = [header(cell.value) for cell in cells]
         seen_any = seen_any or any(names)
         if any(n in ("cod", "codice") for n in names) and any(n in KPI_FIELDS for n in names):
             if levels.reference:
@@ -110,12 +110,12 @@ def _columns(groups: list[Cell] | None, labels: list[Cell], where: str, row: int
     codes = 0
     group_text = ""
     for index, cell in enumerate(labels):
-        above = norm(groups[index].value) if groups and index < len(groups) else ""
+        above = header(groups[index].value) if groups and index < len(groups) else ""
         if above:
             group_text = above
         elif groups and not cell.empty:
             above = group_text
-        label = norm(cell.value) or above
+        label = header(cell.value) or above
         named = _section_of(above) if above else None
         if named is not None:
             section = named
@@ -182,7 +182,7 @@ def _generic_columns(
     columns: dict[str, int] = {}
     section: str | None = None
     for index, cell in enumerate(labels):
-        above = norm(groups[index].value) if index < len(groups) else ""
+        above = header(groups[index].value) if index < len(groups) else ""
         if above:
             if above in levels.names:
                 section = levels.names[above]
@@ -194,7 +194,7 @@ def _generic_columns(
                 section = None
         if section is None or section == "results":
             continue
-        label = norm(cell.value)
+        label = header(cell.value)
         if section == levels.leaf and label in KPI_FIELDS:
             name: str | None = KPI_FIELDS[label]
         elif section in levels.with_target and label in STRATEGIC:

@@ -12,6 +12,7 @@ from events.errors import UsageError
 from events.policy import ScoringPolicy, upgrade_policy
 from formats.italian import parse_date
 from formats.readers.sheets import Cell, Problem, find_header, norm, sheet_rows, slug
+from formats.readers.sheets import header as header_text
 
 CYCLE_FIELDS = {
     "ciclo precedente": "previous",
@@ -112,7 +113,7 @@ def read_managers(sheet: Worksheet, label: str, problems: list[Problem]) -> list
     number, header, _ = find_header(rows, _managers_header, where)
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
-        name = MANAGER_COLUMNS.get(norm(cell.value))
+        name = MANAGER_COLUMNS.get(header_text(cell.value))
         if name is not None:
             columns.setdefault(name, index)
     for needed, shown in (("action", "cod."), ("weight", "peso")):
@@ -172,7 +173,7 @@ def read_notes(
     where = f"{label}:{sheet.title}"
     rows = sheet_rows(sheet, label)
     number, header, _ = find_header(rows, lambda n: "nota" in n and "chiave" in n, where)
-    names = [norm(cell.value) for cell in header]
+    names = [header_text(cell.value) for cell in header]
     key_at, note_at = names.index("chiave"), names.index("nota")
     notes: dict[str, tuple[str, Cell]] = {}
     for number, cells in rows:

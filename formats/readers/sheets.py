@@ -133,6 +133,15 @@ def norm(text: object) -> str:
     return " ".join(plain.split()).strip(" .:")
 
 
+def header(text: object) -> str:
+    """A header as compared (`norm`), an English header of the exported workbook read as its
+    Italian one (formats/readers/header_words.py)."""
+    from formats.readers.header_words import italian_headers
+
+    plain = norm(text)
+    return italian_headers().get(plain, plain)
+
+
 def slug(text: str) -> str:
     """`Competitività del territorio` -> `competitivita-del-territorio`: a key from a title."""
     words = "".join(c if c.isalnum() else " " for c in norm(text)).split()
@@ -278,7 +287,7 @@ def find_header(
     """The first row within HEADER_SEARCH_ROWS that `is_header` accepts, and the rows before it."""
     before: list[tuple[int, list[Cell]]] = []
     for number, cells in rows:
-        if is_header([norm(cell.value) for cell in cells]):
+        if is_header([header(cell.value) for cell in cells]):
             return number, cells, before
         before.append((number, cells))
         if len(before) >= HEADER_SEARCH_ROWS:

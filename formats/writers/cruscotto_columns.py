@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from events.exact import fraction_text, terminates
+from events.i18n import N_, _, language
 from events.plan import Kpi
 from events.policy import LevelRule
 from formats.readers.plan_kpi import DIRECTION_LABELS, KIND_LABELS
@@ -132,8 +133,15 @@ def _weight(level: int) -> Callable[[Row, CruscottoExport], Any]:
     return get
 
 
-REFERENCE_GROUPS = ("Prospettiva BSC", "Obiettivo strategico", "Obiettivi operativi", "Azioni")
-GR, GK = "Percentuale raggiungimento", "Dettaglio KPI"
+REFERENCE_GROUPS = (
+    N_("BSC perspective"),
+    N_("Strategic objective"),
+    N_("Operational objectives"),
+    N_("Actions"),
+)
+"""The reference's group headers, translated when the columns are made (the language is chosen
+at run time); the importers read them back in either language (formats/readers/header_words.py)."""
+GR, GK = N_("Achievement percentage"), N_("KPI details")
 
 
 def columns(exported: CruscottoExport) -> list[Column]:
@@ -141,7 +149,11 @@ def columns(exported: CruscottoExport) -> list[Column]:
     a weight column only where some node has a weight."""
     levels = exported.cruscotto.levels
     reference = exported.cruscotto.policy.is_reference_tree
-    groups = REFERENCE_GROUPS if reference else tuple(rule.shown_plural for rule in levels)
+    groups = (
+        tuple(_(g) for g in REFERENCE_GROUPS)
+        if reference
+        else tuple(rule.shown_plural for rule in levels)
+    )
     nodes = list(exported.cruscotto.nodes())
     found: list[Column] = []
     for depth, rule in enumerate(levels[:-1]):
@@ -155,7 +167,7 @@ def columns(exported: CruscottoExport) -> list[Column]:
         if any(
             exported.state.nodes[n.key].targets for n in of_level if n.key in exported.state.nodes
         ):
-            found.append(Column(groups[depth], "target per anno", depth, _yearly(depth), 22))
+            found.append(Column(groups[depth], _("targets by year"), depth, _yearly(depth), 22))
     found += _indicator(len(levels) - 1, groups[-1])
     return found
 
@@ -164,36 +176,36 @@ def _reference_level(depth: int, group: str, weighted: bool, coded: bool) -> lis
     """The reference's perspective, strategic and operational columns, as the seed lays them."""
     if depth == 0:
         found = [
-            Column(group, "titolo / descrizione", depth, _node(depth, "title"), 22),
-            Column(group, "Risultato", depth, _node(depth, "result", result), 11, PERCENT),
-            Column(group, "chiave", depth, _node(depth, "key"), 14),
+            Column(group, _("title / description"), depth, _node(depth, "title"), 22),
+            Column(group, _("Result"), depth, _node(depth, "result", result), 11, PERCENT),
+            Column(group, _("key"), depth, _node(depth, "key"), 14),
         ]
         if weighted:
-            found.append(Column(group, "peso", depth, _weight(depth), 8, "weight"))
+            found.append(Column(group, _("weight"), depth, _weight(depth), 8, "weight"))
         return found
     if depth == 1:
         found = [
-            Column(group, "titolo / descrizione", depth, _node(depth, "title"), 24),
-            Column(group, "chiave", depth, _node(depth, "key"), 14),
+            Column(group, _("title / description"), depth, _node(depth, "title"), 24),
+            Column(group, _("key"), depth, _node(depth, "key"), 14),
         ]
         if coded:
-            found.append(Column(group, "cod.", depth, _node(depth, "code"), 7))
+            found.append(Column(group, _("code"), depth, _node(depth, "code"), 7))
         if weighted:
-            found.append(Column(group, "peso", depth, _weight(depth), 8, "weight"))
+            found.append(Column(group, _("weight"), depth, _weight(depth), 8, "weight"))
         return [
             *found,
-            Column(group, "Target", depth, _node(depth, "target", percent), 9, "weight"),
-            Column(group, "Risultato", depth, _node(depth, "result", result), 11, PERCENT),
+            Column(group, _("Target"), depth, _node(depth, "target", percent), 9, "weight"),
+            Column(group, _("Result"), depth, _node(depth, "result", result), 11, PERCENT),
             Column(
-                group, "% raggiungimento", depth, _node(depth, "achievement", result), 13, PERCENT
+                group, _("% achievement"), depth, _node(depth, "achievement", result), 13, PERCENT
             ),
-            Column(group, "Valutazione sintetica", depth, _node(depth, "band"), 13),
+            Column(group, _("Overall rating"), depth, _node(depth, "band"), 13),
         ]
     return [
-        Column(group, "cod.", depth, _node(depth, "code"), 7),
-        Column(group, "titolo / descrizione", depth, _node(depth, "title"), 24),
-        Column(group, "peso", depth, _weight(depth), 8, "weight"),
-        Column(group, "Risultato", depth, _node(depth, "result", result), 11, PERCENT),
+        Column(group, _("code"), depth, _node(depth, "code"), 7),
+        Column(group, _("title / description"), depth, _node(depth, "title"), 24),
+        Column(group, _("weight"), depth, _weight(depth), 8, "weight"),
+        Column(group, _("Result"), depth, _node(depth, "result", result), 11, PERCENT),
     ]
 
 
@@ -201,64 +213,71 @@ def _level(depth: int, group: str, rule: LevelRule, weighted: bool, coded: bool)
     """The columns of a level of any other tree: what its rule gives its nodes."""
     found = []
     if coded:
-        found.append(Column(group, "cod.", depth, _node(depth, "code"), 8))
+        found.append(Column(group, _("code"), depth, _node(depth, "code"), 8))
     found += [
-        Column(group, "titolo / descrizione", depth, _node(depth, "title"), 24),
-        Column(group, "chiave", depth, _node(depth, "key"), 14),
+        Column(group, _("title / description"), depth, _node(depth, "title"), 24),
+        Column(group, _("key"), depth, _node(depth, "key"), 14),
     ]
     if weighted:
-        found.append(Column(group, "peso", depth, _weight(depth), 8, "weight"))
+        found.append(Column(group, _("weight"), depth, _weight(depth), 8, "weight"))
     if rule.achievement is not None:
-        found.append(Column(group, "Target", depth, _node(depth, "target", percent), 9, "weight"))
-    found.append(Column(group, "Risultato", depth, _node(depth, "result", result), 11, PERCENT))
+        found.append(
+            Column(group, _("Target"), depth, _node(depth, "target", percent), 9, "weight")
+        )
+    found.append(Column(group, _("Result"), depth, _node(depth, "result", result), 11, PERCENT))
     if rule.achievement is not None:
         found.append(
             Column(
-                group, "% raggiungimento", depth, _node(depth, "achievement", result), 13, PERCENT
+                group, _("% achievement"), depth, _node(depth, "achievement", result), 13, PERCENT
             )
         )
     if rule.has_band:
-        found.append(Column(group, "Valutazione sintetica", depth, _node(depth, "band"), 13))
+        found.append(Column(group, _("Overall rating"), depth, _node(depth, "band"), 13))
     return found
 
 
 def _indicator(depth: int, group: str) -> list[Column]:
     """The indicators' columns: the KPI, the measured value, the scores and the KPI's details."""
+    gr, gk = _(GR), _(GK)
     return [
-        Column(group, "cod.", depth, _node(depth, "code"), 8),
-        Column(group, "titolo / descrizione", depth, _node(depth, "title"), 28),
-        Column(group, "Peso", depth, _weight(depth), 8, "weight"),
-        Column(group, "kpi", depth, _node(depth, "kpi"), 32),
-        Column(group, "target", depth, _plan("target_label"), 12),
-        Column(group, "soglia medio", depth, lambda r, e: _threshold(r, "medio"), 9, "number"),
-        Column(group, "soglia minimo", depth, lambda r, e: _threshold(r, "minimo"), 9, "number"),
-        Column(group, "Risultato", depth, _measured, 13, "measured"),
-        Column(GR, "calcolata", depth, _node(depth, "computed", result), 11, PERCENT),
+        Column(group, _("code"), depth, _node(depth, "code"), 8),
+        Column(group, _("title / description"), depth, _node(depth, "title"), 28),
+        Column(group, _("Weight"), depth, _weight(depth), 8, "weight"),
+        Column(group, _("kpi"), depth, _node(depth, "kpi"), 32),
+        Column(group, _("target"), depth, _plan("target_label"), 12),
         Column(
-            GR,
-            "override (sentito l'OIV)",
+            group, _("medium threshold"), depth, lambda r, e: _threshold(r, "medio"), 9, "number"
+        ),
+        Column(
+            group, _("minimum threshold"), depth, lambda r, e: _threshold(r, "minimo"), 9, "number"
+        ),
+        Column(group, _("Result"), depth, _measured, 13, "measured"),
+        Column(gr, _("computed achievement"), depth, _node(depth, "computed", result), 11, PERCENT),
+        Column(
+            gr,
+            _("override (OIV heard)"),
             depth,
             lambda r, e: _override(r.action, "value"),
             12,
             PERCENT,
         ),
-        Column(GR, "finale", depth, _node(depth, "result", result), 11, PERCENT),
+        Column(gr, _("final score"), depth, _node(depth, "result", result), 11, PERCENT),
         Column(
-            GR,
-            "motivazione dell'override",
+            gr,
+            _("rationale of the override"),
             depth,
             lambda r, e: _override(r.action, "rationale"),
             40,
         ),
-        Column(GR, "OIV sentito il", depth, lambda r, e: _override(r.action, "heard"), 12, DATE),
-        Column(GK, "tipo", depth, _kind, 12),
-        Column(GK, "unità", depth, _plan("unit"), 10),
-        Column(GK, "direzione", depth, _direction, 10),
-        Column(GK, "valore target", depth, _plan("target"), 10, "number"),
-        Column(GK, "soglie dedotte", depth, lambda r, e: _inferred(r), 12),
-        Column(GK, "scadenza", depth, _plan("deadline"), 11, DATE),
-        Column(GK, "tetto", depth, _plan("cap"), 8, "number"),
-        Column(GK, "kpi (JSON)", depth, _whole_kpi, 30),
+        Column(gr, _("OIV heard on"), depth, lambda r, e: _override(r.action, "heard"), 12, DATE),
+        Column(gk, _("kind"), depth, _kind, 12),
+        Column(gk, _("unit"), depth, _plan("unit"), 10),
+        Column(gk, _("direction"), depth, _direction, 10),
+        Column(gk, _("target value"), depth, _plan("target"), 10, "number"),
+        Column(gk, _("inferred thresholds"), depth, lambda r, e: _inferred(r), 12),
+        Column(gk, _("deadline"), depth, _plan("deadline"), 11, DATE),
+        Column(gk, _("cap"), depth, _plan("cap"), 8, "number"),
+        Column(gk, _("kpi (JSON)"), depth, _whole_kpi, 30),
     ]
 
 
@@ -291,14 +310,17 @@ def _whole_kpi(row: Row, exported: CruscottoExport) -> str | None:
 
 def _kind(row: Row, exported: CruscottoExport) -> str | None:
     kpi = _kpi(row)
-    return None if kpi is None else KIND_LABELS[kpi.kind]
+    if kpi is None:
+        return None
+    # the kind's Italian word, or in English its identifier: `ledger plan import` reads both
+    return KIND_LABELS[kpi.kind] if language() == "it" else kpi.kind
 
 
 def _direction(row: Row, exported: CruscottoExport) -> str | None:
     kpi = _kpi(row)
     if kpi is None or kpi.kind not in ("threshold", "proportional", "linear"):
         return None
-    return DIRECTION_LABELS[kpi.direction]
+    return DIRECTION_LABELS[kpi.direction] if language() == "it" else kpi.direction
 
 
 def rows(exported: CruscottoExport) -> Iterator[Row]:

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from events.i18n import _
 from formats.inert import inert_workbook, sheet_value
 from formats.writers import xlsx_sheets as sheets
 from formats.writers.cruscotto_columns import Column, Row, columns, rows
@@ -56,7 +57,7 @@ def workbook_bytes(exported: CruscottoExport) -> bytes:
     sheets.measurements_sheet(workbook.create_sheet("Misure"), exported)
     sheets.notes_sheet(workbook.create_sheet("Note"), exported)
     sheets.cycle_sheet(workbook.create_sheet("Ciclo"), exported)
-    sheets.rules_sheet(workbook.create_sheet("Regole"), exported)
+    sheets.rules_sheet(workbook.create_sheet(_("Rules")), exported)
     for sheet in workbook.worksheets:
         _print_setup(sheet)
     _properties(workbook, exported)
@@ -69,15 +70,16 @@ def workbook_bytes(exported: CruscottoExport) -> bytes:
 def _cruscotto(sheet: Worksheet, exported: CruscottoExport) -> None:
     cruscotto = exported.cruscotto
     cols = columns(exported)
-    sheet["A1"] = sheet_value(
-        f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name}"
-    )
+    sheet["A1"] = sheet_value(_title(exported))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = sheet_value(
-        f"al {cruscotto.as_of.strftime('%d/%m/%Y')} - ciclo {cruscotto.stream} - "
-        f"dati del registro: {exported.digest.line()}"
+        _("as of {date} - cycle {stream} - ledger data: {digest}").format(
+            date=cruscotto.as_of.strftime("%d/%m/%Y"),
+            stream=cruscotto.stream,
+            digest=exported.digest.line(),
+        )
     )
-    sheet["A3"] = "Performance di ente"
+    sheet["A3"] = _("Performance di ente")
     sheet["B3"] = result(cruscotto.result)
     sheet["B3"].number_format = PERCENT
     sheet["C3"] = sheet_value(cruscotto.band)
@@ -118,16 +120,25 @@ def _properties(workbook: Workbook, exported: CruscottoExport) -> None:
     """The file's properties name the administration, the cycle and the ledger it comes from."""
     cruscotto = exported.cruscotto
     properties = workbook.properties
-    properties.title = sheet_value(
-        f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name}"
-    )
+    properties.title = sheet_value(_title(exported))
     properties.subject = sheet_value(
-        f"{cruscotto.stream}, al {cruscotto.as_of.strftime('%d/%m/%Y')}"
+        _("{stream}, as of {date}").format(
+            stream=cruscotto.stream, date=cruscotto.as_of.strftime("%d/%m/%Y")
+        )
     )
     properties.creator = sheet_value(f"{cruscotto.entity_name} (performance ledger)")
-    properties.description = sheet_value(f"dati del registro: {exported.digest.line()}")
-    properties.keywords = "ciclo della performance; D.Lgs. 150/2009; cruscotto"
+    properties.description = sheet_value(
+        _("ledger data: {digest}").format(digest=exported.digest.line())
+    )
+    properties.keywords = _("performance cycle; D.Lgs. 150/2009; cruscotto")
     properties.category = "Performance"
+
+
+def _title(exported: CruscottoExport) -> str:
+    cruscotto = exported.cruscotto
+    return _("Performance cruscotto {year} - {entity}").format(
+        year=cruscotto.year or "", entity=cruscotto.entity_name
+    )
 
 
 def _format(cell: Any, column: Column, row: Row) -> None:

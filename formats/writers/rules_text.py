@@ -1,9 +1,11 @@
 """The SMVP's rules in words, for the pages a citizen reads: how each figure is made.
 
 "Media semplice del raggiungimento degli obiettivi strategici" is the reference's ente; other
-administrations' rules are described the same way from their policy.
+administrations' rules are described the same way from their policy. The wording is the
+reader's language (English msgids, Italian from the catalog); the levels' names are the policy's.
 """
 
+from events.i18n import _, language
 from events.policy import EnteRule, LevelRule, ScoringPolicy
 
 _FEMININE = ("area", "azione", "prospettiva", "linea", "missione", "attività", "dimensione")
@@ -11,8 +13,11 @@ _VOWELS = "aeiouàèéìòù"
 
 
 def of_plural(plural: str, name: str) -> str:
-    """`degli obiettivi strategici`, `delle aree strategiche`, `dei progetti`."""
+    """`degli obiettivi strategici`, `delle aree strategiche`, `dei progetti`; in English
+    `of the obiettivi strategici` (the articles of Italian follow the name, not the catalog)."""
     lowered = plural.lower()
+    if language() != "it":
+        return f"of the {lowered}"
     if name.split(" ")[0].lower() in _FEMININE:
         return f"delle {lowered}"
     first = lowered[:2]
@@ -26,23 +31,26 @@ def of_plural(plural: str, name: str) -> str:
     return f"dei {lowered}"
 
 
-def _figure(uses: str) -> str:
-    return "del raggiungimento" if uses == "achievement" else "dei risultati"
-
-
 def describe_rollup(rule: LevelRule | EnteRule, policy: ScoringPolicy, depth: int) -> str:
     """How the figure of a level (or of the ente, depth -1) is made from the tree below it."""
     tree = policy.tree
     if rule.rollup == "kpi":
-        return "Punteggio del KPI rispetto al suo target"
+        return _("The KPI's score against its target")
     if rule.rollup in ("weighted_sum", "mean_of_children"):
         below = tree[depth + 1]
     elif rule.rollup == "mean_of_indicators":
         below = tree[-1]
     else:
         below = policy.rule(rule.level or tree[-1].key)
-    mean = "Media ponderata" if rule.rollup == "weighted_sum" else "Media semplice"
-    return f"{mean} {_figure(rule.uses)} {of_plural(below.shown_plural, below.name)}"
+    of_below = of_plural(below.shown_plural, below.name)
+    weighted = rule.rollup == "weighted_sum"
+    if rule.uses == "achievement":
+        if weighted:
+            return _("Weighted mean of the achievement {of_below}").format(of_below=of_below)
+        return _("Simple mean of the achievement {of_below}").format(of_below=of_below)
+    if weighted:
+        return _("Weighted mean of the results {of_below}").format(of_below=of_below)
+    return _("Simple mean of the results {of_below}").format(of_below=of_below)
 
 
 def describe_ente(policy: ScoringPolicy) -> str:

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from events.i18n import N_, _
 from events.measurement import AssessmentRecorded, MeasurementRecorded
 from events.policy import LevelRule
 from formats.inert import sheet_value
@@ -113,11 +114,11 @@ def strategic_sheet(sheet: Worksheet, exported: CruscottoExport, rule: LevelRule
         sheet,
         [
             rule.name,
-            "Risultato misurato",
-            "Target",
-            "% Raggiungimento",
-            "Valutazione sintetica",
-            "Copertura delle misure",
+            _("Measured result"),
+            _("Target"),
+            _("% Achievement"),
+            _("Overall rating"),
+            _("Measurement coverage"),
         ],
         body,
         [40, 14, 10, 16, 16, 14],
@@ -128,7 +129,7 @@ def strategic_sheet(sheet: Worksheet, exported: CruscottoExport, rule: LevelRule
 def perspectives_sheet(sheet: Worksheet, exported: CruscottoExport, rule: LevelRule) -> None:
     """The nodes of the top level and their results (table 3.2 of the reference)."""
     body = [[p.title, result(p.result)] for p in exported.cruscotto.roots]
-    table(sheet, [rule.name, "Performance"], body, [40, 14], {2: PERCENT})
+    table(sheet, [rule.name, _("Performance")], body, [40, 14], {2: PERCENT})
 
 
 def managers_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
@@ -152,13 +153,13 @@ def managers_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
     table(
         sheet,
         [
-            "Dirigente",
-            "chiave",
-            "Cod.",
-            "Obiettivo",
-            "Peso",
-            "Raggiungimento",
-            "Risultato complessivo",
+            _("Manager"),
+            _("key"),
+            _("Code"),
+            _("Objective"),
+            _("Weight"),
+            _("Achievement"),
+            _("Overall result"),
         ],
         body,
         [30, 18, 8, 44, 8, 15, 15],
@@ -184,13 +185,13 @@ def overrides_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
     table(
         sheet,
         [
-            "Nodo",
-            "Titolo",
-            "Calcolata",
-            "Override",
-            "Finale",
-            "Motivazione (sentito l'OIV)",
-            "OIV sentito il",
+            _("Node"),
+            _("Title"),
+            _("Computed score"),
+            _("Override"),
+            _("Final"),
+            _("Rationale (OIV heard)"),
+            _("OIV heard on"),
             "seq",
         ],
         body,
@@ -246,7 +247,16 @@ def measurements_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
         )
     table(
         sheet,
-        ["codice", "valore", "unità", "data", "periodo", "raggiungimento", "evidenza", "nota"],
+        [
+            _("action code"),
+            _("value"),
+            _("unit"),
+            _("date"),
+            _("period"),
+            _("achievement"),
+            _("evidence"),
+            _("note"),
+        ],
         body,
         [9, 14, 10, 12, 12, 15, 60, 40],
         {2: "number", 4: DATE, 6: "number"},
@@ -262,7 +272,7 @@ def notes_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
         for node in exported.cruscotto.nodes()
         if node.key in exported.notes
     ]
-    table(sheet, ["livello", "chiave", "nota"], body, [20, 36, 100])
+    table(sheet, [_("level"), _("key"), _("note")], body, [20, 36, 100])
 
 
 def cycle_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
@@ -285,14 +295,14 @@ def cycle_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
             else None,
         ),
         (CYCLE_LABELS["previous"], opened.previous if opened else None),
-        ("situazione al", cruscotto.as_of),
-        ("registro", cruscotto.known_at.isoformat() if cruscotto.known_at else "ultimo evento"),
-        ("digest del registro", exported.digest.line()),
-        ("performance di ente", italian_percent(cruscotto.result)),
+        (_("situation as of"), cruscotto.as_of),
+        (_("ledger"), cruscotto.known_at.isoformat() if cruscotto.known_at else _("last event")),
+        (_("ledger digest"), exported.digest.line()),
+        (_("performance di ente"), italian_percent(cruscotto.result)),
     ]
     table(
         sheet,
-        ["campo", "valore"],
+        [_("field"), _("value")],
         [list(pair) for pair in values if pair[1] is not None],
         [30, 100],
     )
@@ -301,7 +311,12 @@ def cycle_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
             sheet.cell(number, 2).number_format = DATE
 
 
-ROUNDING_MODES = {"half_up": "per eccesso da 0,5", "half_even": "al pari", "down": "per difetto"}
+ROUNDING_MODES = {
+    "half_up": N_("half up (from 0.5)"),
+    "half_even": N_("half to even"),
+    "down": N_("down"),
+}
+"""The rounding modes in words, translated when the sheet is written."""
 
 
 def rules_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
@@ -319,9 +334,9 @@ def rules_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
                 rule.name,
                 describe_rollup(rule, policy, depth),
                 (
-                    "rispetto al proprio target"
+                    _("against its own target")
                     + (
-                        f", al massimo {italian_number(achievement.cap, 0)} %"
+                        _(", at most {cap} %").format(cap=italian_number(achievement.cap, 0))
                         if achievement.capped
                         else ""
                     )
@@ -329,7 +344,9 @@ def rules_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
                     else ""
                 ),
                 (
-                    f"{rule.rounding.places} decimali, {ROUNDING_MODES[rule.rounding.mode]}"
+                    _("{places} decimals, {mode}").format(
+                        places=rule.rounding.places, mode=_(ROUNDING_MODES[rule.rounding.mode])
+                    )
                     if rule.rounding is not None
                     else ""
                 ),
@@ -338,12 +355,17 @@ def rules_sheet(sheet: Worksheet, exported: CruscottoExport) -> None:
     body.append([policy.ente.name, describe_ente(policy), "", ""])
     body.append(["", "", "", ""])
     body += [
-        ["Valutazione sintetica", f"{band.label}: da {italian_number(band.min, 0)} %", "", ""]
+        [
+            _("Overall rating"),
+            _("{label}: from {min} %").format(label=band.label, min=italian_number(band.min, 0)),
+            "",
+            "",
+        ]
         for band in policy.bands
     ]
     table(
         sheet,
-        ["livello", "come si calcola", "raggiungimento", "arrotondamento"],
+        [_("level"), _("how it is computed"), _("achievement"), _("rounding")],
         body,
         [28, 70, 34, 28],
     )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from ledger.connect import open_store
 from projections.plan_state import fold
@@ -105,6 +106,7 @@ def test_the_csv_has_a_row_per_node_with_its_level_name(db_url: str) -> None:
     ]
 
 
+@pytest.mark.usefixtures("italian")  # the Italian wording of the documents
 def test_the_page_and_the_table_name_the_levels_as_the_smvp_does(
     db_url: str, tmp_path: Path
 ) -> None:
@@ -160,6 +162,7 @@ FORMS = {
 }
 
 
+@pytest.mark.usefixtures("italian")  # the Italian wording of the documents
 def test_the_workbook_carries_every_kpi_form_and_bounds_and_ratios_back(
     db_url: str, tmp_path: Path
 ) -> None:
@@ -240,6 +243,7 @@ def test_a_kpi_json_that_is_not_a_kpi_is_refused_at_its_cell_and_nothing_is_writ
         store.close()
 
 
+@pytest.mark.usefixtures("italian")  # the Italian wording of the documents
 def test_a_triennial_plans_targets_by_year_go_to_the_workbook_and_back(
     db_url: str, tmp_path: Path
 ) -> None:

@@ -91,12 +91,13 @@ def test_the_open_data_csv_is_rfc_4180_with_documented_columns_and_a_licence(
     assert metadata["dc:source"].startswith("ledger-digest/2 seq=180 sha256=")
 
 
+@pytest.mark.usefixtures("italian")  # the Italian wording of the documents
 def test_the_workbook_is_laid_out_like_the_seed_with_real_numbers(
     shared_reference: str, here: Path
 ) -> None:
     code, out = ledger(shared_reference, "export", *AS_OF, "--format", "xlsx", "--output", "c.xlsx")
     assert code == 0, out
-    assert out.startswith(f"written c.xlsx ({REFERENCE} al 30/06/2021, ledger-digest/2 seq=")
+    assert out.startswith(f"scritto c.xlsx ({REFERENCE} al 30/06/2021, ledger-digest/2 seq=")
     book = openpyxl.load_workbook(here / "c.xlsx")
     assert book.sheetnames == [
         "Cruscotto",

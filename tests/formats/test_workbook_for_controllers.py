@@ -7,12 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.formats.conftest import ledger
 
 AS_OF = ("--as-of", "30/06/2021")
 
 
+@pytest.mark.usefixtures("italian")  # the Italian wording of the documents
 def test_the_workbook_prints_filters_and_says_whose_it_is(
     shared_reference: str, here: Path
 ) -> None:
@@ -34,6 +36,7 @@ def test_the_workbook_prints_filters_and_says_whose_it_is(
     assert workbook["Misure"].auto_filter.ref.startswith("A1:")
 
 
+@pytest.mark.usefixtures("italian")  # the Italian wording of the documents
 def test_targets_are_numbers_and_the_rules_are_words(shared_reference: str, here: Path) -> None:
     assert ledger(shared_reference, "export", *AS_OF, "-f", "xlsx", "-o", "c.xlsx")[0] == 0
     workbook = openpyxl.load_workbook(io.BytesIO((here / "c.xlsx").read_bytes()))

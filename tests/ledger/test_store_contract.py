@@ -4,6 +4,7 @@ Each test appends through the public API and asserts on what the database then h
 """
 
 import gc
+import pickle
 import tracemalloc
 import warnings
 from collections.abc import Iterable, Iterator
@@ -457,6 +458,32 @@ def test_entry_by_seq_and_by_event_id(store: SqlEventStore) -> None:
     assert by_seq.event == CycleReopened(reason="a2")
     assert store.entry(seq=3) is None
     assert store.entry(event_id=fixed_id(9)) is None
+
+
+def test_an_entry_read_back_is_a_frozen_record_of_its_row(store: SqlEventStore) -> None:
+    # Reads keep the driver's values and build the StoredRow only when asked: the entry must
+    # still be the record callers know (equal by row, hashed by seq, immutable, picklable).
+    store.append(STREAM, [reopened("a1", event_id=fixed_id(1))], expected_version=0)
+    store.append(STREAM, [reopened("a2", event_id=fixed_id(2))], expected_version=1)
+    first, second = list(store.read_stream(STREAM))
+    stored = list(store.read_rows())
+
+    assert first.row == stored[0]
+    assert first == Entry(stored[0])
+    assert first != second
+    assert first != tuple(first)  # an entry equals entries only
+    assert {first, Entry(stored[0])} == {first}
+    assert (second.seq, second.version, second.stream) == (2, 2, STREAM)
+    assert second.effective_date == date(2021, 4, 30)
+    assert second.recorded_at.tzinfo is not None
+    assert second.prev_hash == first.hash == stored[0].hash.hex()
+    copied = pickle.loads(pickle.dumps(second))  # noqa: S301 - our own bytes
+    assert copied == second
+    assert copied.event == CycleReopened(reason="a2")
+    with pytest.raises(AttributeError):
+        first.seq = 9  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        _ = first < second  # type: ignore[operator]
 
 
 def test_init_twice_is_safe_and_keeps_the_data(db_url: str) -> None:
