@@ -15,12 +15,29 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from events.encoding import canonical_decimal
 
+_FROM_TEXT: dict[str, Fraction] = {}
+"""Fractions already read from text, by the text: a plan's weights are a handful of values
+(`25`, `12.5`, `100/3`) repeated in every objective of every cycle, and a replay reads each
+from its stored text. A `Fraction` is immutable, so one instance serves every reader."""
+_FROM_TEXT_LIMIT = 4096
+
 
 def as_fraction(value: Any) -> Fraction:
     """A Fraction from an int, a Decimal, a Fraction, or text such as `1/3`, `12.5`, `100/3`.
 
     Floats are refused: they are not exact (a YAML or JSON reader of ours never makes one).
     """
+    if type(value) is str:
+        found = _FROM_TEXT.get(value)
+        if found is None:
+            found = _fraction(value)
+            if len(_FROM_TEXT) < _FROM_TEXT_LIMIT:
+                _FROM_TEXT[value] = found
+        return found
+    return _fraction(value)
+
+
+def _fraction(value: Any) -> Fraction:
     if isinstance(value, (bool, float)):
         raise ValueError(f"{value!r} is not an exact number: write it as text, e.g. '1/3'")
     if isinstance(value, Fraction | int):

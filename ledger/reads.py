@@ -7,6 +7,7 @@ server-side cursor on PostgreSQL), so memory stays flat however large the ledger
 
 from collections.abc import Generator, Iterator, Sequence
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -30,8 +31,8 @@ class StoreReads(StoreConnections):
 
     def read(self, query: Query = EVERYTHING) -> Iterator[Entry]:
         """Entries matching `query`, in seq order, fetched in batches."""
-        for partition in self._partitions(select_query(query)):
-            yield from stored_entries(partition)
+        # chain, not `yield from`: no generator frame resumed per entry, only per batch.
+        return chain.from_iterable(map(stored_entries, self._partitions(select_query(query))))
 
     def read_stream(
         self, stream: str, *, as_of: date | None = None, known_at: datetime | None = None
