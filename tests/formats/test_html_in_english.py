@@ -30,7 +30,7 @@ def test_the_page_says_it_is_english_and_is_worded_in_english(english_page: str)
     assert '<h2 id="h-dettaglio">Operational objectives and actions</h2>' in english_page
     assert '<h2 id="h-override">Results changed, the OIV heard</h2>' in english_page
     assert '<h2 id="h-dirigenziali">Managers&#x27; objectives</h2>' not in english_page
-    assert "<h2 id=\"h-dirigenziali\">Managers' objectives</h2>" in english_page
+    assert '<h2 id="h-dirigenziali">Managers\' objectives</h2>' in english_page
     for header in ("Measured result", "% achievement", "Decided"):
         assert f'<th scope="col" class="num">{header}</th>' in english_page, header
     for header in ("Overall rating", "Rationale", "Operational objective or action"):
