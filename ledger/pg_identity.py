@@ -2,8 +2,9 @@
 mapped to one actor of the ledger, and the database itself refuses a row whose actor is not
 the one mapped to the session's role.
 
-The check is a trigger on `events` (`events_record_session_actor`), owned by the ledger's
-owner and run with its rights (SECURITY DEFINER), that reads the mapping table
+The check is a statement-level trigger on `events` (`events_record_session_actor`, over the
+rows each statement inserted), owned by the ledger's owner and run with its rights (SECURITY
+DEFINER), that reads the mapping table
 `ledger_db_roles` by its schema-qualified name with a fixed search_path, so that a client can
 neither point it at a table of its own (a temporary `ledger_db_roles` would come first on the
 default search_path) nor switch it off: only the table's owner may disable a trigger, and the
@@ -32,13 +33,14 @@ _TABLE = (
 
 # `%%` is one `%` for the driver (plpgsql's placeholder in RAISE).
 _FUNCTION = """
-CREATE OR REPLACE FUNCTION {schema}.ledger_check_session_actor() RETURNS trigger
+CREATE OR REPLACE FUNCTION {schema}.ledger_check_session_actors() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     mapped text;
+    claimed text;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM {schema}.ledger_db_roles) THEN
-        RETURN NEW;
+        RETURN NULL;
     END IF;
     SELECT actor INTO mapped FROM {schema}.ledger_db_roles WHERE db_role = session_user;
     IF mapped IS NULL THEN
@@ -46,20 +48,36 @@ BEGIN
             'ledger (an administrator maps it: ledger actors db-role %% ACTOR)',
             session_user, session_user USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF NEW.actor IS DISTINCT FROM mapped THEN
+    SELECT actor INTO claimed FROM inserted WHERE actor IS DISTINCT FROM mapped
+        ORDER BY seq LIMIT 1;
+    IF FOUND THEN
         RAISE EXCEPTION 'ledger identity: the database role %% records as %%, not as %%',
-            session_user, quote_literal(mapped), quote_literal(NEW.actor)
+            session_user, quote_literal(mapped), quote_literal(claimed)
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END
 $$
 """
 
 _TRIGGER = (
-    f"CREATE OR REPLACE TRIGGER {TRIGGER} BEFORE INSERT ON events "
-    "FOR EACH ROW EXECUTE FUNCTION {schema}.ledger_check_session_actor()"
+    f"CREATE TRIGGER {TRIGGER} AFTER INSERT ON events REFERENCING NEW TABLE AS inserted "
+    "FOR EACH STATEMENT EXECUTE FUNCTION {schema}.ledger_check_session_actors()"
 )
+"""Once per statement, over the rows it inserted (a transition table), not once per row: a
+bulk append's COPY of 5,000 rows ran the row trigger's two lookups 5,000 times. The check
+runs after the rows are in, inside the statement: its refusal undoes the statement, and the
+append's whole transaction with it, as a row trigger's did."""
+
+_INSTALLED = (
+    "SELECT tgtype & 1 FROM pg_trigger "  # bit 0 of tgtype: FOR EACH ROW
+    "WHERE tgrelid = CAST('events' AS regclass) AND tgname = %s"
+)
+_FORMER = (
+    "DROP TRIGGER {trigger} ON events",
+    "DROP FUNCTION IF EXISTS {schema}.ledger_check_session_actor()",
+)
+"""The row-level form ledgers made before the statement-level one, replaced on install."""
 
 
 def quoted_schema(conn: Connection) -> str:
@@ -73,6 +91,12 @@ def install_identity(conn: Connection) -> None:
     schema = quoted_schema(conn)
     conn.exec_driver_sql(_TABLE)
     conn.exec_driver_sql(_FUNCTION.format(schema=schema))
+    row_level = conn.exec_driver_sql(_INSTALLED, (TRIGGER,)).scalar()
+    if row_level == 0:
+        return  # the statement-level trigger is there, and now calls the function just made
+    if row_level is not None:  # one transaction: the check is never missing in between
+        for statement in _FORMER:
+            conn.exec_driver_sql(statement.format(trigger=TRIGGER, schema=schema))
     conn.exec_driver_sql(_TRIGGER.format(schema=schema))
 
 

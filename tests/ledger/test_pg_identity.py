@@ -85,6 +85,33 @@ def test_the_second_role_cannot_record_an_act_as_the_first(two_people: tuple[str
 
 
 @pytest.mark.postgres
+def test_a_bulk_append_with_one_act_in_another_name_is_refused_whole(
+    two_people: tuple[str, str],
+) -> None:
+    # 120 events go in with COPY: the check sees every row of the statement, the 61st too.
+    controller, _ = two_people
+    acts = [
+        NewEvent(CycleReopened(reason=f"r{n}"), date(2021, 7, 1), "controller-1", "controller")
+        for n in range(120)
+    ]
+    acts[60] = NewEvent(CycleReopened(reason="r60"), date(2021, 7, 1), "oiv-1", "oiv")
+    store = open_store(controller)
+    try:
+        with pytest.raises(InvalidAppend) as refused:
+            store.append(STREAM, acts, expected_version=1)
+        role = make_url(controller).username
+        assert str(refused.value) == (
+            f"the database role {role} records as 'controller-1', not as 'oiv-1'; "
+            "nothing was written"
+        )
+        assert store.count() == 1
+        acts[60] = NewEvent(CycleReopened(reason="r60"), date(2021, 7, 1), "controller-1", "oiv")
+        assert len(store.append(STREAM, acts, expected_version=1)) == 120
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
 def test_a_role_cannot_switch_the_check_off_nor_edit_the_mapping(
     two_people: tuple[str, str],
 ) -> None:
