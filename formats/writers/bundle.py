@@ -6,8 +6,9 @@ digest the figures come from (signed), the signed tree head, the proof of the si
 of every figure on the page, and a manifest of every file's SHA-256. Each file is linked from
 the page; docs/verify_proofs.py checks the whole folder with Python's standard library.
 
-The files are returned as bytes by name (`proofs/` is the one sub-folder): writing them is the
-front end's job, all or nothing.
+Its words (the page, the documents' descriptions, the licence) are the reader's language; the
+file names are identifiers. The files are returned as bytes by name (`proofs/` is the one
+sub-folder): writing them is the front end's job, all or nothing.
 """
 
 import hashlib
@@ -18,10 +19,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from events.i18n import N_, _
 from formats.serial import to_json
 from formats.writers import cruscotto_csv, cruscotto_html, cruscotto_pdf, cruscotto_xlsx
 from formats.writers.cruscotto_data import CruscottoExport
 from formats.writers.cruscotto_html import e, table
+from formats.writers.cruscotto_html import text as _t
 from ledger.store import SqlEventStore
 from projections.contract import cruscotto_contract
 from projections.numbers import italian_percent
@@ -34,18 +37,20 @@ from projections.transparency import (
 )
 
 BUNDLE_FORMAT = 1
-LICENCE_TEXT = """Licenza dei dati
+LICENCE_TEXT = N_("""Data licence
 
-I dati di questa cartella ({entity}, ciclo {cycle}, situazione al {as_of}) sono pubblicati
-con licenza Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0):
-https://creativecommons.org/licenses/by/4.0/legalcode.it
+The data of this folder ({entity}, cycle {cycle}, situation as of {as_of}) are published
+under the Creative Commons Attribution 4.0 International licence (CC BY 4.0):
+https://creativecommons.org/licenses/by/4.0/legalcode
 
-Si possono copiare, distribuire e modificare, anche a fini commerciali, citando la fonte:
-"{entity}, Cruscotto della performance {year}, dati al {as_of}".
+They may be copied, distributed and changed, commercial use included, citing the source:
+"{entity}, Performance cruscotto {year}, data as of {as_of}".
 
-Le cifre derivano dal registro della performance fino all'evento {seq}:
+The figures come from the performance ledger up to event {seq}:
 {digest}
-"""
+""")
+"""The licenza.txt of the bundle, in the reader's language (the Italian points to the Italian
+legal code)."""
 
 
 @dataclass(frozen=True)
@@ -60,35 +65,46 @@ class Document:
 DOCUMENTS = (
     Document(
         "cruscotto.pdf",
-        "Il cruscotto in PDF/A, formato A4 (con CSV e JSON allegati)",
+        N_("The cruscotto as PDF/A, A4 (with the CSV and the JSON attached)"),
         "application/pdf",
     ),
     Document(
-        "cruscotto.csv", "Dati aperti: una riga per obiettivo e azione (CSV, RFC 4180)", "text/csv"
+        "cruscotto.csv",
+        N_("Open data: one row per objective and action (CSV, RFC 4180)"),
+        "text/csv",
     ),
     Document(
         "cruscotto.csv-metadata.json",
-        "Descrizione delle colonne dei dati aperti (W3C CSV on the Web)",
+        N_("Description of the open data's columns (W3C CSV on the Web)"),
         "application/csvm+json",
     ),
-    Document("cruscotto.json", "Il cruscotto in JSON (contratto documentato)", "application/json"),
+    Document(
+        "cruscotto.json", N_("The cruscotto as JSON (documented contract)"), "application/json"
+    ),
     Document(
         "cruscotto.xlsx",
-        "Il cruscotto per Excel",
+        N_("The cruscotto for Excel"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
-    Document("licenza.txt", "Licenza dei dati (CC BY 4.0)", "text/plain"),
-    Document("digest.txt", "Il digest del registro da cui derivano le cifre", "text/plain"),
-    Document("digest.json", "Il digest firmato dall'amministrazione (Ed25519)", "application/json"),
+    Document("licenza.txt", N_("Data licence (CC BY 4.0)"), "text/plain"),
+    Document("digest.txt", N_("The digest of the ledger the figures come from"), "text/plain"),
     Document(
-        "tree-head.json", "La testa dell'albero di Merkle firmata (RFC 6962)", "application/json"
+        "digest.json",
+        N_("The digest signed by the administration (Ed25519)"),
+        "application/json",
     ),
     Document(
-        "key.json", "La prova che la chiave di firma è registrata nel registro", "application/json"
+        "tree-head.json", N_("The signed head of the Merkle tree (RFC 6962)"), "application/json"
+    ),
+    Document(
+        "key.json",
+        N_("The proof that the signing key is registered in the ledger"),
+        "application/json",
     ),
 )
+"""The bundle's files; each description is translated when the page is written."""
 MANIFEST = Document(
-    "manifest.json", "L'impronta SHA-256 di ogni file della cartella", "application/json"
+    "manifest.json", N_("The SHA-256 fingerprint of every file of the folder"), "application/json"
 )
 
 
@@ -110,8 +126,8 @@ def build(
     files["cruscotto.pdf"] = cruscotto_pdf.pdf_bytes(
         exported,
         [
-            cruscotto_pdf.Attached("cruscotto.csv", csv, "Dati aperti del cruscotto (CSV)"),
-            cruscotto_pdf.Attached("cruscotto.json", contract, "Il cruscotto in JSON"),
+            cruscotto_pdf.Attached("cruscotto.csv", csv, _("Open data of the cruscotto (CSV)")),
+            cruscotto_pdf.Attached("cruscotto.json", contract, _("The cruscotto as JSON")),
         ],
         footer=footer,
     )
@@ -119,14 +135,18 @@ def build(
     files["cruscotto.csv-metadata.json"] = cruscotto_csv.metadata_bytes(exported, "cruscotto.csv")
     files["cruscotto.json"] = contract
     files["cruscotto.xlsx"] = cruscotto_xlsx.workbook_bytes(exported)
-    files["licenza.txt"] = LICENCE_TEXT.format(
-        entity=cruscotto.entity_name,
-        cycle=cruscotto.stream,
-        as_of=cruscotto.as_of.strftime("%d/%m/%Y"),
-        year=cruscotto.year or "",
-        seq=digest.seq,
-        digest=digest.line(),
-    ).encode("utf-8")
+    files["licenza.txt"] = (
+        _(LICENCE_TEXT)
+        .format(
+            entity=cruscotto.entity_name,
+            cycle=cruscotto.stream,
+            as_of=cruscotto.as_of.strftime("%d/%m/%Y"),
+            year=cruscotto.year or "",
+            seq=digest.seq,
+            digest=digest.line(),
+        )
+        .encode("utf-8")
+    )
     files["digest.txt"] = (digest.line() + "\n").encode("ascii")
     files["digest.json"] = _json(signed_digest(signer, digest))
     files["tree-head.json"] = _json(signed_tree_head(store, signer, digest))
@@ -185,34 +205,43 @@ def _sections(exported: CruscottoExport, proof_paths: dict[str | None, str]) -> 
     cruscotto = exported.cruscotto
     documents = [
         f'<tr><th scope="row"><a href="{e(d.path)}">{e(d.path)}</a></th>'
-        f"<td>{e(d.description)}</td></tr>"
+        f"<td>{e(_(d.description))}</td></tr>"
         for d in (*DOCUMENTS, MANIFEST)
     ]
-    rows = [_proof_row("ente", "Performance di ente", cruscotto.result, proof_paths[None])]
+    rows = [_proof_row("ente", _("Performance di ente"), cruscotto.result, proof_paths[None])]
     rows += [
         _proof_row(node.code or node.key, node.title, node.result, proof_paths[node.key])
         for node in cruscotto.nodes()
     ]
     return [
         '<section aria-labelledby="h-documenti">',
-        '<h2 id="h-documenti">Documenti pubblicati</h2>',
-        f"<p>Dati al {cruscotto.as_of.strftime('%d/%m/%Y')}, tratti dal registro della "
-        f"performance fino all'evento {exported.digest.seq}.</p>",
+        '<h2 id="h-documenti">{}</h2>'.format(_t(_("Published documents"))),
+        "<p>{}</p>".format(
+            _t(_("Data as of {date}, from the performance ledger up to event {seq}.")).format(
+                date=cruscotto.as_of.strftime("%d/%m/%Y"), seq=exported.digest.seq
+            )
+        ),
         *table(
             "t-documenti",
-            "I file di questa pubblicazione",
-            [("File", False), ("Contenuto", False)],
+            _("The files of this publication"),
+            [(_("File"), False), (_("Content"), False)],
             documents,
         ),
         "</section>",
         '<section aria-labelledby="h-prove">',
-        '<h2 id="h-prove">Prove delle cifre</h2>',
-        "<p>Per ogni cifra, gli eventi del registro da cui è calcolata, ciascuno con la prova "
-        "della sua inclusione nell'albero di Merkle del digest pubblicato.</p>",
+        '<h2 id="h-prove">{}</h2>'.format(_t(_("Proofs of the figures"))),
+        "<p>{}</p>".format(
+            _t(
+                _(
+                    "For each figure, the events of the ledger it is computed from, each with "
+                    "the proof of its inclusion in the Merkle tree of the published digest."
+                )
+            )
+        ),
         *table(
             "t-prove",
-            "Le prove di ogni cifra pubblicata",
-            [("Cod.", False), ("Titolo", False), ("Risultato", True), ("Prova", False)],
+            _("The proofs of every published figure"),
+            [(_("Code"), False), (_("Title"), False), (_("Result"), True), (_("Proof"), False)],
             rows,
         ),
         "</section>",
@@ -231,14 +260,27 @@ def _footer(exported: CruscottoExport, signer: PublishingKey) -> Sequence[str]:
     digest = exported.digest
     return [
         '<footer class="it-footer"><div class="container">',
-        "<p>Dati tratti dal registro della performance (registro a catena di hash, in sola "
-        f"aggiunta). Le cifre di questa pagina derivano dal registro fino all'evento {digest.seq}:"
-        "</p>",
+        "<p>{}</p>".format(
+            _t(
+                _(
+                    "Data from the performance ledger (a hash-chained, append-only ledger). The "
+                    "figures of this page come from the ledger up to event {seq}:"
+                )
+            ).format(seq=digest.seq)
+        ),
         f'<p class="digest">{e(digest.line())}</p>',
-        f"<p>Il digest e la testa dell'albero sono firmati con la chiave {e(signer.key.key_id)} "
-        f"di {e(signer.actor)}, registrata nel registro (evento {signer.seq}). Chiunque può "
-        "verificare questa cartella senza il registro, con il programma verify_proofs.py del "
-        "registro della performance: <code>python verify_proofs.py bundle .</code></p>",
-        '<p>Dati pubblicati con licenza CC BY 4.0 (<a href="licenza.txt">licenza.txt</a>).</p>',
+        "<p>{} <code>python verify_proofs.py bundle .</code></p>".format(
+            _t(
+                _(
+                    "The digest and the tree head are signed with the key {key} of {actor}, "
+                    "registered in the ledger (event {seq}). Anyone can check this folder "
+                    "without the ledger, with the verify_proofs.py program of the performance "
+                    "ledger:"
+                )
+            ).format(key=e(signer.key.key_id), actor=e(signer.actor), seq=signer.seq)
+        ),
+        '<p>{} (<a href="licenza.txt">licenza.txt</a>).</p>'.format(
+            _t(_("Data published under the {licence} licence.")).format(licence="CC BY 4.0")
+        ),
         "</div></footer>",
     ]

@@ -4,8 +4,10 @@ The page is self-contained (its stylesheet is inlined; no script, font, image or
 fetched), in Italian, printable, and built for WCAG 2.1 AA: real tables with captions and
 header cells, landmarks, a skip link, visible keyboard focus, colours with enough contrast,
 and each bar of % raggiungimento an image with a text alternative. It names the ledger
-digest its figures come from. It carries no time of generation: the same ledger and date
-give the same bytes, so anyone can rebuild the published page and compare.
+digest its figures come from. Its wording is the reader's language (Italian by default, the
+catalog's English with `--lang en`; the `lang` attribute says which). It carries no time of
+generation: the same ledger, date and language give the same bytes, so anyone can rebuild the
+published page and compare.
 """
 
 from collections.abc import Iterable, Sequence
@@ -13,6 +15,7 @@ from decimal import Decimal
 from html import escape
 from importlib.resources import files
 
+from events.i18n import _, language
 from formats.writers.cruscotto_data import CruscottoExport
 from formats.writers.rules_text import describe_ente
 from projections.cruscotto import NodeResult
@@ -20,12 +23,6 @@ from projections.numbers import italian_percent
 
 STYLESHEET = files("formats.writers").joinpath("templates/cruscotto.css")
 LICENCE = "CC BY 4.0"
-LEVELS = {
-    "perspective": "Prospettiva",
-    "strategic": "Obiettivo strategico",
-    "operational": "Obiettivo operativo",
-    "action": "Azione",
-}
 
 
 def page(
@@ -42,30 +39,40 @@ def page(
     """
     cruscotto = exported.cruscotto
     year = f" {cruscotto.year}" if cruscotto.year else ""
-    title = f"Cruscotto della performance{year} - {cruscotto.entity_name}"
+    heading = _("Performance cruscotto{year}").format(year=year)
+    title = f"{heading} - {cruscotto.entity_name}"
     as_of = cruscotto.as_of.strftime("%d/%m/%Y")
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="it">',
+        f'<html lang="{language()}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="description" content="{_e(title)}, situazione al {as_of}">',
+        '<meta name="description" content="{}">'.format(
+            _e(_("{title}, situation as of {date}").format(title=title, date=as_of))
+        ),
         f"<title>{_e(title)}</title>",
         f"<style>\n{STYLESHEET.read_text(encoding='utf-8')}{stylesheet}</style>",
         "</head>",
         "<body>",
-        '<a class="skip" href="#contenuto">Vai al contenuto</a>',
+        '<a class="skip" href="#contenuto">{}</a>'.format(_t(_("Skip to the content"))),
         '<header class="it-header"><div class="container">',
         f'<p class="ente">{_e(cruscotto.entity_name)}</p>',
-        '<p class="percorso">Amministrazione trasparente - Performance - '
-        "Relazione sulla performance</p>",
+        '<p class="percorso">{}</p>'.format(
+            _t(_("Transparent administration - Performance - Performance report"))
+        ),
         "</div></header>",
         '<main id="contenuto" tabindex="-1"><div class="container">',
-        f"<h1>Cruscotto della performance{_e(year)}</h1>",
-        f'<p class="lead">Situazione al {as_of}, ciclo {_e(cruscotto.stream)}'
-        f"{_known(exported)}.</p>",
-        "" if cruscotto.plan_in_force else f"<p>Nessun piano in vigore al {as_of}.</p>",
+        f"<h1>{_e(heading)}</h1>",
+        '<p class="lead">{}{}.</p>'.format(
+            _t(_("Situation as of {date}, cycle {stream}")).format(
+                date=as_of, stream=_e(cruscotto.stream)
+            ),
+            _known(exported),
+        ),
+        ""
+        if cruscotto.plan_in_force
+        else "<p>{}</p>".format(_t(_("No plan in force on {date}.")).format(date=as_of)),
         *_ente(exported),
         *_perspectives(exported),
         *_strategic(exported),
@@ -89,6 +96,15 @@ def e(text: object) -> str:
 _e = e
 
 
+def text(sentence: str) -> str:
+    """A sentence of the page escaped as element text (`l'OIV` keeps its apostrophe); the
+    values put into it are escaped with `e`."""
+    return escape(sentence, quote=False)
+
+
+_t = text
+
+
 def _pct(value: Decimal | None) -> str:
     return italian_percent(value)
 
@@ -98,7 +114,7 @@ def bar(value: Decimal | None, subject: str) -> str:
     if value is None:
         return ""
     width = max(Decimal(0), min(Decimal(100), value)).quantize(Decimal("0.01"))
-    label = f"{subject}: {_pct(value)} di raggiungimento"
+    label = _("{subject}: {percent} achievement").format(subject=subject, percent=_pct(value))
     return (
         f'<span class="bar" role="img" aria-label="{_e(label)}">'
         f'<span style="width: {width}%"></span></span>'
@@ -107,7 +123,9 @@ def bar(value: Decimal | None, subject: str) -> str:
 
 def _known(exported: CruscottoExport) -> str:
     known = exported.cruscotto.known_at
-    return "" if known is None else f", come risultava il {known.strftime('%d/%m/%Y %H:%M')} UTC"
+    if known is None:
+        return ""
+    return _t(_(", as it stood on {when} UTC")).format(when=known.strftime("%d/%m/%Y %H:%M"))
 
 
 def table(
@@ -134,10 +152,13 @@ _table = table
 
 def _ente(exported: CruscottoExport) -> list[str]:
     cruscotto = exported.cruscotto
-    band = f" - valutazione sintetica: {_e(cruscotto.band)}" if cruscotto.band else ""
+    band = (
+        _t(_(" - overall rating: {band}")).format(band=_e(cruscotto.band)) if cruscotto.band else ""
+    )
     coverage = ""
     if cruscotto.coverage < 100:
-        coverage = f"<p>Copertura delle misure: {_pct(cruscotto.coverage)}.</p>"
+        shown = _("Measurement coverage: {percent}.").format(percent=_pct(cruscotto.coverage))
+        coverage = f"<p>{_t(shown)}</p>"
     return [
         '<section aria-labelledby="h-ente">',
         f'<h2 id="h-ente">{_e(cruscotto.policy.ente.name)}</h2>',
@@ -162,16 +183,16 @@ def _perspectives(exported: CruscottoExport) -> list[str]:
         for p in cruscotto.roots
     ]
     reference = cruscotto.policy.is_reference_tree
-    heading = "La performance nelle prospettive" if reference else top.shown_plural
+    heading = _("Performance by perspective") if reference else top.shown_plural
     caption = (
-        "Performance per prospettiva della Balanced Scorecard"
+        _("Performance by perspective of the Balanced Scorecard")
         if reference
-        else f"{top.shown_plural}: risultato"
+        else _("{levels}: result").format(levels=top.shown_plural)
     )
     return [
         '<section aria-labelledby="h-prospettive">',
         f'<h2 id="h-prospettive">{_e(heading)}</h2>',
-        *_table("t-prospettive", caption, [(top.name, False), ("Performance", True)], rows),
+        *_table("t-prospettive", caption, [(top.name, False), (_("Performance"), True)], rows),
         "</section>",
     ]
 
@@ -189,10 +210,10 @@ def _strategic(exported: CruscottoExport) -> list[str]:
         ]
         headers = [
             (rule.name, False),
-            ("Risultato misurato", True),
-            ("Target", True),
-            ("% raggiungimento", True),
-            ("Valutazione sintetica", False),
+            (_("Measured result"), True),
+            (_("Target"), True),
+            (_("% achievement"), True),
+            (_("Overall rating"), False),
         ]
         ident = "strategici" if index == 1 or rule.key == "strategic" else f"livello-{index}"
         parts += [
@@ -200,7 +221,7 @@ def _strategic(exported: CruscottoExport) -> list[str]:
             f'<h2 id="h-{ident}">{_e(rule.shown_plural)}</h2>',
             *_table(
                 f"t-{ident}",
-                f"{rule.shown_plural}: risultato, target e raggiungimento",
+                _("{levels}: result, target and achievement").format(levels=rule.shown_plural),
                 headers,
                 rows,
             ),
@@ -215,22 +236,22 @@ def _details(exported: CruscottoExport) -> list[str]:
     reference = cruscotto.policy.is_reference_tree
     grouped = cruscotto.strategic() or list(cruscotto.roots)
     below = [rule for rule in levels if rule.key not in {n.level for n in grouped}]
-    names = " o ".join(rule.name.lower() for rule in below[-2:]) if below else ""
+    names = _(" or ").join(rule.name.lower() for rule in below[-2:]) if below else ""
     heading = (
-        "Obiettivi operativi e azioni"
+        _("Operational objectives and actions")
         if reference
-        else " e ".join(rule.shown_plural for rule in below[-2:])
+        else _(" and ").join(rule.shown_plural for rule in below[-2:])
     )
     headers = [
-        ("Cod.", False),
-        ("Obiettivo operativo o azione" if reference else names.capitalize(), False),
-        ("Peso", True),
-        ("KPI", False),
-        ("Target", True),
-        ("Risultato misurato", True),
-        ("Calcolato", True),
-        ("Override", True),
-        ("% raggiungimento", True),
+        (_("Code"), False),
+        (_("Operational objective or action") if reference else names.capitalize(), False),
+        (_("Weight"), True),
+        (_("KPI"), False),
+        (_("Target"), True),
+        (_("Measured result"), True),
+        (_("Computed"), True),
+        (_("Override"), True),
+        (_("% achievement"), True),
     ]
     depth = {rule.key: index for index, rule in enumerate(levels)}
     parts = [
@@ -273,10 +294,10 @@ def _overrides(exported: CruscottoExport) -> list[str]:
     overridden = [n for n in exported.cruscotto.nodes() if n.override is not None]
     parts = [
         '<section aria-labelledby="h-override">',
-        '<h2 id="h-override">Valutazioni modificate, sentito l\'OIV</h2>',
+        '<h2 id="h-override">{}</h2>'.format(_t(_("Results changed, the OIV heard"))),
     ]
     if not overridden:
-        return [*parts, "<p>Nessun risultato è stato modificato.</p>", "</section>"]
+        return [*parts, "<p>{}</p>".format(_t(_("No result was changed."))), "</section>"]
     rows = []
     for node in overridden:
         override = node.override
@@ -290,14 +311,14 @@ def _overrides(exported: CruscottoExport) -> list[str]:
             f'<td class="motivazione">{_e(override.rationale)}</td></tr>'
         )
     headers = [
-        ("Cod.", False),
-        ("Titolo", False),
-        ("Calcolato", True),
-        ("Stabilito", True),
-        ("OIV sentito il", True),
-        ("Motivazione", False),
+        (_("Code"), False),
+        (_("Title"), False),
+        (_("Computed"), True),
+        (_("Decided"), True),
+        (_("OIV heard on"), True),
+        (_("Rationale"), False),
     ]
-    caption = "Risultati stabiliti dall'amministrazione in luogo di quelli calcolati"
+    caption = _("Results the administration decided in place of the computed ones")
     return [*parts, *_table("t-override", caption, headers, rows), "</section>"]
 
 
@@ -314,16 +335,17 @@ def _managers(exported: CruscottoExport) -> list[str]:
                 f'<td class="num">{_pct(result)}</td></tr>'
             )
     headers = [
-        ("Cod.", False),
-        ("Obiettivo", False),
-        ("Dirigente", False),
-        ("Peso", True),
-        ("Raggiungimento", True),
+        (_("Code"), False),
+        (_("Objective"), False),
+        (_("Manager"), False),
+        (_("Weight"), True),
+        (_("Achievement"), True),
     ]
+    caption = _("Managers' objectives and their achievement")
     return [
         '<section aria-labelledby="h-dirigenziali">',
-        '<h2 id="h-dirigenziali">Obiettivi dirigenziali</h2>',
-        *_table("t-dirigenziali", "Obiettivi dirigenziali e loro raggiungimento", headers, rows),
+        '<h2 id="h-dirigenziali">{}</h2>'.format(_t(_("Managers' objectives"))),
+        *_table("t-dirigenziali", caption, headers, rows),
         "</section>",
     ]
 
@@ -332,11 +354,19 @@ def _footer(exported: CruscottoExport) -> list[str]:
     digest = exported.digest.line()
     return [
         '<footer class="it-footer"><div class="container">',
-        "<p>Dati tratti dal registro della performance (registro a catena di hash, "
-        "in sola aggiunta). Le cifre di questa pagina derivano dal registro fino all'evento "
-        f"{exported.digest.seq}:</p>",
+        "<p>{}</p>".format(
+            _t(
+                _(
+                    "Data from the performance ledger (a hash-chained, append-only ledger). The "
+                    "figures of this page come from the ledger up to event {seq}:"
+                )
+            ).format(seq=exported.digest.seq)
+        ),
         f'<p class="digest">{_e(digest)}</p>',
-        f"<p>Per verificarle: <code>ledger verify --digest &quot;{_e(digest)}&quot;</code>. "
-        f"Dati pubblicati con licenza {LICENCE}.</p>",
+        "<p>{} <code>ledger verify --digest &quot;{}&quot;</code>. {}</p>".format(
+            _t(_("To check them:")),
+            _e(digest),
+            _t(_("Data published under the {licence} licence.")).format(licence=LICENCE),
+        ),
         "</div></footer>",
     ]

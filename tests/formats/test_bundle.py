@@ -333,3 +333,26 @@ def test_publishing_needs_a_key_the_ledger_registered(
         "registered key (ledger --actor NAME --sign-key FILE keys register)"
     )
     assert not out.exists()
+
+
+def test_the_bundle_published_in_english_is_worded_in_english(bundle: Path) -> None:
+    """The tests run in English (`--lang en`): the page, its list of documents and the licence
+    are in English; the file names are the same in both languages."""
+    index = (bundle / "index.html").read_text(encoding="utf-8")
+    assert index.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert "<h1>Performance cruscotto 2020</h1>" in index
+    assert '<h2 id="h-documenti">Published documents</h2>' in index
+    assert (
+        '<tr><th scope="row"><a href="licenza.txt">licenza.txt</a></th>'
+        "<td>Data licence (CC BY 4.0)</td></tr>"
+    ) in index
+    assert '<h2 id="h-prove">Proofs of the figures</h2>' in index
+    assert '<th scope="col" class="num">Measured result</th>' in index
+    assert "Anyone can check this folder without the ledger" in index
+    assert "Documenti pubblicati" not in index
+    licence = (bundle / "licenza.txt").read_text(encoding="utf-8")
+    assert licence.startswith(
+        "Data licence\n\nThe data of this folder (Camera di commercio di Sondrio, cycle "
+        "cciaa-so/2020, situation as of 30/06/2021) are published\n"
+    )
+    assert "https://creativecommons.org/licenses/by/4.0/legalcode\n" in licence
