@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from events.errors import EncodingError
+from events.i18n import _
 
 # JCS requires integers to be exactly representable as IEEE 754 doubles.
 _MAX_SAFE_INTEGER = 2**53 - 1
@@ -24,7 +25,7 @@ _MAX_SAFE_INTEGER = 2**53 - 1
 def canonical_decimal(value: Decimal) -> str:
     """Write a decimal without exponent and without trailing zeros: 97.20 and 97.2 are one value."""
     if not value.is_finite():
-        raise EncodingError(f"{value} is not a finite number")
+        raise EncodingError(_("{value} is not a finite number").format(value=value))
     # str() of a decimal does not depend on the context; when it has no exponent it is the
     # plain form (digits, perhaps a point), and only trailing zeros and "-0" need care.
     text = str(value)
@@ -63,7 +64,9 @@ def canonical_datetime(value: datetime) -> str:
 
 def _integer(value: int) -> int:
     if abs(value) > _MAX_SAFE_INTEGER:
-        raise EncodingError(f"integer {value} is too large for canonical JSON; use a Decimal")
+        raise EncodingError(
+            _("integer {value} is too large for canonical JSON; use a Decimal").format(value=value)
+        )
     return value
 
 
@@ -179,7 +182,9 @@ def canonical_json(value: Any) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise EncodingError(f"text holds a character that is not valid Unicode: {error}") from None
+        raise EncodingError(
+            _("text holds a character that is not valid Unicode: {error}").format(error=error)
+        ) from None
 
 
 def encode_event(event: BaseModel) -> bytes:
@@ -195,12 +200,15 @@ def decode_json(data: bytes | str) -> dict[str, Any]:
     """Parse stored canonical JSON; refuses floats so that a hand-edited row cannot sneak one in."""
 
     def no_float(text: str) -> Any:
-        raise EncodingError(f"stored payload holds a float {text}; canonical payloads hold none")
+        raise EncodingError(
+            _("stored payload holds a float {text}; canonical payloads hold none").format(text=text)
+        )
 
     try:
         loaded = json.loads(data, parse_float=no_float)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise EncodingError(f"a stored payload is not JSON: {error}") from None
+        shown = _("a stored payload is not JSON: {error}").format(error=error)
+        raise EncodingError(shown) from None
     if not isinstance(loaded, dict):
-        raise EncodingError("a stored payload must be a JSON object")
+        raise EncodingError(_("a stored payload must be a JSON object"))
     return loaded

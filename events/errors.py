@@ -4,6 +4,8 @@ It lives in `events` so that every layer can raise and catch it. Every refusal n
 at fault and, where there is one, the way out.
 """
 
+from events.i18n import _
+
 
 class LedgerError(Exception):
     """A refusal or failure that the user can act on; shown as one line, never a traceback."""
@@ -22,7 +24,9 @@ class UnknownEventType(LedgerError):
 
     def __init__(self, type_name: str, schema_version: int) -> None:
         super().__init__(
-            f"event type {type_name!r} v{schema_version} is unknown to this version of the ledger"
+            _("event type {type_name} v{version} is unknown to this version of the ledger").format(
+                type_name=repr(type_name), version=schema_version
+            )
         )
         self.type_name = type_name
         self.schema_version = schema_version

@@ -14,12 +14,20 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 from events.encoding import canonical_decimal
+from events.i18n import _
 
 _FROM_TEXT: dict[str, Fraction] = {}
 """Fractions already read from text, by the text: a plan's weights are a handful of values
 (`25`, `12.5`, `100/3`) repeated in every objective of every cycle, and a replay reads each
 from its stored text. A `Fraction` is immutable, so one instance serves every reader."""
 _FROM_TEXT_LIMIT = 4096
+
+
+def _not_a_number(value: Any) -> str:
+    """The refusal of a value that is no number, in the reader's language."""
+    return _("{value} is not a number or a fraction (write 50, 12.5 or 1/3)").format(
+        value=repr(value)
+    )
 
 
 def as_fraction(value: Any) -> Fraction:
@@ -39,25 +47,27 @@ def as_fraction(value: Any) -> Fraction:
 
 def _fraction(value: Any) -> Fraction:
     if isinstance(value, (bool, float)):
-        raise ValueError(f"{value!r} is not an exact number: write it as text, e.g. '1/3'")
+        raise ValueError(
+            _("{value} is not an exact number: write it as text, e.g. '1/3'").format(
+                value=repr(value)
+            )
+        )
     if isinstance(value, Fraction | int):
         return Fraction(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError(f"{value} is not a finite number")
+            raise ValueError(_("{value} is not a finite number").format(value=value))
         return Fraction(value)
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
         try:
             if "/" in text:
-                numerator, _, denominator = text.partition("/")
+                numerator, _slash, denominator = text.partition("/")
                 return Fraction(Decimal(numerator)) / Fraction(Decimal(denominator))
             return Fraction(Decimal(text))
         except (InvalidOperation, ValueError, ZeroDivisionError):
-            raise ValueError(
-                f"{value!r} is not a number or a fraction (write 50, 12.5 or 1/3)"
-            ) from None
-    raise ValueError(f"{value!r} is not a number or a fraction (write 50, 12.5 or 1/3)")
+            raise ValueError(_not_a_number(value)) from None
+    raise ValueError(_not_a_number(value))
 
 
 def terminates(value: Fraction) -> bool:
@@ -79,7 +89,7 @@ def fraction_text(value: Fraction) -> str:
 def to_decimal_exact(value: Fraction) -> Decimal:
     """The exact Decimal of a terminating fraction (no rounding, whatever the context)."""
     if not terminates(value):
-        raise ValueError(f"{value} has no finite decimal form")
+        raise ValueError(_("{value} has no finite decimal form").format(value=value))
     scale = 0
     numerator, denominator = value.numerator, value.denominator
     while denominator != 1:

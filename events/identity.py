@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import field_validator
 
 from events.base import LedgerEvent
+from events.i18n import _
 from events.registry import register
 
 Algorithm = Literal["ed25519"]
@@ -29,7 +30,7 @@ class ActorRegistered(LedgerEvent):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("an actor and a role must be named")
+            raise ValueError(_("an actor and a role must be named"))
         return value
 
 

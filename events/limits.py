@@ -150,7 +150,7 @@ def validation_message(error: ValidationError) -> str:
     """A pydantic refusal as one line: the field, what is wrong, and the value given."""
     first = error.errors(include_url=False)[0]
     where = ".".join(str(part) for part in first["loc"]) or error.title
-    message = str(first["msg"]).removeprefix("Value error, ")
+    message = pydantic_problem(first)
     given = first.get("input")
     shown = (
         ""
@@ -250,3 +250,55 @@ def _values(value: Any, where: str) -> Iterator[tuple[str, Any]]:
             yield from _values(item, f"{where}[{index}]")
     else:
         yield where, value
+
+
+def pydantic_problem(first: Any) -> str:
+    """What pydantic found wrong with one value, in the reader's language.
+
+    Pydantic words its findings in English; the kinds a user meets (a field missing or
+    unknown, a value not among the choices, of the wrong type, out of range) are worded here
+    through the catalog, and our own validators' texts (`Value error, ...`) are already
+    translated. A kind not listed keeps pydantic's text."""
+    kind = str(first.get("type", ""))
+    context = first.get("ctx") or {}
+    if kind == "missing":
+        return _("a required field is missing")
+    if kind == "extra_forbidden":
+        return _("this field is not expected here")
+    if kind in ("literal_error", "enum"):
+        return _("should be {expected}").format(expected=context.get("expected", ""))
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("should be at least {limit}").format(limit=context.get("ge", context.get("gt")))
+    if kind in ("less_than_equal", "less_than"):
+        return _("should be at most {limit}").format(limit=context.get("le", context.get("lt")))
+    if kind == "string_too_long":
+        return _("a text of at most {limit} characters is expected").format(
+            limit=context.get("max_length")
+        )
+    if kind == "string_too_short":
+        return _("a text of at least {limit} characters is expected").format(
+            limit=context.get("min_length")
+        )
+    if kind in ("string_type", "int_type", "int_parsing", "decimal_parsing", "decimal_type"):
+        return {
+            "string_type": _("a text is expected"),
+            "int_type": _("a whole number is expected"),
+            "int_parsing": _("a whole number is expected"),
+            "decimal_parsing": _("a number is expected"),
+            "decimal_type": _("a number is expected"),
+        }[kind]
+    if kind.startswith(("date_", "datetime_")):
+        return _("a valid date is expected")
+    if kind.startswith("bool_"):
+        return _("yes or no (true or false) is expected")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("a mapping of fields is expected")
+    if kind in ("list_type", "tuple_type"):
+        return _("a list is expected")
+    if kind == "json_invalid":
+        return _("the text is not JSON")
+    if kind == "uuid_parsing" or kind == "uuid_type":
+        return _("a UUID is expected")
+    return (
+        str(first.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    )

@@ -22,7 +22,9 @@ def as_assessment_kind(text: str) -> AssessmentKind:
     for kind in get_args(AssessmentKind):
         if kind == text:
             return cast("AssessmentKind", kind)
-    raise UsageError(f"{text!r} is not qualitative, deadline, boolean or achievement")
+    raise UsageError(
+        _("{text} is not qualitative, deadline, boolean or achievement").format(text=repr(text))
+    )
 
 
 class Period(BaseModel):
@@ -36,7 +38,11 @@ class Period(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
         if self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                _("period ends ({end}) before it starts ({start})").format(
+                    end=self.end, start=self.start
+                )
+            )
         return self
 
 
@@ -121,7 +127,14 @@ class AssessmentRecorded(LedgerEvent):
             "achievement": self.achievement,
         }[self.kind]
         if needed is None:
-            raise ValueError(f"a {self.kind} assessment needs its value")
+            raise ValueError(
+                {
+                    "qualitative": _("a qualitative assessment needs its value"),
+                    "deadline": _("a deadline assessment needs its value"),
+                    "boolean": _("a boolean assessment needs its value"),
+                    "achievement": _("an achievement assessment needs its value"),
+                }[self.kind]
+            )
         return self
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from events.base import LedgerEvent
+from events.i18n import _
 from events.registry import register, upcaster
 
 
@@ -28,7 +29,7 @@ class OverrideRecorded(LedgerEvent):
     @classmethod
     def _rationale_written(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("an override needs a written rationale")
+            raise ValueError(_("an override needs a written rationale"))
         return value
 
 

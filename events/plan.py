@@ -151,9 +151,9 @@ class Kpi(PlanModel):
                 )
             )
         if self.kind == "deadline" and self.deadline is None:
-            raise ValueError("a deadline KPI needs a deadline")
+            raise ValueError(_("a deadline KPI needs a deadline"))
         if self.kind != "threshold" and self.thresholds:
-            raise ValueError("only a threshold KPI has thresholds")
+            raise ValueError(_("only a threshold KPI has thresholds"))
         for name, kind in (("floor", "proportional"), ("minimum", "linear")):
             if getattr(self, name) is not None and self.kind != kind:
                 raise ValueError(_("only a {kind} KPI has a {name}").format(kind=kind, name=name))
@@ -180,8 +180,12 @@ class Kpi(PlanModel):
             for first, second in itertools.pairwise(ordered):
                 if not better(first, second):
                     raise ValueError(
-                        f"thresholds must get worse from target to minimo ({self.direction} is "
-                        f"better): {_shown(first)} then {_shown(second)}"
+                        _(
+                            "thresholds must get worse from target to minimo ({direction} is "
+                            "better): {first} then {second}"
+                        ).format(
+                            direction=self.direction, first=_shown(first), second=_shown(second)
+                        )
                     )
         if (
             self.kind == "linear"

@@ -14,6 +14,7 @@ from events.base import LedgerEvent
 from events.decoding import StoredDecoder, stored_decoder
 from events.encoding import decode_json
 from events.errors import InvalidPayload, UnknownEventType
+from events.i18n import _
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 E = TypeVar("E", bound=type[LedgerEvent])
@@ -81,10 +82,25 @@ def upcast(type_name: str, schema_version: int, payload: dict[str, Any]) -> dict
             payload = step(dict(payload))
         except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
             raise InvalidPayload(
-                f"stored {type_name} v{version} payload cannot be upcast: {error!r}"
+                _("stored {type_name} v{version} payload cannot be upcast: {error}").format(
+                    type_name=type_name, version=version, error=repr(error)
+                )
             ) from None
         version += 1
     return payload
+
+
+def _invalid_payload(type_name: str, error: ValidationError) -> InvalidPayload:
+    """The refusal of a stored payload its model rejects: the field and what is wrong."""
+    from events.limits import pydantic_problem
+
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or _("payload")
+    return InvalidPayload(
+        _("stored {type_name} payload: {where}: {problem}").format(
+            type_name=type_name, where=where, problem=pydantic_problem(first)
+        )
+    )
 
 
 def decode_event(type_name: str, schema_version: int, payload: bytes | str) -> LedgerEvent:
@@ -99,16 +115,12 @@ def decode_event(type_name: str, schema_version: int, payload: bytes | str) -> L
         try:
             return cls.model_validate_json(payload)
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "payload"
-            raise InvalidPayload(f"stored {type_name} payload: {where}: {first['msg']}") from None
+            raise _invalid_payload(type_name, error) from None
     data = upcast(type_name, schema_version, decode_json(payload))
     try:
         return cls.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "payload"
-        raise InvalidPayload(f"stored {type_name} payload: {where}: {first['msg']}") from None
+        raise _invalid_payload(type_name, error) from None
 
 
 def read_event(type_name: str, schema_version: int, payload: bytes | str) -> LedgerEvent:

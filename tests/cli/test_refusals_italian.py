@@ -1,0 +1,120 @@
+"""Refusals reach an Italian user in Italian: one line, the value at fault, the right exit code.
+
+Each test runs `ledger` as a user does (a subprocess, `LEDGER_LANG=it`), with a bad value of
+one area: a number in a plan file, a KPI missing what its kind needs, a stored payload that no
+longer decodes, a database URL, a sheet's date, a workbook that is no workbook. The expected
+Italian is typed by hand from the catalog's wording.
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.builders import small_plan
+
+LEDGER = str(Path(sys.executable).with_name("ledger"))
+
+
+def _run(*words: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LEDGER_LANG": "it", "COLUMNS": "200", "PAGER": "cat"}
+    return subprocess.run(
+        [LEDGER, *words], capture_output=True, text=True, env=env, cwd=cwd, check=False
+    )
+
+
+def _error_line(done: subprocess.CompletedProcess[str]) -> str:
+    lines = [line for line in done.stderr.splitlines() if line.startswith("Errore: ")]
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    return lines[0]
+
+
+def _plan_file(folder: Path, plan: dict[str, Any]) -> Path:
+    path = folder / "piano.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _first_operational(plan: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = plan["perspectives"][0]["strategic"][0]["operational"][0]
+    return found
+
+
+@pytest.fixture
+def ledger_db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert _run("--db", url, "init", cwd=tmp_path).returncode == 0
+    return url
+
+
+def test_a_weight_that_is_no_number_is_refused_in_italian(tmp_path: Path, ledger_db: str) -> None:
+    plan = small_plan()
+    _first_operational(plan)["weight"] = "sessanta"
+    done = _run(
+        "--db", ledger_db, "plan", "import", str(_plan_file(tmp_path, plan)), "--date",
+        "20/01/2020", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2
+    line = _error_line(done)
+    assert "'sessanta' non è un numero né una frazione (scrivere 50, 12,5 o 1/3)" in line
+    assert "weight" in line
+
+
+def test_a_kpi_without_what_its_kind_needs_is_refused_in_italian(
+    tmp_path: Path, ledger_db: str
+) -> None:
+    plan = small_plan()
+    _first_operational(plan)["actions"][0]["kpi"]["kind"] = "deadline"
+    done = _run(
+        "--db", ledger_db, "plan", "import", str(_plan_file(tmp_path, plan)), "--date",
+        "20/01/2020", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2
+    line = _error_line(done)
+    assert line.endswith("(1.1.1).kpi: un KPI a scadenza richiede la sua scadenza")
+    assert "Value error" not in line
+
+
+def _ledger_with_payload(tmp_path: Path, ledger_db: str, payload: str) -> str:
+    """A ledger whose first event's stored payload was edited behind the ledger's back."""
+    done = _run(
+        "--db", ledger_db, "plan", "import", str(_plan_file(tmp_path, small_plan())), "--date",
+        "20/01/2020", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    connection = sqlite3.connect(tmp_path / "ledger.db")
+    connection.execute("DROP TRIGGER events_refuse_update")
+    (type_name,) = connection.execute("SELECT type FROM events WHERE seq = 1").fetchone()
+    connection.execute("UPDATE events SET payload = ? WHERE seq = 1", (payload,))
+    connection.commit()
+    connection.close()
+    return str(type_name)
+
+
+def test_a_stored_payload_missing_a_field_is_named_in_italian(
+    tmp_path: Path, ledger_db: str
+) -> None:
+    type_name = _ledger_with_payload(tmp_path, ledger_db, "{}")
+    done = _run("--db", ledger_db, "plan", "show", cwd=tmp_path)
+    assert done.returncode == 1
+    line = _error_line(done)
+    assert f"seq 1: contenuto registrato di {type_name}: " in line
+    assert "manca un campo obbligatorio" in line
+    assert "Field required" not in line
+
+
+def test_a_stored_payload_that_is_no_json_is_named_in_italian(
+    tmp_path: Path, ledger_db: str
+) -> None:
+    type_name = _ledger_with_payload(tmp_path, ledger_db, '{"cycle":')
+    done = _run("--db", ledger_db, "plan", "show", cwd=tmp_path)
+    assert done.returncode == 1
+    line = _error_line(done)
+    assert f"seq 1: contenuto registrato di {type_name}: " in line
+    assert "il testo non è JSON" in line
