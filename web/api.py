@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from formats.serial import to_json
 from projections.contract import cruscotto_contract
+from projections.plan_state import OverrideInfo
 from web import reviews
 from web.pages import CycleView, View, console
 from web.pages_cycle import cycle_list, node_context, replayed
@@ -46,6 +47,19 @@ def cruscotto_api(
     return answer(cruscotto_contract(replayed(request, view)[1]))
 
 
+def _override(override: OverrideInfo) -> dict[str, Any]:
+    """An override as the API shows it: the entry that recorded it by its seq.
+
+    Built field by field rather than with `asdict`, which would recurse into the entry (a
+    tuple of the driver's row) and try to rebuild it."""
+    return {
+        "achievement": override.achievement,
+        "rationale": override.rationale,
+        "oiv_heard_on": override.oiv_heard_on,
+        "entry": override.entry.seq,
+    }
+
+
 @router.get("/cycles/{cycle:path}/nodes/{node}")
 def node_api(
     request: Request,
@@ -63,9 +77,7 @@ def node_api(
                 "code": found.code,
                 "title": found.title,
                 "computed": found.computed,
-                "override": asdict(found.override) | {"entry": found.override.entry.seq}
-                if found.override
-                else None,
+                "override": _override(found.override) if found.override else None,
                 "result": found.result,
             },
             "events": [
