@@ -5,7 +5,7 @@ effective date and who records it; the ledger assigns seq, version, recorded_at 
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import FrozenInstanceError, dataclass, field, fields
 from datetime import UTC, date, datetime
 from operator import attrgetter, itemgetter
@@ -171,10 +171,17 @@ class Entry(tuple[Any, ...]):
     attribute can be set.
     """
 
-    def __new__(cls, row: StoredRow) -> "Entry":
-        entry = tuple.__new__(cls, _row_values(row))
-        entry.__dict__["row"] = row
-        return entry
+    def __new__(cls, row: StoredRow | Iterable[Any]) -> "Entry":
+        """The entry of a stored row; or of the row's values in table order, which is how
+        `dataclasses.asdict` and `copy` rebuild a tuple found inside a record."""
+        if isinstance(row, StoredRow):
+            entry = tuple.__new__(cls, _row_values(row))
+            entry.__dict__["row"] = row
+            return entry
+        values = tuple.__new__(cls, row)
+        if len(values) != len(_NAMES):
+            raise TypeError(f"an entry holds {len(_NAMES)} values, not {len(values)}")
+        return values
 
     if TYPE_CHECKING:  # pragma: no cover - mypy reads the fields as typed properties
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from events.i18n import _
+from events.i18n import N_, _
 from formats.italian import rome_wall_time
 from formats.writers.trail import TRAIL_FILE_COLUMNS
 from ledger.records import format_recorded_at
@@ -26,24 +26,24 @@ from web.state import ConsoleState
 Columns = dict[str, tuple[str, int]]
 
 FINDING_COLUMNS: Columns = {
-    "severity": ("gravità", 9),
-    "kind": ("tipo", 22),
-    "node": ("nodo", 24),
-    "title": ("titolo", 30),
-    "seqs": ("eventi (seq)", 16),
-    "reason": ("motivo", 90),
-    "detail": ("dettaglio", 90),
+    "severity": (N_("severity"), 9),
+    "kind": (N_("kind"), 22),
+    "node": (N_("node"), 24),
+    "title": (N_("title"), 30),
+    "seqs": (N_("events (seq)"), 16),
+    "reason": (N_("reason"), 90),
+    "detail": (N_("detail"), 90),
 }
 TRAIL_COLUMNS: Columns = TRAIL_FILE_COLUMNS
 DIFF_COLUMNS: Columns = {
-    "key": ("chiave", 24),
-    "code": ("codice", 10),
-    "level": ("livello", 12),
-    "title": ("titolo", 40),
-    "field": ("campo", 20),
-    "before": ("prima", 20),
-    "after": ("dopo", 20),
-    "seqs": ("eventi (seq)", 16),
+    "key": (N_("key"), 24),
+    "code": (N_("node code"), 10),
+    "level": (N_("level"), 12),
+    "title": (N_("title"), 40),
+    "field": (N_("field"), 20),
+    "before": (N_("before"), 20),
+    "after": (N_("after"), 20),
+    "seqs": (N_("events (seq)"), 16),
 }
 
 
@@ -213,28 +213,28 @@ def diff_table(found: CruscottoDiff) -> Table:
 
 HISTORY_COLUMNS: Columns = {
     "seq": ("seq", 7),
-    "type": ("tipo", 24),
-    "effective_date": ("data dell'atto", 13),
-    "recorded_at": ("registrato il (UTC)", 28),
-    "actor": ("autore", 20),
-    "role": ("ruolo", 18),
-    "about": ("nodo", 12),
-    "summary": ("atto", 70),
-    "before": ("prima", 30),
-    "after": ("dopo", 30),
-    "in_force_by": ("in vigore per", 30),
-    "evidence": ("evidenza", 50),
-    "signed": ("firmato", 9),
+    "type": (N_("type"), 24),
+    "effective_date": (N_("act date"), 13),
+    "recorded_at": (N_("recorded at (UTC)"), 28),
+    "actor": (N_("author"), 20),
+    "role": (N_("role"), 18),
+    "about": (N_("node"), 12),
+    "summary": (N_("act"), 70),
+    "before": (N_("before"), 30),
+    "after": (N_("after"), 30),
+    "in_force_by": (N_("in force by"), 30),
+    "evidence": (N_("evidence"), 50),
+    "signed": (N_("signed"), 9),
 }
 CYCLE_COLUMNS: Columns = {
-    "stream": ("ciclo", 18),
-    "entity_name": ("amministrazione", 36),
-    "year": ("anno", 7),
-    "stage": ("stato", 12),
-    "plan_approved_on": ("piano in vigore dal", 14),
-    "relazione_approved_on": ("Relazione approvata il", 14),
-    "closed": ("chiuso", 8),
-    "validated_on": ("validata il", 14),
-    "published_on": ("pubblicata il", 14),
-    "events": ("eventi", 9),
+    "stream": (N_("cycle"), 18),
+    "entity_name": (N_("administration"), 36),
+    "year": (N_("year"), 7),
+    "stage": (N_("stage"), 12),
+    "plan_approved_on": (N_("plan in force since"), 14),
+    "relazione_approved_on": (N_("Relazione approved on"), 14),
+    "closed": (N_("closed"), 8),
+    "validated_on": (N_("validated on"), 14),
+    "published_on": (N_("published on"), 14),
+    "events": (N_("events"), 9),
 }

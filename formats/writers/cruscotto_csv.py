@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from events.i18n import N_, _, catalog
 from formats.inert import spreadsheet_text
 from formats.italian import italian_number
 from formats.serial import csv_chunks, to_csv
@@ -46,42 +47,42 @@ LEVELS_IT = {
 
 COLUMNS: dict[str, tuple[str, str, str]] = {
     "level": (
-        "Livello",
+        N_("Level"),
         "string",
         "the key of the node's level in the cycle's tree; after the tree, `manager` and "
         "`manager_objective` (obiettivi dirigenziali) and `ente` (the performance di ente)",
     ),
-    "key": ("Chiave", "string", "the node's key, unique in the cycle"),
-    "code": ("Codice", "string", "the code printed in the Piano (1.1, 3.3.1), if any"),
-    "parent": ("Padre", "string", "the key of the node above (empty for a perspective)"),
-    "title": ("Titolo", "string", "the node's title"),
-    "weight": ("Peso", "decimal", "weight among its siblings, percentage points (0-100)"),
-    "kpi": ("KPI", "string", "actions: what is measured"),
-    "unit": ("Unità", "string", "actions: the KPI's unit"),
+    "key": (N_("Key"), "string", "the node's key, unique in the cycle"),
+    "code": (N_("Code number"), "string", "the code printed in the Piano (1.1, 3.3.1), if any"),
+    "parent": (N_("Parent"), "string", "the key of the node above (empty for a perspective)"),
+    "title": (N_("Title"), "string", "the node's title"),
+    "weight": (N_("Weight"), "decimal", "weight among its siblings, percentage points (0-100)"),
+    "kpi": (N_("KPI"), "string", "actions: what is measured"),
+    "unit": (N_("Unit"), "string", "actions: the KPI's unit"),
     "target": (
-        "Target",
+        N_("Target"),
         "string",
         "actions: the target as printed; strategic: the target, percentage points",
     ),
-    "measured": ("Misurato", "string", "actions: the measured value as printed"),
-    "computed": ("Calcolato", "decimal", "the result computed by the scoring rules, 0-100"),
+    "measured": (N_("Measured"), "string", "actions: the measured value as printed"),
+    "computed": (N_("Computed"), "decimal", "the result computed by the scoring rules, 0-100"),
     "rule_score": (
-        "Punteggio della regola",
+        N_("Rule score"),
         "decimal",
         "actions: what the KPI's rule alone gives, 0-100",
     ),
-    "override": ("Override", "decimal", "the result set by the administration, sentito l'OIV"),
-    "override_rationale": ("Motivazione override", "string", "the written rationale"),
-    "oiv_heard_on": ("OIV sentito il", "date", "when the OIV was heard"),
-    "result": ("Risultato", "decimal", "the final result: the override if any, else computed"),
+    "override": (N_("Override"), "decimal", "the result set by the administration, sentito l'OIV"),
+    "override_rationale": (N_("Override rationale"), "string", "the written rationale"),
+    "oiv_heard_on": (N_("OIV heard on"), "date", "when the OIV was heard"),
+    "result": (N_("Result"), "decimal", "the final result: the override if any, else computed"),
     "achievement": (
-        "Raggiungimento",
+        N_("Achievement"),
         "decimal",
         "strategic: the result against its target, capped at 100",
     ),
-    "band": ("Valutazione sintetica", "string", "strategic: the band of the SMVP"),
-    "coverage": ("Copertura", "decimal", "share of the weight whose measurements exist, 0-100"),
-    "level_name": ("Nome del livello", "string", "the level's name in the SMVP (Azione, Area ...)"),
+    "band": (N_("Overall rating"), "string", "strategic: the band of the SMVP"),
+    "coverage": (N_("Coverage"), "decimal", "share of the weight whose measurements exist, 0-100"),
+    "level_name": (N_("Level name"), "string", "the level's name in the SMVP (Azione, Area ...)"),
 }
 
 
@@ -101,7 +102,7 @@ def cruscotto_csv(exported: CruscottoExport, profile: str) -> bytes:
     rows = flat_rows(exported.cruscotto) + summary_rows(exported.cruscotto)
     if profile == "opendata":
         return to_csv(rows, CSV_COLUMNS).encode("utf-8")
-    headers = [_described(column)[0] for column in CSV_COLUMNS]
+    headers = [_(_described(column)[0]) for column in CSV_COLUMNS]
     italian = (
         {**row, "level": LEVELS_IT.get(row["level"], row["level_name"] or row["level"])}
         for row in rows
@@ -148,12 +149,22 @@ def metadata_path(output: Path) -> Path:
     return output.with_name(f"{output.name}-metadata.json")
 
 
+def _titles(name: str) -> dict[str, list[str]]:
+    """A column's CSVW `titles` as a language map (CSVW's natural language property): the
+    header the open data CSV writes (its `name`, an identifier) and the English label under
+    `en`, the Italian label under `it`; a validator matches the CSV's header against any."""
+    label = _described(name)[0]
+    english = [name] if label == name else [name, label]
+    return {"en": english, "it": [catalog("it").gettext(label)]}
+
+
 def metadata_bytes(exported: CruscottoExport, csv_name: str) -> bytes:
     """The CSVW description (JSON) of the open data CSV named `csv_name`."""
     cruscotto = exported.cruscotto
-    title = (
-        f"Cruscotto della performance {cruscotto.year or ''} - {cruscotto.entity_name}, "
-        f"al {cruscotto.as_of.strftime('%d/%m/%Y')}"
+    title = _("Performance cruscotto {year} - {entity}, as of {date}").format(
+        year=cruscotto.year or "",
+        entity=cruscotto.entity_name,
+        date=cruscotto.as_of.strftime("%d/%m/%Y"),
     )
     document = {
         "@context": "http://www.w3.org/ns/csvw",
@@ -176,7 +187,7 @@ def metadata_bytes(exported: CruscottoExport, csv_name: str) -> bytes:
             "columns": [
                 {
                     "name": name,
-                    "titles": name,
+                    "titles": _titles(name),
                     "datatype": _described(name)[1],
                     "dc:description": _described(name)[2],
                 }

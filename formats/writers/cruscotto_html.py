@@ -16,6 +16,7 @@ from html import escape
 from importlib.resources import files
 
 from events.i18n import _, language
+from formats.italian import italian_moment
 from formats.writers.cruscotto_data import CruscottoExport
 from formats.writers.rules_text import describe_ente
 from projections.cruscotto import NodeResult
@@ -125,7 +126,7 @@ def _known(exported: CruscottoExport) -> str:
     known = exported.cruscotto.known_at
     if known is None:
         return ""
-    return _t(_(", as it stood on {when} UTC")).format(when=known.strftime("%d/%m/%Y %H:%M"))
+    return _t(_(", as it stood on {when}")).format(when=italian_moment(known))
 
 
 def table(

@@ -3,7 +3,8 @@
 One row per event in seq order with its whole envelope (dates, actor, role, idempotency
 key, hashes) and its payload as stored, so the file can be filtered in Excel and every row's
 hash recomputed from it. The writers take plain rows and columns, so `ledger trail`'s rows go
-through the same `write_rows`.
+through the same `write_rows`. A column's label is an English msgid (N_), worded in the reader's
+language when the file is written; the CSV's opendata profile keeps the column names.
 """
 
 import io
@@ -17,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from events.i18n import N_, _
 from formats.inert import inert_cell, sheet_value
 from formats.serial import csv_chunks, to_csv
 from formats.writers.cruscotto_csv import CsvProfile, excel_csv, excel_csv_chunks
@@ -24,34 +26,34 @@ from ledger.records import Entry
 
 COLUMNS: dict[str, tuple[str, int]] = {
     "seq": ("seq", 7),
-    "recorded_at": ("registrato il (UTC)", 28),
-    "effective_date": ("data dell'atto", 13),
-    "stream": ("ciclo", 16),
-    "version": ("versione", 9),
-    "type": ("tipo", 24),
-    "schema_version": ("schema", 8),
-    "actor": ("autore", 20),
-    "role": ("ruolo", 18),
-    "event_id": ("id evento", 38),
-    "idempotency_key": ("chiave di idempotenza", 30),
-    "payload": ("contenuto (JSON)", 80),
-    "prev_hash": ("hash precedente", 66),
-    "hash": ("hash", 66),
+    "recorded_at": (N_("recorded at (UTC)"), 28),
+    "effective_date": (N_("act date"), 13),
+    "stream": (N_("cycle"), 16),
+    "version": (N_("version"), 9),
+    "type": (N_("type"), 24),
+    "schema_version": (N_("schema"), 8),
+    "actor": (N_("author"), 20),
+    "role": (N_("role"), 18),
+    "event_id": (N_("event id"), 38),
+    "idempotency_key": (N_("idempotency key"), 30),
+    "payload": (N_("content (JSON)"), 80),
+    "prev_hash": (N_("previous hash"), 66),
+    "hash": (N_("hash"), 66),
 }
 
 
 TRAIL_FILE_COLUMNS: dict[str, tuple[str, int]] = {
     "seq": ("seq", 7),
-    "stream": ("ciclo", 16),
-    "type": ("tipo", 24),
-    "effective_date": ("data dell'atto", 13),
-    "recorded_at": ("registrato il (Europe/Rome)", 22),
-    "actor": ("autore", 20),
-    "role": ("ruolo", 18),
-    "node": ("nodo", 12),
-    "summary": ("atto", 80),
-    "signed": ("firmato", 9),
-    "source": ("fonte", 40),
+    "stream": (N_("cycle"), 16),
+    "type": (N_("type"), 24),
+    "effective_date": (N_("act date"), 13),
+    "recorded_at": (N_("recorded at (Europe/Rome)"), 22),
+    "actor": (N_("author"), 20),
+    "role": (N_("role"), 18),
+    "node": (N_("node"), 12),
+    "summary": (N_("act"), 80),
+    "signed": (N_("signed"), 9),
+    "source": (N_("source"), 40),
 }
 """The trail's columns in a file (`ledger trail -o`, the console's downloads): label, width."""
 
@@ -95,7 +97,7 @@ def write_rows(
     if output_format is TrailFormat.csv:
         if profile is CsvProfile.opendata:
             return to_csv(rows, names).encode("utf-8")
-        return excel_csv(rows, names, [columns[name][0] for name in names])
+        return excel_csv(rows, names, labels(columns))
     return _workbook(rows, columns, title)
 
 
@@ -114,7 +116,12 @@ def row_chunks(
     elif profile is CsvProfile.opendata:
         yield from (text.encode("utf-8") for text in csv_chunks(rows, names))
     else:
-        yield from excel_csv_chunks(rows, names, [columns[name][0] for name in names])
+        yield from excel_csv_chunks(rows, names, labels(columns))
+
+
+def labels(columns: Mapping[str, tuple[str, int]]) -> list[str]:
+    """The columns' labels in the reader's language."""
+    return [_(label) for label, _width in columns.values()]
 
 
 def _workbook(
@@ -122,12 +129,12 @@ def _workbook(
 ) -> bytes:
     """A write-only workbook: the ledger may hold a great many events."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Registro")
-    for index, (_, width) in enumerate(columns.values(), start=1):
+    sheet = workbook.create_sheet(_("Ledger"))
+    for index, (_label, width) in enumerate(columns.values(), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     header = []
-    for label, _ in columns.values():
+    for label in labels(columns):
         cell = _cell(sheet, label)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="0066CC")
@@ -143,7 +150,7 @@ def _workbook(
                 cell.number_format = "DD/MM/YYYY"
             values.append(cell)
         sheet.append(values)
-    about = workbook.create_sheet("Digest")
+    about = workbook.create_sheet(_("Digest"))
     about.append([_cell(about, title)])
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -41,6 +41,7 @@ def rows_of(data: str, delimiter: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.lstrip("\ufeff")), delimiter=delimiter))
 
 
+@pytest.mark.usefixtures("italian")  # the Italian headers of the Excel profile
 def test_export_csv_carries_the_ente_and_the_obiettivi_dirigenziali(reference: str) -> None:
     opendata = run(
         reference, "export", "-f", "csv", "--profile", "opendata", "--as-of", "30/06/2021"

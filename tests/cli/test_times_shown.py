@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from cli.example import load_example
 from formats.italian import italian_moment
@@ -54,6 +55,7 @@ def test_the_trail_shows_local_time_and_json_keeps_utc(db_url: str, tmp_path: Pa
     assert rows[0]["recorded_at"].endswith(("Z", "+00:00"))
 
 
+@pytest.mark.usefixtures("italian")  # the Italian wording of the files
 def test_the_trail_workbook_holds_real_times_and_the_digest(db_url: str, tmp_path: Path) -> None:
     record_at_two_times(db_url)
     target = tmp_path / "trail.xlsx"

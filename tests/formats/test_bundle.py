@@ -356,3 +356,14 @@ def test_the_bundle_published_in_english_is_worded_in_english(bundle: Path) -> N
         "cciaa-so/2020, situation as of 30/06/2021) are published\n"
     )
     assert "https://creativecommons.org/licenses/by/4.0/legalcode\n" in licence
+
+
+def test_the_csvw_titles_give_each_column_in_both_languages(bundle: Path) -> None:
+    """`name` is the identifier the CSV's header holds; `titles` is CSVW's language map."""
+    metadata = json.loads((bundle / "cruscotto.csv-metadata.json").read_text(encoding="utf-8"))
+    columns = {column["name"]: column for column in metadata["tableSchema"]["columns"]}
+    assert columns["level"]["titles"] == {"en": ["level", "Level"], "it": ["Livello"]}
+    assert columns["band"]["titles"] == {
+        "en": ["band", "Overall rating"],
+        "it": ["Valutazione sintetica"],
+    }

@@ -23,6 +23,7 @@ def test_json_is_exactly_the_replay_contract(shared_reference: str) -> None:
     assert json.loads(exported)["ente"]["result"] == 96.67
 
 
+@pytest.mark.usefixtures("italian")  # the Italian headers of the Excel profile
 def test_the_excel_csv_has_a_bom_semicolons_and_decimal_commas(shared_reference: str) -> None:
     data = run_bytes(shared_reference, "export", *AS_OF, "--format", "csv", "--profile", "excel")
     assert data.startswith(b"\xef\xbb\xbfLivello;Chiave;Codice;Padre;Titolo;Peso;")
@@ -156,6 +157,7 @@ def test_xlsx_needs_an_output_file_and_profile_is_for_csv_only(shared_reference:
     assert (code, lines(out)) == (2, ["Error: --profile applies to --format csv only"])
 
 
+@pytest.mark.usefixtures("italian")  # the Italian wording of the files
 def test_the_trail_exports_every_event_with_its_hash_to_csv(shared_reference: str) -> None:
     data = run_bytes(shared_reference, "export-trail", "--format", "csv", "--profile", "opendata")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
@@ -171,6 +173,7 @@ def test_the_trail_exports_every_event_with_its_hash_to_csv(shared_reference: st
     assert excel.startswith("\ufeffseq;registrato il (UTC);data dell'atto;".encode())
 
 
+@pytest.mark.usefixtures("italian")  # the Italian wording of the files
 def test_the_trail_exports_to_a_workbook(shared_reference: str, here: Path) -> None:
     code, out = ledger(
         shared_reference,
@@ -220,7 +223,7 @@ def test_the_audit_trail_goes_to_a_workbook_with_the_same_rows_as_its_csv(
         "trail.xlsx",
     )
     assert (code, out) == (0, "written trail.xlsx (3 events)\n")
-    sheet = openpyxl.load_workbook(here / "trail.xlsx")["Registro"]
+    sheet = openpyxl.load_workbook(here / "trail.xlsx")["Ledger"]  # in English, as run here
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     as_csv = list(
         csv.DictReader(

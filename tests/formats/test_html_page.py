@@ -147,3 +147,32 @@ def test_the_page_in_a_real_browser_shows_the_figures_passes_axe_and_fetches_not
     page.screenshot(path=str(ARTIFACTS / "cruscotto.png"), full_page=True)
     assert requested == [page_file.as_uri()]
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("known_at", "shown"),
+    [
+        ("14/06/2030 10:05", "come risultava il 14/06/2030 10:05 CEST."),
+        ("14/01/2030 10:05", "come risultava il 14/01/2030 10:05 CET."),
+    ],
+)
+def test_the_page_says_when_it_was_read_in_italian_time(
+    shared_reference: str, known_at: str, shown: str
+) -> None:
+    """A page read at a past moment names it as the reader's clock showed it, with the zone."""
+    set_language("it")
+    try:
+        page = run_bytes(
+            shared_reference,
+            "export",
+            "--as-of",
+            "30/06/2021",
+            "--known-at",
+            known_at,
+            "--format",
+            "html",
+        ).decode("utf-8")
+    finally:
+        set_language("en")
+    assert shown in page
+    assert "UTC" not in page

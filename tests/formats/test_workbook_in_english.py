@@ -132,3 +132,16 @@ def test_a_workbook_in_either_language_imports_back_as_plan_and_measurements(
     assert code == 0, out
     code, out = ledger(reference_url, "record", "measurements", "c.xlsx", "--cycle", COPY)
     assert (code, out) == (0, f"recorded 49 of 49 rows of c.xlsx in {COPY}\n")
+
+
+def test_the_trail_workbook_in_english(shared_reference: str, here: Path) -> None:
+    code, out = ledger(shared_reference, "export-trail", "--format", "xlsx", "--output", "r.xlsx")
+    assert code == 0, out
+    book = openpyxl.load_workbook(here / "r.xlsx")
+    assert book.sheetnames == ["Ledger", "Digest"]
+    assert [cell.value for cell in book["Ledger"][1]][:4] == [
+        "seq",
+        "recorded at (UTC)",
+        "act date",
+        "cycle",
+    ]

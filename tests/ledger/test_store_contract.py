@@ -3,11 +3,13 @@
 Each test appends through the public API and asserts on what the database then holds.
 """
 
+import copy
 import gc
 import pickle
 import tracemalloc
 import warnings
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import pairwise
 from pathlib import Path
@@ -460,6 +462,11 @@ def test_entry_by_seq_and_by_event_id(store: SqlEventStore) -> None:
     assert store.entry(event_id=fixed_id(9)) is None
 
 
+@dataclass(frozen=True)
+class Holder:
+    entry: Entry
+
+
 def test_an_entry_read_back_is_a_frozen_record_of_its_row(store: SqlEventStore) -> None:
     # Reads keep the driver's values and build the StoredRow only when asked: the entry must
     # still be the record callers know (equal by row, hashed by seq, immutable, picklable).
@@ -480,6 +487,8 @@ def test_an_entry_read_back_is_a_frozen_record_of_its_row(store: SqlEventStore) 
     copied = pickle.loads(pickle.dumps(second))  # noqa: S301 - our own bytes
     assert copied == second
     assert copied.event == CycleReopened(reason="a2")
+    # A record holding an entry (an override's) still goes through asdict and deepcopy.
+    assert asdict(Holder(second))["entry"] == second == copy.deepcopy(second)
     with pytest.raises(AttributeError):
         first.seq = 9  # type: ignore[misc]
     with pytest.raises(TypeError):

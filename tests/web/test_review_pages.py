@@ -88,6 +88,7 @@ def test_the_integrity_page_gives_the_verdict_and_the_digest_to_check(
     assert "verify_chain.py" in page
 
 
+@pytest.mark.usefixtures("italian")  # the Italian headers of the Excel profile
 def test_the_cruscotto_csv_is_the_export_of_the_same_view(console: TestClient) -> None:
     answer = console.get(f"{REFERENCE}/cruscotto.csv?{AS_OF}")
     assert answer.status_code == 200
