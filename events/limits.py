@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from events.errors import UsageError
-from events.i18n import _
+from events.i18n import N_, _
 
 MAX_DIGITS = 28
 MAX_MAGNITUDE = 18
@@ -252,53 +252,55 @@ def _values(value: Any, where: str) -> Iterator[tuple[str, Any]]:
         yield where, value
 
 
+_PYDANTIC_KINDS: dict[str, str] = {
+    "missing": N_("a required field is missing"),
+    "extra_forbidden": N_("this field is not expected here"),
+    "literal_error": N_("should be {expected}"),
+    "enum": N_("should be {expected}"),
+    "greater_than_equal": N_("should be at least {ge}"),
+    "greater_than": N_("should be more than {gt}"),
+    "less_than_equal": N_("should be at most {le}"),
+    "less_than": N_("should be less than {lt}"),
+    "string_too_long": N_("a text of at most {max_length} characters is expected"),
+    "string_too_short": N_("a text of at least {min_length} characters is expected"),
+    "string_type": N_("a text is expected"),
+    "int_type": N_("a whole number is expected"),
+    "int_parsing": N_("a whole number is expected"),
+    "int_from_float": N_("a whole number is expected"),
+    "decimal_parsing": N_("a number is expected"),
+    "decimal_type": N_("a number is expected"),
+    "date_type": N_("a valid date is expected"),
+    "date_parsing": N_("a valid date is expected"),
+    "date_from_datetime_parsing": N_("a valid date is expected"),
+    "datetime_type": N_("a valid date and time is expected"),
+    "datetime_parsing": N_("a valid date and time is expected"),
+    "datetime_from_date_parsing": N_("a valid date and time is expected"),
+    "bool_type": N_("yes or no (true or false) is expected"),
+    "bool_parsing": N_("yes or no (true or false) is expected"),
+    "dict_type": N_("a mapping of fields is expected"),
+    "model_type": N_("a mapping of fields is expected"),
+    "model_attributes_type": N_("a mapping of fields is expected"),
+    "list_type": N_("a list is expected"),
+    "tuple_type": N_("a list is expected"),
+    "json_invalid": N_("the text is not JSON"),
+    "uuid_type": N_("a UUID is expected"),
+    "uuid_parsing": N_("a UUID is expected"),
+}
+"""Pydantic's kinds of finding a user meets, worded for the catalog."""
+
+
 def pydantic_problem(first: Any) -> str:
     """What pydantic found wrong with one value, in the reader's language.
 
-    Pydantic words its findings in English; the kinds a user meets (a field missing or
-    unknown, a value not among the choices, of the wrong type, out of range) are worded here
-    through the catalog, and our own validators' texts (`Value error, ...`) are already
-    translated. A kind not listed keeps pydantic's text."""
-    kind = str(first.get("type", ""))
-    context = first.get("ctx") or {}
-    if kind == "missing":
-        return _("a required field is missing")
-    if kind == "extra_forbidden":
-        return _("this field is not expected here")
-    if kind in ("literal_error", "enum"):
-        return _("should be {expected}").format(expected=context.get("expected", ""))
-    if kind in ("greater_than_equal", "greater_than"):
-        return _("should be at least {limit}").format(limit=context.get("ge", context.get("gt")))
-    if kind in ("less_than_equal", "less_than"):
-        return _("should be at most {limit}").format(limit=context.get("le", context.get("lt")))
-    if kind == "string_too_long":
-        return _("a text of at most {limit} characters is expected").format(
-            limit=context.get("max_length")
-        )
-    if kind == "string_too_short":
-        return _("a text of at least {limit} characters is expected").format(
-            limit=context.get("min_length")
-        )
-    if kind in ("string_type", "int_type", "int_parsing", "decimal_parsing", "decimal_type"):
-        return {
-            "string_type": _("a text is expected"),
-            "int_type": _("a whole number is expected"),
-            "int_parsing": _("a whole number is expected"),
-            "decimal_parsing": _("a number is expected"),
-            "decimal_type": _("a number is expected"),
-        }[kind]
-    if kind.startswith(("date_", "datetime_")):
-        return _("a valid date is expected")
-    if kind.startswith("bool_"):
-        return _("yes or no (true or false) is expected")
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return _("a mapping of fields is expected")
-    if kind in ("list_type", "tuple_type"):
-        return _("a list is expected")
-    if kind == "json_invalid":
-        return _("the text is not JSON")
-    if kind == "uuid_parsing" or kind == "uuid_type":
-        return _("a UUID is expected")
-    return (
-        str(first.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    )
+    Pydantic words its findings in English. In a language the catalog serves, the kinds a user
+    meets (a field missing or unknown, a value not among the choices, of the wrong type, out of
+    range) are worded through it; in English pydantic's own text stays, as the documents quote
+    it. Our validators' texts (`Value error, ...`) are translated where they are raised."""
+    own = str(first.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    template = _PYDANTIC_KINDS.get(str(first.get("type", "")))
+    if template is None or _(template) == template:
+        return own
+    try:
+        return _(template).format(**(first.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return own
