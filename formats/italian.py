@@ -369,7 +369,9 @@ def parse_month(text: str, default_year: int | None = None) -> tuple[int, int]:
         year = match["year"] or default_year
         if year is None:
             raise UsageError(
-                f"{quoted} has no year: write {_MONTH_NAMES[month - 1]} 2021 or {month:02d}/2021"
+                _("{quoted} has no year: write {month} 2021 or {number:02d}/2021").format(
+                    quoted=quoted, month=_MONTH_NAMES[month - 1], number=month
+                )
             )
     elif match := _MONTH_NUMERIC.fullmatch(squashed) or _MONTH_ISO.fullmatch(squashed):
         month, year = int(match["month"]), match["year"]
@@ -423,18 +425,24 @@ def _to_utc(moment: datetime, quoted: str) -> datetime:
             wall = earlier.replace(tzinfo=None).isoformat()
             if earlier.astimezone(UTC).astimezone(ROME).replace(tzinfo=None).isoformat() != wall:
                 raise UsageError(
-                    f"{quoted} does not exist in Italy (the clocks go forward that night): "
-                    "check the time, or give it with an offset such as +01:00"
+                    _(
+                        "{quoted} does not exist in Italy (the clocks go forward that night): "
+                        "check the time, or give it with an offset such as +01:00"
+                    ).format(quoted=quoted)
                 )
             first, second = _format_offset(earlier.utcoffset()), _format_offset(later.utcoffset())
             raise UsageError(
-                f"{quoted} happens twice in Italy (the clocks go back that night): "
-                f"add the offset: {wall}{first} or {wall}{second}"
+                _(
+                    "{quoted} happens twice in Italy (the clocks go back that night): add the "
+                    "offset: {wall}{first} or {wall}{second}"
+                ).format(quoted=quoted, wall=wall, first=first, second=second)
             )
     try:
         return moment.astimezone(UTC)
     except OverflowError:
-        raise UsageError(f"{quoted} is out of the range of supported times") from None
+        raise UsageError(
+            _("{quoted} is out of the range of supported times").format(quoted=quoted)
+        ) from None
 
 
 def _moment(match: re.Match[str], quoted: str) -> datetime:
@@ -497,7 +505,9 @@ def _end_of_day(day: date, quoted: str) -> datetime:
         next_midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=ROME)
         return next_midnight.astimezone(UTC) - timedelta(microseconds=1)
     except OverflowError:
-        raise UsageError(f"{quoted} is out of the range of supported times") from None
+        raise UsageError(
+            _("{quoted} is out of the range of supported times").format(quoted=quoted)
+        ) from None
 
 
 def italian_moment(moment: datetime, *, seconds: bool = False) -> str:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from events.errors import UsageError
+from events.i18n import _
 from events.measurement import Period, Precision
 from formats.italian import parse_date, parse_month
 from projections.scoring import month_end
@@ -15,13 +16,13 @@ def parse_period(text: str, default_year: int | None = None) -> Period:
         year = int(text)
         return Period(start=date(year, 1, 1), end=date(year, 12, 31))
     if ".." in text:
-        first, _, last = text.partition("..")
-        start, _ = parse_when(first, default_year)
+        first, _dots, last = text.partition("..")
+        start, _precision = parse_when(first, default_year)
         end, precision = parse_when(last, default_year)
         if precision == "month":
             end = month_end(end.year, end.month)
         if end < start:
-            raise UsageError(f"period {text!r} ends before it starts")
+            raise UsageError(_("period {text} ends before it starts").format(text=repr(text)))
         return Period(start=start, end=end)
     start, precision = parse_when(text, default_year)
     end = month_end(start.year, start.month) if precision == "month" else start
@@ -38,6 +39,8 @@ def parse_when(text: str, default_year: int | None = None) -> tuple[date, Precis
         year, month = parse_month(text, default_year)
     except UsageError:
         raise UsageError(
-            f"{text.strip()!r} is neither a date nor a month (try 14/12/2020 or ottobre 2020)"
+            _("{text} is neither a date nor a month (try 14/12/2020 or ottobre 2020)").format(
+                text=repr(text.strip())
+            )
         ) from None
     return date(year, month, 1), "month"

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from events.errors import UnknownEventType
+from events.i18n import _
 from events.limits import check_event
 from events.registry import event_class
 from ledger.errors import InvalidAppend
@@ -23,7 +24,11 @@ _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 def check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) -> None:
     """Refuse a malformed request before the write lock; `keys` collects the batch's keys."""
     if not stream or len(stream) > MAX_STREAM_LENGTH or any(c.isspace() for c in stream):
-        raise InvalidAppend(f"stream name {stream!r} must be 1-200 characters without spaces")
+        raise InvalidAppend(
+            _("stream name {stream} must be 1-200 characters without spaces").format(
+                stream=repr(stream)
+            )
+        )
     ids: set[str] = set()
     for new in new_events:
         check_event(new.event)  # the documented limits (events/limits.py), at entry
@@ -36,7 +41,9 @@ def check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) -
         if not 1 <= new.event.schema_version <= known:
             raise UnknownEventType(new.event.type_name, new.event.schema_version)
         if not new.actor.strip():
-            raise InvalidAppend(f"an event of type {new.event.type_name} has no actor")
+            raise InvalidAppend(
+                _("an event of type {type_name} has no actor").format(type_name=new.event.type_name)
+            )
         # PostgreSQL text cannot hold NUL, SQLite can: refuse it everywhere, so that both agree.
         for name, text in (
             ("stream", stream),
@@ -45,18 +52,33 @@ def check_request(stream: str, new_events: Sequence[NewEvent], keys: set[str]) -
             ("idempotency key", new.idempotency_key or ""),
         ):
             if "\x00" in text:
-                raise InvalidAppend(f"the {name} {text!r} holds a NUL character")
+                raise InvalidAppend(
+                    {
+                        "stream": _("the stream {text} holds a NUL character"),
+                        "actor": _("the actor {text} holds a NUL character"),
+                        "role": _("the role {text} holds a NUL character"),
+                        "idempotency key": _("the idempotency key {text} holds a NUL character"),
+                    }[name].format(text=repr(text))
+                )
         if new.idempotency_key is not None:
             if not new.idempotency_key:
-                raise InvalidAppend("an idempotency key may not be empty")
+                raise InvalidAppend(_("an idempotency key may not be empty"))
             if new.idempotency_key in keys:
-                raise InvalidAppend(f"idempotency key {new.idempotency_key!r} repeats in one batch")
+                raise InvalidAppend(
+                    _("idempotency key {key} repeats in one batch").format(
+                        key=repr(new.idempotency_key)
+                    )
+                )
             keys.add(new.idempotency_key)
         if _CANONICAL_UUID.fullmatch(new.event_id) is None:
             raise InvalidAppend(
-                f"event id {new.event_id!r} is not a UUID in its canonical form "
-                "(lower-case hex with hyphens)"
+                _(
+                    "event id {event_id} is not a UUID in its canonical form "
+                    "(lower-case hex with hyphens)"
+                ).format(event_id=repr(new.event_id))
             )
         if new.event_id in ids:
-            raise InvalidAppend(f"event id {new.event_id} repeats in one batch")
+            raise InvalidAppend(
+                _("event id {event_id} repeats in one batch").format(event_id=new.event_id)
+            )
         ids.add(new.event_id)

@@ -141,10 +141,7 @@ class StoreAppends(StoreConnections):
                     # Seq, version and keys were checked under the lock: only an event id
                     # recorded before can collide (refused by the constraint or the trigger).
                     ids = [row[1] for row in rows]
-                    raise InvalidAppend(
-                        f"event id {self._first_recorded_id(ids)} is already recorded "
-                        "(event ids are unique); nothing was written"
-                    ) from error
+                    raise InvalidAppend(_already_recorded(self._first_recorded_id(ids))) from error
         return results
 
     def _first_recorded_id(self, ids: list[str]) -> str:
@@ -226,3 +223,13 @@ class StoreAppends(StoreConnections):
         statement. (A `GROUP BY stream` would read every row of every stream, not the last.)
         """
         return {stream: stream_version(conn, stream) for stream in streams}
+
+
+def _already_recorded(event_id: str) -> str:
+    """The refusal of an event id recorded before, in the reader's language: worded here, as
+    `_append_batches` binds `_` as a throwaway name in its loops."""
+    from events.i18n import _
+
+    return _(
+        "event id {event_id} is already recorded (event ids are unique); nothing was written"
+    ).format(event_id=event_id)

@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from events.i18n import _
 from ledger.connections import Clock, utc_now
 from ledger.errors import BadDatabaseUrl, LedgerNotInitialized
 from ledger.sqlite import SqliteEventStore, read_only_store
@@ -18,7 +19,7 @@ def normalise_url(text: str) -> str:
     """Accept an SQLAlchemy URL, or a plain path to a SQLite file."""
     text = text.strip()
     if not text:
-        raise BadDatabaseUrl("the database URL is empty (try sqlite:///ledger.db)")
+        raise BadDatabaseUrl(_("the database URL is empty (try sqlite:///ledger.db)"))
     if "://" not in text:
         return f"sqlite:///{text}"
     return text
@@ -53,8 +54,10 @@ def open_store(
         parsed = make_url(url)
     except (ArgumentError, ValueError):
         raise BadDatabaseUrl(
-            f"{masked(url)!r} is not a database URL (try sqlite:///ledger.db or "
-            "postgresql+psycopg://user@host:5432/dbname)"
+            _(
+                "{url} is not a database URL (try sqlite:///ledger.db or "
+                "postgresql+psycopg://user@host:5432/dbname)"
+            ).format(url=repr(masked(url)))
         ) from None
     url_shown = masked(url)
     backend = parsed.get_backend_name()
@@ -63,17 +66,25 @@ def open_store(
         database = parsed.database or ""
         if database in ("", ":memory:") or database.startswith("file:"):
             raise BadDatabaseUrl(
-                f"{url_shown!r}: the ledger needs a SQLite file, not a memory database"
+                _("{url}: the ledger needs a SQLite file, not a memory database").format(
+                    url=repr(url_shown)
+                )
             )
         path = Path(database)
         if path.exists() and not path.is_file():
             raise BadDatabaseUrl(
-                f"{url_shown!r}: {path} is not a regular file (a SQLite ledger is one file)"
+                _("{url}: {path} is not a regular file (a SQLite ledger is one file)").format(
+                    url=repr(url_shown), path=path
+                )
             )
         if not create and not path.exists():
             raise LedgerNotInitialized(str(path))
         if create and not path.parent.exists():
-            raise BadDatabaseUrl(f"{url_shown!r}: folder {path.parent} does not exist")
+            raise BadDatabaseUrl(
+                _("{url}: folder {folder} does not exist").format(
+                    url=repr(url_shown), folder=path.parent
+                )
+            )
         store = SqliteEventStore(url, clock=clock)
     elif backend == "postgresql":
         if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
@@ -83,7 +94,9 @@ def open_store(
         store = PostgresEventStore(url, clock=clock)
     else:
         raise BadDatabaseUrl(
-            f"{url_shown!r}: unsupported database {backend!r} (use sqlite or postgresql)"
+            _("{url}: unsupported database {backend} (use sqlite or postgresql)").format(
+                url=repr(url_shown), backend=repr(backend)
+            )
         )
     try:
         if create:

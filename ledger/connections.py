@@ -16,6 +16,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from events.i18n import _
 from ledger.errors import DatabaseUnavailable
 
 Clock = Callable[[], datetime]
@@ -119,7 +120,9 @@ class DriverErrors:
             text = str(error.orig).strip() if error.orig else str(error).strip()
             reason = (text.splitlines() or [type(error).__name__])[0][:200]
             raise DatabaseUnavailable(
-                f"cannot use the database {self.store.display_url}: {reason}"
+                _("cannot use the database {url}: {reason}").format(
+                    url=self.store.display_url, reason=reason
+                )
             ) from error
         return False
 

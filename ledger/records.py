@@ -17,6 +17,7 @@ from events.base import LedgerEvent, UnreadableEvent
 from events.decoding import StoredDecoder
 from events.encoding import canonical_datetime
 from events.errors import InvalidPayload, UnknownEventType
+from events.i18n import _
 from events.registry import read_event, stored_reader
 
 T = TypeVar("T")
@@ -135,7 +136,9 @@ def _read_event(entry: "Entry") -> Any:
         return UnreadableEvent(stored_type=type_name, reason=str(problem))
     except InvalidPayload as error:
         raise InvalidPayload(
-            f"seq {entry[SEQ]}: {error} (ledger verify names every such row)"
+            _("seq {seq}: {problem} (ledger verify names every such row)").format(
+                seq=entry[SEQ], problem=error
+            )
         ) from None
     found = stored_reader(type_name, version)
     if found is not None:

@@ -192,12 +192,22 @@ def verify_rows(
     for row in rows:
         if row.seq != expected_seq:
             if row.seq > expected_seq:
-                return broken(expected_seq, f"seq {expected_seq} is missing (next is {row.seq})")
-            return broken(row.seq, f"seq {row.seq} is out of order (expected {expected_seq})")
+                return broken(
+                    expected_seq,
+                    _("seq {seq} is missing (next is {next})").format(
+                        seq=expected_seq, next=row.seq
+                    ),
+                )
+            return broken(
+                row.seq,
+                _("seq {seq} is out of order (expected {expected})").format(
+                    seq=row.seq, expected=expected_seq
+                ),
+            )
         if row.prev_hash != prev:
-            return broken(row.seq, "its prev_hash is not the hash of the previous row")
+            return broken(row.seq, _("its prev_hash is not the hash of the previous row"))
         if recompute_hash(row, prev.hex()) != row.hash:
-            return broken(row.seq, "its stored hash does not match its content")
+            return broken(row.seq, _("its stored hash does not match its content"))
         if check_signature is not None:
             problem = check_signature(row)
             if problem is not None:  # the row is named, and the chain goes on
@@ -205,7 +215,7 @@ def verify_rows(
         tree.append(_sha256(LEAF_PREFIX + row.hash).digest())
         if digest is not None and row.seq == digest.seq:
             if row.hash.hex() != digest.hash:
-                return broken(row.seq, "the ledger no longer extends the digest: hash differs")
+                return broken(row.seq, _("the ledger no longer extends the digest: hash differs"))
             if digest.root is not None and tree.root().hex() != digest.root:
                 return broken(
                     row.seq, _("the ledger no longer extends the digest: tree root differs")
@@ -223,7 +233,9 @@ def verify_rows(
             checked,
             head,
             head.seq + 1,
-            f"the ledger ends at seq {head.seq}, before the digest's seq {digest.seq}: cut short",
+            _(
+                "the ledger ends at seq {seq}, before the digest's seq {digest_seq}: cut short"
+            ).format(seq=head.seq, digest_seq=digest.seq),
             flagged=tuple(flagged),
         )
     return Verdict(checked, head, root=root, flagged=tuple(flagged))

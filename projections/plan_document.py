@@ -299,10 +299,16 @@ def _legacy_nodes(perspective: PerspectiveSpec) -> tuple[NodeSpec, ...]:
 def plan_document(data: Any, where: str) -> PlanDocument:
     """Validate a loaded plan file; the first problem is named by its path in the file."""
     if not isinstance(data, dict):
-        raise UsageError(f"{where}: a plan file holds a mapping with `cycle` and `nodes`")
+        raise UsageError(
+            _("{where}: a plan file holds a mapping with `cycle` and `nodes`").format(where=where)
+        )
     document = validated(PlanDocument, data, where, labels=("code", "key"), empty="plan")
     if document.format not in PLAN_FORMATS:
-        raise UsageError(f"{where}: format {document.format!r} is not {PLAN_FORMAT!r}")
+        raise UsageError(
+            _("{where}: format {given} is not {expected}").format(
+                where=where, given=repr(document.format), expected=repr(PLAN_FORMAT)
+            )
+        )
     _check_depths(document, where)
     return document
 

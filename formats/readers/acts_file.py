@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from events.acts import Subject
 from events.errors import UsageError
+from events.i18n import _
 from events.measurement import AssessmentKind
 from events.oversight import ReportedMeasure
 from projections.documents import published_schema, validated
@@ -234,7 +235,7 @@ class ActsDocument(BaseModel):
         seen: set[str] = set()
         for act in self.acts:
             if act.id in seen:
-                raise ValueError(f"act id {act.id!r} appears twice")
+                raise ValueError(_("act id {id} appears twice").format(id=repr(act.id)))
             seen.add(act.id)
         return self
 
@@ -246,7 +247,11 @@ class ActsDocument(BaseModel):
 def acts_document(data: Any, where: str) -> ActsDocument:
     """Validate a loaded acts file; the first problem is named by its path in the file."""
     if not isinstance(data, dict) or "acts" not in data:
-        raise UsageError(f"{where}: not an acts file (format: {ACTS_FORMAT}, with cycle and acts)")
+        raise UsageError(
+            _("{where}: not an acts file (format: {expected}, with cycle and acts)").format(
+                where=where, expected=ACTS_FORMAT
+            )
+        )
     return validated(ActsDocument, data, where, labels=("id",), tags=("act",), empty="acts")
 
 

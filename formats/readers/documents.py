@@ -39,13 +39,19 @@ def _exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     if _AMBIGUOUS.match(text):
         mark = node.start_mark
         raise UsageError(
-            f"line {mark.line + 1}: {text} is ambiguous (an Italian reader sees a thousands dot): "
-            f"write {text.replace('.', '')} or quote it"
+            _(
+                "line {line}: {text} is ambiguous (an Italian reader sees a thousands dot): write "
+                "{text2} or quote it"
+            ).format(line=mark.line + 1, text=text, text2=text.replace(".", ""))
         )
     try:
         return Decimal(text)
     except ArithmeticError:
-        raise UsageError(f"line {node.start_mark.line + 1}: {text!r} is not a number") from None
+        raise UsageError(
+            _("line {line}: {text} is not a number").format(
+                line=node.start_mark.line + 1, text=repr(text)
+            )
+        ) from None
 
 
 def _real_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -102,7 +108,9 @@ def load_document(path: Path) -> Any:
     except UsageError as error:
         raise UsageError(f"{path}: {error}") from None
     except json.JSONDecodeError as error:
-        raise UsageError(f"{path}: line {error.lineno}: {error.msg}") from None
+        raise UsageError(
+            _("{path}: line {lineno}: {msg}").format(path=path, lineno=error.lineno, msg=error.msg)
+        ) from None
     except yaml.YAMLError as error:
         if "maximum nesting depth" in str(error):  # libyaml's own limit (1000 levels)
             raise too_deep(str(path)) from None

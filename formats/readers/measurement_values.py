@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from events.errors import UsageError
+from events.i18n import _
 from events.measurement import Period, Precision
 from events.plan import Kpi
 from formats.italian import number_unit, parse_date
@@ -162,4 +163,6 @@ def _yes_no(cell: Cell) -> bool:
         return True
     if answer in _NO:
         return False
-    raise UsageError(f"{cell.text()!r} is not a yes/no answer: write sì or no")
+    raise UsageError(
+        _("{text} is not a yes/no answer: write sì or no").format(text=repr(cell.text()))
+    )

@@ -32,7 +32,7 @@ from typing import TypeVar
 from openpyxl.utils import get_column_letter
 
 from events.errors import UsageError
-from events.i18n import ngettext
+from events.i18n import _, ngettext
 from events.measurement import Period
 from events.plan import Kpi
 from formats.readers.measurement_values import (
@@ -126,7 +126,7 @@ def import_measurements(
     label = str(path)
     rows = list(_data_rows(path, label, sheet, default_date is None, track))
     if not rows:
-        raise UsageError(f"{label}: no measurements below the header row")
+        raise UsageError(_("{label}: no measurements below the header row").format(label=label))
     state = fold(store.read_stream(stream), stream)
     if state.opened is not None and not state.nodes and state.pending:
         # One cause, said once, rather than once for every row of the file.
@@ -206,7 +206,11 @@ def _data_rows(
             workbook.close()
     elif suffix in TEXT_TABLES:
         if sheet:
-            raise UsageError(f"{label}: a CSV file has no sheets (drop --sheet {sheet})")
+            raise UsageError(
+                _("{label}: a CSV file has no sheets (drop --sheet {sheet})").format(
+                    label=label, sheet=sheet
+                )
+            )
 
         def in_file(number: int, index: int) -> str:
             return f"{label}:{number}"
@@ -214,7 +218,9 @@ def _data_rows(
         yield from _rows(track(csv_rows(path, label), None), label, in_file, need_date)
     else:
         raise UsageError(
-            f"{label}: {suffix or 'no extension'} is not a measurements file: use .xlsx or .csv"
+            _("{label}: {extension} is not a measurements file: use .xlsx or .csv").format(
+                label=label, extension=suffix or _("no extension")
+            )
         )
 
 
@@ -225,7 +231,7 @@ def _rows(
     need_date: bool,
 ) -> Iterator[_Row]:
     rows = iter(source)
-    number, header, _ = find_header(rows, _is_header, where)
+    number, header, _rest = find_header(rows, _is_header, where)
     columns = _columns(header, number, where, need_date)
     for number, cells in rows:
         picked = {
@@ -253,8 +259,10 @@ def _columns(header: list[Cell], number: int, where: str, need_date: bool) -> di
     if "date" not in columns and need_date:
         present = ", ".join(str(c.value) for c in header if not c.empty)
         raise UsageError(
-            f"{where}: no column 'data' (the header in row {number} has: {present}): "
-            "add the day each measurement was taken, or give --date"
+            _(
+                "{where}: no column 'data' (the header in row {number} has: {present}): add the "
+                "day each measurement was taken, or give --date"
+            ).format(where=where, number=number, present=present)
         )
     return columns
 

@@ -97,10 +97,12 @@ def find_columns(
         if count + 1 >= HEADER_SEARCH_ROWS:
             break
     if not seen_any:
-        raise UsageError(f"{where}: the sheet is empty")
+        raise UsageError(_("{where}: the sheet is empty").format(where=where))
     raise UsageError(
-        f"{where}: no header row with 'cod.' and 'kpi' in the first {HEADER_SEARCH_ROWS} rows "
-        "(is this the cruscotto?)"
+        _(
+            "{where}: no header row with 'cod.' and 'kpi' in the first {rows} rows (is this the "
+            "cruscotto?)"
+        ).format(where=where, rows=HEADER_SEARCH_ROWS)
     )
 
 
@@ -135,7 +137,9 @@ def _columns(groups: list[Cell] | None, labels: list[Cell], where: str, row: int
         if name not in columns:
             present = ", ".join(cell.text() for cell in labels if not cell.empty)
             raise UsageError(
-                f"{where}: no column for {shown} (the header in row {row} has: {present})"
+                _("{where}: no column for {shown} (the header in row {row} has: {present})").format(
+                    where=where, shown=shown, row=row, present=present
+                )
             )
     return columns
 

@@ -9,6 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from events.errors import UsageError
+from events.i18n import _
 from events.policy import ScoringPolicy, upgrade_policy
 from formats.italian import parse_date
 from formats.readers.sheets import Cell, Problem, find_header, norm, sheet_rows, slug
@@ -56,7 +57,7 @@ def read_cycle(sheet: Worksheet, label: str) -> dict[str, Any]:
     """The cycle's identity (and policy) from the two-column `Ciclo` sheet."""
     where = f"{label}:{sheet.title}"
     found: dict[str, Any] = {}
-    for _, cells in sheet_rows(sheet, label):
+    for _number, cells in sheet_rows(sheet, label):
         filled = [cell for cell in cells if not cell.empty]
         if len(filled) < 2:
             continue
@@ -68,8 +69,10 @@ def read_cycle(sheet: Worksheet, label: str) -> dict[str, Any]:
     for name in REQUIRED_CYCLE:
         if name not in found:
             raise UsageError(
-                f"{where}: no row '{CYCLE_LABELS[name]}' (the sheet needs ciclo, ente, "
-                "denominazione and anno, one per row with its value beside it)"
+                _(
+                    "{where}: no row '{name}' (the sheet needs ciclo, ente, denominazione and "
+                    "anno, one per row with its value beside it)"
+                ).format(where=where, name=CYCLE_LABELS[name])
             )
     return found
 
@@ -79,13 +82,19 @@ def _cycle_value(name: str, cell: Cell) -> Any:
         number = cell.number()
         text = str(number) if number is not None else cell.text()
         if not text.isdigit() or len(text) != 4:
-            raise UsageError(f"{cell.ref}: anno {cell.text()!r} is not a year (e.g. 2021)")
+            raise UsageError(
+                _("{ref}: anno {text} is not a year (e.g. 2021)").format(
+                    ref=cell.ref, text=repr(cell.text())
+                )
+            )
         return int(text)
     if name == "policy":
         try:
             return ScoringPolicy.model_validate(upgrade_policy(json.loads(str(cell.value))))
         except json.JSONDecodeError as error:
-            raise UsageError(f"{cell.ref}: the policy is not JSON: {error.msg}") from None
+            raise UsageError(
+                _("{ref}: the policy is not JSON: {msg}").format(ref=cell.ref, msg=error.msg)
+            ) from None
         except ValidationError as error:
             first = error.errors()[0]
             where = ".".join(str(step) for step in first["loc"]) or "policy"
@@ -95,7 +104,9 @@ def _cycle_value(name: str, cell: Cell) -> Any:
         try:
             return json.loads(str(cell.value))
         except json.JSONDecodeError as error:
-            raise UsageError(f"{cell.ref}: organi is not JSON: {error.msg}") from None
+            raise UsageError(
+                _("{ref}: organi is not JSON: {msg}").format(ref=cell.ref, msg=error.msg)
+            ) from None
     if name in ("plan_deadline", "relazione_deadline"):
         if isinstance(cell.value, datetime):
             return cell.value.date()
@@ -110,7 +121,7 @@ def read_managers(sheet: Worksheet, label: str, problems: list[Problem]) -> list
     """The obiettivi dirigenziali: one row per assigned action, the manager merged or repeated."""
     where = f"{label}:{sheet.title}"
     rows = sheet_rows(sheet, label)
-    number, header, _ = find_header(rows, _managers_header, where)
+    number, header, _rest = find_header(rows, _managers_header, where)
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
         name = MANAGER_COLUMNS.get(header_text(cell.value))
@@ -118,7 +129,11 @@ def read_managers(sheet: Worksheet, label: str, problems: list[Problem]) -> list
             columns.setdefault(name, index)
     for needed, shown in (("action", "cod."), ("weight", "peso")):
         if needed not in columns:
-            raise UsageError(f"{where}: no column {shown!r} (the header is in row {number})")
+            raise UsageError(
+                _("{where}: no column {shown} (the header is in row {number})").format(
+                    where=where, shown=repr(shown), number=number
+                )
+            )
     managers: dict[str, dict[str, Any]] = {}
     manager: str | None = None
     key: str | None = None
@@ -172,7 +187,7 @@ def read_notes(
     """The `Note` sheet: a note for any node, by its key or code."""
     where = f"{label}:{sheet.title}"
     rows = sheet_rows(sheet, label)
-    number, header, _ = find_header(rows, lambda n: "nota" in n and "chiave" in n, where)
+    number, header, _rest = find_header(rows, lambda n: "nota" in n and "chiave" in n, where)
     names = [header_text(cell.value) for cell in header]
     key_at, note_at = names.index("chiave"), names.index("nota")
     notes: dict[str, tuple[str, Cell]] = {}

@@ -171,7 +171,11 @@ class PlanTree:
             self.rows += 1
             self._row(number, picked, current)
         if self.rows == 0:
-            raise UsageError(f"{where}: no actions below the header (row {header_row})")
+            raise UsageError(
+                _("{where}: no actions below the header (row {header_row})").format(
+                    where=where, header_row=header_row
+                )
+            )
         for node in self.nodes.values():
             if node.level != self.levels.leaf and not node.fields.get("title"):
                 cell = node.cells.get("code") or next(iter(node.cells.values()), None)
@@ -345,12 +349,16 @@ def _value(name: str, cell: Cell) -> Any:
     if name == "weight" and isinstance(cell.value, str) and "/" in cell.value:
         exact = parse_weight(cell.value)  # a fraction kept exact: `1/3`, `100/3`
         if not 0 <= exact <= 100:
-            raise UsageError(f"peso {cell.text()!r} is not between 0 and 100")
+            raise UsageError(
+                _("peso {text} is not between 0 and 100").format(text=repr(cell.text()))
+            )
         return exact
     if name == "weight":
         value = cell.decimal()
         if not 0 <= value <= 100:
-            raise UsageError(f"peso {cell.text()!r} is not between 0 and 100")
+            raise UsageError(
+                _("peso {text} is not between 0 and 100").format(text=repr(cell.text()))
+            )
         return value
     if name == "target":
         return cell.decimal()

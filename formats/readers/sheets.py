@@ -111,7 +111,7 @@ class Cell:
         if number is not None:
             return number
         if isinstance(self.value, datetime | date):
-            raise UsageError(f"{self.text()!r} is a date, not a number")
+            raise UsageError(_("{text} is a date, not a number").format(text=repr(self.text())))
         return parse_number(self.text())
 
 
@@ -156,7 +156,11 @@ def read_bytes(path: Path, expected: str) -> bytes:
     file is one line naming it."""
     data = read_at_most(path, MAX_TABLE_BYTES, expected)
     if not data.strip():
-        raise UsageError(f"{path}: the file is empty ({expected} was expected)")
+        raise UsageError(
+            _("{path}: the file is empty ({expected} was expected)").format(
+                path=path, expected=expected
+            )
+        )
     return data
 
 
@@ -165,10 +169,16 @@ def open_workbook(path: Path, *, read_only: bool) -> Workbook:
     data = read_bytes(path, "an Excel workbook (.xlsx)")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UsageError(
-            f"{path}: an old Excel 97-2003 (.xls) workbook: save it as .xlsx (Excel Workbook)"
+            _(
+                "{path}: an old Excel 97-2003 (.xls) workbook: save it as .xlsx (Excel Workbook)"
+            ).format(path=path)
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise UsageError(f"{path}: not an Excel workbook (.xlsx): the file is not a spreadsheet")
+        raise UsageError(
+            _("{path}: not an Excel workbook (.xlsx): the file is not a spreadsheet").format(
+                path=path
+            )
+        )
     check_workbook_size(path, data, streamed=read_only)
     try:
         return openpyxl.load_workbook(
@@ -176,7 +186,11 @@ def open_workbook(path: Path, *, read_only: bool) -> Workbook:
         )
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise UsageError(f"{path}: not a readable Excel workbook (.xlsx): {reason}") from None
+        raise UsageError(
+            _("{path}: not a readable Excel workbook (.xlsx): {reason}").format(
+                path=path, reason=reason
+            )
+        ) from None
 
 
 def find_sheet(
@@ -195,7 +209,11 @@ def find_sheet(
     if only_one and len(workbook.worksheets) == 1:
         return workbook.worksheets[0]
     present = ", ".join(repr(sheet.title) for sheet in workbook.worksheets)
-    raise UsageError(f"{path}: no sheet named {names[0]!r} (the workbook has {present}): {hint}")
+    raise UsageError(
+        _("{path}: no sheet named {names} (the workbook has {present}): {hint}").format(
+            path=path, names=repr(names[0]), present=present, hint=hint
+        )
+    )
 
 
 def sheet_rows(sheet: Worksheet, label: str) -> Iterator[tuple[int, list[Cell]]]:
@@ -240,7 +258,11 @@ def decode_text(path: Path, data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return _decoded(path, data, "utf-8-sig")
     if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":
-        raise UsageError(f"{path}: not a CSV text file (is it a spreadsheet? save it as .csv)")
+        raise UsageError(
+            _("{path}: not a CSV text file (is it a spreadsheet? save it as .csv)").format(
+                path=path
+            )
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -253,8 +275,10 @@ def _decoded(path: Path, data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise UsageError(
-            f"{path}: byte {error.start} is neither UTF-8 nor Windows-1252 text: "
-            "save the file again as CSV UTF-8"
+            _(
+                "{path}: byte {start} is neither UTF-8 nor Windows-1252 text: save the file again "
+                "as CSV UTF-8"
+            ).format(path=path, start=error.start)
         ) from None
 
 
@@ -275,7 +299,11 @@ def csv_rows(path: Path, label: str) -> Iterator[tuple[int, list[Cell]]]:
             ref = f"{label}:{reader.line_num}"
             yield reader.line_num, [Cell(value, ref) for value in record]
     except csv.Error as error:
-        raise UsageError(f"{label}:{reader.line_num}: not a valid CSV line ({error})") from None
+        raise UsageError(
+            _("{label}:{line}: not a valid CSV line ({error})").format(
+                label=label, line=reader.line_num, error=error
+            )
+        ) from None
 
 
 # --- headers ---------------------------------------------------------------------------------
@@ -293,5 +321,9 @@ def find_header(
         if len(before) >= HEADER_SEARCH_ROWS:
             break
     if not any(not cell.empty for _, cells in before for cell in cells):
-        raise UsageError(f"{where}: the sheet is empty")
-    raise UsageError(f"{where}: no header row found in the first {HEADER_SEARCH_ROWS} rows")
+        raise UsageError(_("{where}: the sheet is empty").format(where=where))
+    raise UsageError(
+        _("{where}: no header row found in the first {rows} rows").format(
+            where=where, rows=HEADER_SEARCH_ROWS
+        )
+    )
