@@ -40,7 +40,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from events.errors import UsageError
-from events.i18n import _
+from events.i18n import N_, _
 
 # The one formatter lives below (projections print figures too); front ends take it from here.
 from projections.numbers import italian_number as italian_number
@@ -319,13 +319,36 @@ def _month_number(name: str, quoted: str) -> int:
     return number
 
 
+_CALENDAR_PROBLEMS = {
+    text: text
+    for text in (
+        N_("day is out of range for month"),
+        N_("month must be in 1..12"),
+        N_("hour must be in 0..23"),
+        N_("minute must be in 0..59"),
+        N_("second must be in 0..59"),
+    )
+}
+"""Python's words for an impossible date, kept as msgids: English unchanged, Italian worded."""
+
+
+def _calendar_problem(error: ValueError) -> str:
+    """Why Python refused a date (`day is out of range for month`), in the reader's language."""
+    text = str(error)
+    if text in _CALENDAR_PROBLEMS:
+        return _(text)
+    if text.startswith("year ") and text.endswith(" is out of range"):
+        return _("year {year} is out of range").format(year=text.split()[1])
+    return text
+
+
 def _calendar_date(year: str | int, month: str | int, day: str | int, quoted: str) -> date:
     try:
         return date(int(year), int(month), int(day))
     except ValueError as error:
         raise UsageError(
             _("{value} is not a valid date ({error}): {help}").format(
-                value=quoted, error=error, help=_date_help()
+                value=quoted, error=_calendar_problem(error), help=_date_help()
             )
         ) from None
 
@@ -462,7 +485,7 @@ def _moment(match: re.Match[str], quoted: str) -> datetime:
     except ValueError as error:
         raise UsageError(
             _("{value} is not a valid date and time ({error}): {help}").format(
-                value=quoted, error=error, help=_datetime_help()
+                value=quoted, error=_calendar_problem(error), help=_datetime_help()
             )
         ) from None
     return _to_utc(moment, quoted)

@@ -28,7 +28,9 @@ def read_date(cell: Cell, default: date | None, refuse: Refuse) -> date | None:
     """The day the measurement was taken: a date cell, Italian text, or `default` if empty."""
     if cell.empty:
         if default is None:
-            refuse(cell, "data is empty: write the day the measurement was taken, e.g. 30/04/2021")
+            refuse(
+                cell, _("data is empty: write the day the measurement was taken, e.g. 30/04/2021")
+            )
         return default
     if isinstance(cell.value, datetime):
         return cell.value.date()
@@ -50,7 +52,7 @@ def read_period(
     try:
         if not text:
             if year is None:
-                refuse(cell, "periodo is empty and the cycle has no year: write e.g. 2020")
+                refuse(cell, _("periodo is empty and the cycle has no year: write e.g. 2020"))
                 return None
             return parse_period(str(year))
         return parse_period(text, year)
@@ -69,7 +71,9 @@ def read_achievement(cell: Cell | None, refuse: Refuse) -> Decimal | None:
         refuse(cell, str(error))
         return None
     if not Decimal(0) <= value <= Decimal(100):
-        refuse(cell, f"raggiungimento {cell.text()!r} is not between 0 and 100")
+        refuse(
+            cell, _("raggiungimento {text} is not between 0 and 100").format(text=repr(cell.text()))
+        )
         return None
     return value
 
@@ -85,14 +89,14 @@ def read_observation(
     """The value read the way the action's KPI is measured."""
     if cell.empty:
         if achievement is None:
-            refuse(cell, "valore is empty: write what was measured, or a raggiungimento")
+            refuse(cell, _("valore is empty: write what was measured, or a raggiungimento"))
             return None
         return Observation("achievement", achievement=achievement)
     try:
         match kpi.kind:
             case "threshold" | "proportional" | "linear":
                 if achievement is not None:
-                    refuse(cell, "a numeric KPI takes a valore or a raggiungimento, not both")
+                    refuse(cell, _("a numeric KPI takes a valore or a raggiungimento, not both"))
                     return None
                 return _measurement(cell, unit_cell, refuse)
             case "qualitative":
@@ -123,7 +127,12 @@ def _measurement(cell: Cell, unit_cell: Cell | None, refuse: Refuse) -> Observat
     written = measured.unit
     column = None if unit_cell is None or unit_cell.empty else canonical_unit(unit_cell.text())
     if written and column and _same_unit(written) != _same_unit(column):
-        refuse(cell, f"{cell.text()!r} is in {written!r} but the unità column says {column!r}")
+        refuse(
+            cell,
+            _("{text} is in {written} but the unità column says {column}").format(
+                text=repr(cell.text()), written=repr(written), column=repr(column)
+            ),
+        )
         return None
     return Observation(
         "measurement",

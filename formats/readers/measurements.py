@@ -157,7 +157,11 @@ def import_measurements(
             continue
         key = item.key or ""
         if key in seen:
-            problems.append(Problem(ref, f"the same measurement as row {seen[key]}", row.number))
+            problems.append(
+                Problem(
+                    ref, _("the same measurement as row {row}").format(row=seen[key]), row.number
+                )
+            )
             continue
         seen[key] = row.number
         items.append(replace(item, source=source) if source else item)
@@ -290,9 +294,14 @@ def _item(
     achievement = read_achievement(cells.get("achievement"), refuse)
     kpi = kpis.get(code)
     if not code:
-        refuse(cells["code"], "codice is empty: write the action's code, e.g. 3.3.1")
+        refuse(cells["code"], _("codice is empty: write the action's code, e.g. 3.3.1"))
     elif kpi is None:
-        refuse(cells["code"], f"action {code} is not in the plan of {stream} (ledger plan show)")
+        refuse(
+            cells["code"],
+            _("action {code} is not in the plan of {stream} (ledger plan show)").format(
+                code=code, stream=stream
+            ),
+        )
     observation = None
     if kpi is not None:
         value, unit = cells["value"], cells.get("unit")

@@ -101,7 +101,10 @@ def read_kpi(code: str, cells: dict[str, Cell], year: int, refuse: Refuse) -> Kp
     """The KPI of action `code` from its row's cells; None after refusing what is wrong."""
     description = cells["action.kpi"]
     if description.empty:
-        refuse(description, f"kpi of action {code} is empty: write what is measured")
+        refuse(
+            description,
+            _("kpi of action {code} is empty: write what is measured").format(code=code),
+        )
         return None
     whole = cells.get("action.json")
     if whole is not None and not whole.empty:
@@ -134,7 +137,12 @@ def read_kpi(code: str, cells: dict[str, Cell], year: int, refuse: Refuse) -> Kp
         return Kpi(**fields)
     except ValidationError as error:
         message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
-        refuse(description, f"the KPI of action {code} is not valid: {message}")
+        refuse(
+            description,
+            _("the KPI of action {code} is not valid: {message}").format(
+                code=code, message=message
+            ),
+        )
         return None
 
 
@@ -196,7 +204,12 @@ class _KpiCells:
             kind = KINDS.get(norm(given.text()))
             if kind is None:
                 choices = ", ".join(KIND_LABELS.values())
-                self.refuse(given, f"tipo {given.text()!r} is not a KPI kind ({choices})")
+                self.refuse(
+                    given,
+                    _("tipo {text} is not a KPI kind ({choices})").format(
+                        text=repr(given.text()), choices=choices
+                    ),
+                )
             return kind
         if label is not None and norm(label) in _QUALITATIVE_TARGETS:
             return "qualitative"
@@ -209,8 +222,10 @@ class _KpiCells:
         where = self.cell("target_label") or self.cells["action.kpi"]
         self.refuse(
             where,
-            f"cannot tell the kind of the KPI of action {code} from its target {label!r}: "
-            "write it in a column 'tipo' (soglie, proporzionale, scadenza, qualitativo, sì/no)",
+            _(
+                "cannot tell the kind of the KPI of action {code} from its target {label}: write "
+                "it in a column 'tipo' (soglie, proporzionale, scadenza, qualitativo, sì/no)"
+            ).format(code=code, label=repr(label)),
         )
         return None
 
@@ -231,7 +246,10 @@ class _KpiCells:
             return value
         label_cell = self.cell("target_label")
         if label_cell is None or label is None:
-            self.refuse(self.cells["action.kpi"], f"the KPI of action {code} has no target")
+            self.refuse(
+                self.cells["action.kpi"],
+                _("the KPI of action {code} has no target").format(code=code),
+            )
             return None
         try:
             return label_cell.decimal()
@@ -262,7 +280,12 @@ class _KpiCells:
             elif word.startswith("minim"):
                 levels.add("minimo")
             else:
-                self.refuse(cell, f"soglie dedotte {cell.text()!r}: write medio, minimo or both")
+                self.refuse(
+                    cell,
+                    _("soglie dedotte {text}: write medio, minimo or both").format(
+                        text=repr(cell.text())
+                    ),
+                )
         return levels
 
     def direction(
@@ -272,7 +295,12 @@ class _KpiCells:
         if given is not None:
             direction = DIRECTIONS.get(norm(given.text()))
             if direction is None:
-                self.refuse(given, f"direzione {given.text()!r}: write più alto or più basso")
+                self.refuse(
+                    given,
+                    _("direzione {text}: write più alto or più basso").format(
+                        text=repr(given.text())
+                    ),
+                )
             return direction
         if target is not None and thresholds:
             return "higher" if thresholds[0].value < target else "lower"
@@ -280,8 +308,10 @@ class _KpiCells:
             return None
         self.refuse(
             self.cells.get("action.direction") or self.cells["action.kpi"],
-            f"the KPI of action {code} has no direction: write più alto or più basso "
-            "in a column 'direzione' (no thresholds show which way is better)",
+            _(
+                "the KPI of action {code} has no direction: write più alto or più basso in a "
+                "column 'direzione' (no thresholds show which way is better)"
+            ).format(code=code),
         )
         return None
 
@@ -289,7 +319,9 @@ class _KpiCells:
         cell = self.cell("deadline") or self.cell("target_label")
         if cell is None:
             kpi = self.cells["action.kpi"]
-            self.refuse(kpi, f"the deadline KPI of action {code} has no scadenza")
+            self.refuse(
+                kpi, _("the deadline KPI of action {code} has no scadenza").format(code=code)
+            )
             return None
         if isinstance(cell.value, datetime):
             return cell.value.date()

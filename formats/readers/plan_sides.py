@@ -147,7 +147,7 @@ def read_managers(sheet: Worksheet, label: str, problems: list[Problem]) -> list
             given = picked.get("key")
             key = given.text() if given is not None and not given.empty else slug(manager)
         if manager is None or key is None:
-            problems.append(Problem(who.ref, "dirigente is empty, and none is above", number))
+            problems.append(Problem(who.ref, _("dirigente is empty, and none is above"), number))
             continue
         item = _item(picked, number, problems)
         if item is not None:
@@ -163,7 +163,7 @@ def _managers_header(names: list[str]) -> bool:
 def _item(picked: dict[str, Cell], number: int, problems: list[Problem]) -> dict[str, Any] | None:
     action, weight = picked["action"], picked["weight"]
     if action.empty:
-        problems.append(Problem(action.ref, "cod. is empty: write the action's code", number))
+        problems.append(Problem(action.ref, _("cod. is empty: write the action's code"), number))
         return None
     try:
         value: Decimal = weight.decimal()
@@ -198,7 +198,7 @@ def read_notes(
         if key.empty and note.empty:
             continue
         if key.empty:
-            problems.append(Problem(key.ref, "chiave is empty: whose note is this?", number))
+            problems.append(Problem(key.ref, _("chiave is empty: whose note is this?"), number))
             continue
         notes[key.text()] = (note.text(), key)
     return notes

@@ -180,7 +180,13 @@ class PlanTree:
             if node.level != self.levels.leaf and not node.fields.get("title"):
                 cell = node.cells.get("code") or next(iter(node.cells.values()), None)
                 if cell is not None:
-                    self.refuse(cell, f"{_word(node.level)} {node.key} has no titolo", 0)
+                    self.refuse(
+                        cell,
+                        _("{level} {key} has no titolo").format(
+                            level=_word(node.level), key=node.key
+                        ),
+                        0,
+                    )
 
     def _identity(self, level: str, cells: dict[str, Cell]) -> Cell:
         """The cell that names the row's node of `level`: its title, code or key."""
@@ -204,7 +210,11 @@ class PlanTree:
                         current[lower] = None
             key = current[level]
             if key is None:
-                self.refuse(identity, f"no {_word(level)} for this row, nor above it", number)
+                self.refuse(
+                    identity,
+                    _("no {level} for this row, nor above it").format(level=_word(level)),
+                    number,
+                )
                 return
             if not self._node(level, key, parent, cells, number):
                 return
@@ -239,7 +249,13 @@ class PlanTree:
         elif node.level != level or node.parent != parent:
             above = f" under {node.parent}" if node.parent else ""
             identity = cells.get(f"{level}.code") or self._identity(level, cells)
-            self.refuse(identity, f"{key} is already a {_word(node.level)}{above}", row)
+            self.refuse(
+                identity,
+                _("{key} is already a {level}{above}").format(
+                    key=key, level=_word(node.level), above=above
+                ),
+                row,
+            )
             return False
         for name in ("title", "code", "weight", "target", "targets", "note"):
             cell = cells.get(f"{prefix or level}.{name}")
@@ -257,7 +273,13 @@ class PlanTree:
         if before is not None and node.fields.get(name) != value:
             place = before.ref.rsplit(":", 1)[-1]
             now, was = cell.text(), before.text()
-            self.refuse(cell, f"{name} of {node.key} is {now!r} here, {was!r} in {place}", row)
+            self.refuse(
+                cell,
+                _("{name} of {key} is {now} here, {was} in {place}").format(
+                    name=name, key=node.key, now=repr(now), was=repr(was), place=place
+                ),
+                row,
+            )
             return
         node.fields[name] = value
         node.cells.setdefault(name, cell)
@@ -265,17 +287,23 @@ class PlanTree:
     def _action(self, number: int, cells: dict[str, Cell], parent: str | None) -> None:
         code_cell = cells["action.code"]
         if code_cell.empty:
-            self.refuse(code_cell, "cod. of the action is empty: write it, e.g. 1.1.1", number)
+            self.refuse(code_cell, _("cod. of the action is empty: write it, e.g. 1.1.1"), number)
             return
         code = _code(code_cell)
         if code in self.nodes:
             first = self.nodes[code].cells.get("code", code_cell).ref.rsplit(":", 1)[-1]
-            self.refuse(code_cell, f"{code} appears twice (first in {first})", number)
+            self.refuse(
+                code_cell,
+                _("{code} appears twice (first in {first})").format(code=code, first=first),
+                number,
+            )
             return
         if not self._node(self.levels.leaf, code, parent, cells, number, prefix="action"):
             return
         if cells["action.title"].empty:
-            self.refuse(cells["action.title"], f"action {code} has no titolo", number)
+            self.refuse(
+                cells["action.title"], _("action {code} has no titolo").format(code=code), number
+            )
 
         def refuse(cell: Cell, reason: str) -> None:
             self.refuse(cell, reason, number)
@@ -289,7 +317,11 @@ class PlanTree:
         for key, (note, cell) in notes.items():
             node = self.nodes.get(key)
             if node is None:
-                problems.append(Problem(cell.ref, f"{key} is not in the plan: no node to note"))
+                problems.append(
+                    Problem(
+                        cell.ref, _("{key} is not in the plan: no node to note").format(key=key)
+                    )
+                )
             else:
                 node.fields["note"] = note
 

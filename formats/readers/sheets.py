@@ -26,7 +26,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from events.errors import LedgerError, UsageError
-from events.i18n import _
+from events.i18n import _, ngettext
 from events.limits import MAX_DIGITS
 from formats.italian import parse_number
 from formats.readers.bounded import MAX_TABLE_BYTES, check_workbook_size, read_at_most
@@ -57,7 +57,13 @@ class RowsRefused(LedgerError):
     def __init__(self, label: str, problems: Sequence[Problem], rows: int) -> None:
         self.problems = sorted(problems, key=lambda problem: problem.order)
         refused = len({problem.order for problem in self.problems})
-        super().__init__(f"{refused} of {rows} rows refused in {label}; nothing was written")
+        super().__init__(
+            ngettext(  # the count is the refused rows': "1 riga su 5 rifiutata"
+                "{refused} of {rows} rows refused in {label}; nothing was written",
+                "{refused} of {rows} rows refused in {label}; nothing was written",
+                refused,
+            ).format(refused=refused, rows=rows, label=label)
+        )
 
 
 @dataclass(frozen=True)

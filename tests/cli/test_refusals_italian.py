@@ -118,3 +118,81 @@ def test_a_stored_payload_that_is_no_json_is_named_in_italian(
     line = _error_line(done)
     assert f"seq 1: contenuto registrato di {type_name}: " in line
     assert "il testo non è JSON" in line
+
+
+def test_a_database_url_of_no_known_database_is_refused_in_italian(tmp_path: Path) -> None:
+    done = _run("--db", "oracle://server/ledger", "replay", cwd=tmp_path)
+    assert done.returncode == 2
+    assert _error_line(done) == (
+        "Errore: 'oracle://server/ledger': database 'oracle' non supportato "
+        "(usa sqlite o postgresql)"
+    )
+
+
+def test_a_sqlite_ledger_in_a_missing_folder_is_refused_in_italian(tmp_path: Path) -> None:
+    missing = tmp_path / "nessuna" / "ledger.db"
+    done = _run("--db", f"sqlite:///{missing}", "init", cwd=tmp_path)
+    assert done.returncode == 2
+    line = _error_line(done)
+    assert line.endswith(f": la cartella {missing.parent} non esiste")
+
+
+@pytest.fixture
+def approved_db(tmp_path: Path, ledger_db: str) -> str:
+    plan = _plan_file(tmp_path, small_plan())
+    for words in (
+        ("plan", "import", str(plan), "--date", "20/01/2020"),
+        ("record", "approval", "plan", "--act", "delibera n. 5/GC", "--date", "27/01/2020"),
+    ):
+        done = _run("--db", ledger_db, *words, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    return ledger_db
+
+
+def _measurements(tmp_path: Path, db: str, rows: str) -> subprocess.CompletedProcess[str]:
+    sheet = tmp_path / "misure.csv"
+    sheet.write_text("codice;valore;data\n" + rows, encoding="utf-8")
+    return _run("--db", db, "record", "measurements", sheet.name, cwd=tmp_path)
+
+
+def test_a_month_misspelt_in_a_sheet_is_refused_in_italian(
+    tmp_path: Path, approved_db: str
+) -> None:
+    done = _measurements(tmp_path, approved_db, "1.1.1;95;31 abrile 2021\n")
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("Errore: misure.csv:2: '31 abrile 2021': 'abrile' non è un mese")
+    assert lines[-1] == "Errore: 1 riga su 1 rifiutata in misure.csv; non è stato scritto nulla"
+
+
+def test_a_day_the_month_lacks_is_refused_in_italian(tmp_path: Path, approved_db: str) -> None:
+    done = _measurements(tmp_path, approved_db, "1.1.1;95;31/04/2021\n1.1.2;90;30/04/2021\n")
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith(
+        "Errore: misure.csv:2: '31/04/2021' non è una data valida (il giorno non esiste in quel "
+        "mese): "
+    )
+    assert lines[-1] == "Errore: 1 riga su 2 rifiutata in misure.csv; non è stato scritto nulla"
+
+
+def test_a_workbook_that_is_no_workbook_is_refused_in_italian(
+    tmp_path: Path, approved_db: str
+) -> None:
+    fake = tmp_path / "misure.xlsx"
+    fake.write_text("codice;valore\n", encoding="utf-8")
+    done = _run("--db", approved_db, "record", "measurements", str(fake), cwd=tmp_path)
+    assert done.returncode == 2
+    assert _error_line(done) == (
+        f"Errore: {fake}: non è una cartella di lavoro Excel (.xlsx): il file non è un foglio "
+        "di calcolo"
+    )
+
+
+def test_a_file_of_no_known_kind_is_refused_in_italian(tmp_path: Path, approved_db: str) -> None:
+    other = tmp_path / "misure.pdf"
+    other.write_text("codice;valore\n", encoding="utf-8")
+    done = _run("--db", approved_db, "record", "measurements", str(other), cwd=tmp_path)
+    assert done.returncode == 2
+    line = _error_line(done)
+    assert line.endswith(": .pdf non è un file di misurazioni: usa .xlsx o .csv")
