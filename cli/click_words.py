@@ -45,6 +45,12 @@ PLAIN: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"Option (?P<option>'.*') does not take a value\."),
         lambda m: _("Option {option} does not take a value.").format(option=m["option"]),
     ),
+    (  # typer adds its suggestion to click's (already worded) "No such command"
+        re.compile(r"(?P<message>.*)\. Did you mean (?P<names>.*)\?"),
+        lambda m: _("{message}. Did you mean {names}?").format(
+            message=m["message"], names=m["names"]
+        ),
+    ),
 ]
 """The refusals click makes as plain sentences, by their English form."""
 

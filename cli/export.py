@@ -138,7 +138,7 @@ def export_command(
             )
         return
     echo(
-        _("written {file} ({cycle} al {day}, {digest})").format(
+        _("written {file} ({cycle} as of {day}, {digest})").format(
             file=output,
             cycle=stream,
             day=exported.cruscotto.as_of.strftime("%d/%m/%Y"),

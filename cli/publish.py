@@ -80,7 +80,7 @@ def publish(
         store.close()
     _write_folder(out, files)
     echo(
-        _("written {out}: {count} files ({cycle} al {as_of}, {digest})").format(
+        _("written {out}: {count} files ({cycle} as of {as_of}, {digest})").format(
             out=out,
             count=len(files),
             cycle=stream,

@@ -140,7 +140,7 @@ def overrides(review: Review) -> Iterable[Finding]:
             event.node,
             [entry.seq],
             _(
-                "override to {achievement} over the computed {computed}, sentito l'OIV il "
+                "override to {achievement} over the computed {computed}, sentito l'OIV on "
                 "{heard}{ended}: {rationale}"
             ).format(
                 achievement=italian_percent(event.achievement),

@@ -7,6 +7,7 @@ Italian is typed by hand from the catalog's wording.
 """
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -97,27 +98,24 @@ def _ledger_with_payload(tmp_path: Path, ledger_db: str, payload: str) -> str:
     return str(type_name)
 
 
-def test_a_stored_payload_missing_a_field_is_named_in_italian(
-    tmp_path: Path, ledger_db: str
+@pytest.mark.parametrize(
+    ("payload", "found", "english"),
+    [
+        ("{}", "manca un campo obbligatorio", "Field required"),
+        ('{"cycle":', "il testo non è JSON", "Invalid JSON"),
+    ],
+)
+def test_a_stored_payload_that_no_longer_decodes_is_named_in_italian(
+    tmp_path: Path, ledger_db: str, payload: str, found: str, english: str
 ) -> None:
-    type_name = _ledger_with_payload(tmp_path, ledger_db, "{}")
+    type_name = _ledger_with_payload(tmp_path, ledger_db, payload)
     done = _run("--db", ledger_db, "plan", "show", cwd=tmp_path)
     assert done.returncode == 1
     line = _error_line(done)
     assert f"seq 1: contenuto registrato di {type_name}: " in line
-    assert "manca un campo obbligatorio" in line
-    assert "Field required" not in line
-
-
-def test_a_stored_payload_that_is_no_json_is_named_in_italian(
-    tmp_path: Path, ledger_db: str
-) -> None:
-    type_name = _ledger_with_payload(tmp_path, ledger_db, '{"cycle":')
-    done = _run("--db", ledger_db, "plan", "show", cwd=tmp_path)
-    assert done.returncode == 1
-    line = _error_line(done)
-    assert f"seq 1: contenuto registrato di {type_name}: " in line
-    assert "il testo non è JSON" in line
+    assert found in line
+    assert english not in line
+    assert line.endswith("(ledger verify elenca ogni riga di questo tipo)")
 
 
 def test_a_database_url_of_no_known_database_is_refused_in_italian(tmp_path: Path) -> None:
@@ -196,3 +194,30 @@ def test_a_file_of_no_known_kind_is_refused_in_italian(tmp_path: Path, approved_
     assert done.returncode == 2
     line = _error_line(done)
     assert line.endswith(": .pdf non è un file di misurazioni: usa .xlsx o .csv")
+
+
+ENGLISH_GIVEAWAYS = re.compile(
+    r"\b(is not|must|cannot|unknown|Did you mean|Value error|Input should)\b"
+)
+BAD_COMMAND_LINES = [
+    ["replay", "--format", "pdf"],
+    ["replay", "--as-of", "31/abrile/2021"],
+    ["replay", "--known-at", "2021-13-01"],
+    ["record", "measurement", "1.1.1", "abc", "--date", "30/04/2021"],
+    ["record", "measurement", "9.9.9", "12", "--date", "30/04/2021"],
+    ["record", "assessment", "1.1.1", "--date", "30/04/2021"],
+    ["history", "9.9.9"],
+    ["diff", "--from", "30/06/2021", "--to", "30/04/2021"],
+    ["verify", "--digest", "seq=1"],
+    ["actor", "add", "x"],
+]
+
+
+@pytest.mark.parametrize("words", BAD_COMMAND_LINES, ids=" ".join)
+def test_a_bad_command_line_is_refused_in_italian_words(
+    tmp_path: Path, approved_db: str, words: list[str]
+) -> None:
+    done = _run("--db", approved_db, *words, cwd=tmp_path)
+    assert done.returncode in (1, 2)
+    line = _error_line(done)
+    assert ENGLISH_GIVEAWAYS.search(line) is None, line

@@ -45,7 +45,7 @@ def test_the_three_overrides_are_shown_with_their_rationale_and_the_oiv_date(
     ]
     first = overrides[0]
     assert first.reason.startswith(
-        "override to 60,00 % over the computed 0,00 %, sentito l'OIV il 07/06/2021: "
+        "override to 60,00 % over the computed 0,00 %, sentito l'OIV on 07/06/2021: "
         "Relazione 2020, section 3.3"
     )
     assert first.detail is not None
