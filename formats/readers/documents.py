@@ -115,9 +115,13 @@ def load_document(path: Path) -> Any:
         if "maximum nesting depth" in str(error):  # libyaml's own limit (1000 levels)
             raise too_deep(str(path)) from None
         mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise UsageError(f"{path}: {where}{problem}"[:300]) from None
+        shown = (
+            _("{path}: line {lineno}: {msg}").format(path=path, lineno=mark.line + 1, msg=problem)
+            if mark is not None
+            else f"{path}: {problem}"
+        )
+        raise UsageError(shown[:300]) from None
     check_shape(loaded, str(path))
     return loaded
 

@@ -112,6 +112,11 @@ def test_a_stored_payload_that_no_longer_decodes_is_named_in_italian(
     assert found in line
     assert english not in line
     assert line.endswith("(ledger verify elenca ogni riga di questo tipo)")
+    checked = _run("--db", ledger_db, "verify", cwd=tmp_path)
+    assert checked.returncode == 1
+    assert _error_line(checked) == (
+        "Errore: catena interrotta alla seq 1: il suo hash registrato non corrisponde al contenuto"
+    )
 
 
 def test_a_database_url_of_no_known_database_is_refused_in_italian(tmp_path: Path) -> None:
