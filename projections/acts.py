@@ -86,7 +86,7 @@ def resolve_cycle(store: EventStore, stream: str | None) -> str:
     if len(known) == 1:
         return known[0]
     if not known:
-        raise UnknownCycle("(none)", known)
+        raise UnknownCycle(_("(none)"), known)
     raise ActRefused(
         _("the ledger holds several cycles ({cycles}): choose one with --cycle").format(
             cycles=", ".join(known)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.convertors import Convertor, register_url_convertor
 
+from events.i18n import _
 from formats.writers import cruscotto_csv, cruscotto_xlsx
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.trail import TrailFormat, write_rows
@@ -45,7 +46,7 @@ router = APIRouter()
 
 def _profile(text: str) -> CsvProfile:
     if text not in ("excel", "opendata"):
-        raise bad_request(f"profile {text!r}: excel or opendata")
+        raise bad_request(_("profile {text}: excel or opendata").format(text=repr(text)))
     return CsvProfile(text)
 
 
@@ -131,5 +132,9 @@ def review_download(
     elif page == "diff":
         table = reviews.diff_table(reviews.diff_view(state, view, given.get("from")))
     else:
-        raise bad_request(f"{page}.{kind}: audit, trail, diff, cruscotto or nodes/CODE")
+        raise bad_request(
+            _("{page}.{kind}: audit, trail, diff, cruscotto or nodes/CODE").format(
+                page=page, kind=kind
+            )
+        )
     return send_table(table, stem(view, page), kind, profile)

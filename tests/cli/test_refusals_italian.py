@@ -42,6 +42,11 @@ def _plan_file(folder: Path, plan: dict[str, Any]) -> Path:
     return path
 
 
+def _import_plan(folder: Path, db: str, plan: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    path = _plan_file(folder, plan)
+    return _run("--db", db, "plan", "import", str(path), "--date", "20/01/2020", cwd=folder)
+
+
 def _first_operational(plan: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = plan["perspectives"][0]["strategic"][0]["operational"][0]
     return found
@@ -57,10 +62,7 @@ def ledger_db(tmp_path: Path) -> str:
 def test_a_weight_that_is_no_number_is_refused_in_italian(tmp_path: Path, ledger_db: str) -> None:
     plan = small_plan()
     _first_operational(plan)["weight"] = "sessanta"
-    done = _run(
-        "--db", ledger_db, "plan", "import", str(_plan_file(tmp_path, plan)), "--date",
-        "20/01/2020", cwd=tmp_path,
-    )  # fmt: skip
+    done = _import_plan(tmp_path, ledger_db, plan)
     assert done.returncode == 2
     line = _error_line(done)
     assert "'sessanta' non è un numero né una frazione (scrivere 50, 12,5 o 1/3)" in line
@@ -72,10 +74,7 @@ def test_a_kpi_without_what_its_kind_needs_is_refused_in_italian(
 ) -> None:
     plan = small_plan()
     _first_operational(plan)["actions"][0]["kpi"]["kind"] = "deadline"
-    done = _run(
-        "--db", ledger_db, "plan", "import", str(_plan_file(tmp_path, plan)), "--date",
-        "20/01/2020", cwd=tmp_path,
-    )  # fmt: skip
+    done = _import_plan(tmp_path, ledger_db, plan)
     assert done.returncode == 2
     line = _error_line(done)
     assert line.endswith("(1.1.1).kpi: un KPI a scadenza richiede la sua scadenza")
@@ -84,10 +83,7 @@ def test_a_kpi_without_what_its_kind_needs_is_refused_in_italian(
 
 def _ledger_with_payload(tmp_path: Path, ledger_db: str, payload: str) -> str:
     """A ledger whose first event's stored payload was edited behind the ledger's back."""
-    done = _run(
-        "--db", ledger_db, "plan", "import", str(_plan_file(tmp_path, small_plan())), "--date",
-        "20/01/2020", cwd=tmp_path,
-    )  # fmt: skip
+    done = _import_plan(tmp_path, ledger_db, small_plan())
     assert done.returncode == 0, done.stderr
     connection = sqlite3.connect(tmp_path / "ledger.db")
     connection.execute("DROP TRIGGER events_refuse_update")
@@ -137,13 +133,11 @@ def test_a_sqlite_ledger_in_a_missing_folder_is_refused_in_italian(tmp_path: Pat
 
 @pytest.fixture
 def approved_db(tmp_path: Path, ledger_db: str) -> str:
-    plan = _plan_file(tmp_path, small_plan())
-    for words in (
-        ("plan", "import", str(plan), "--date", "20/01/2020"),
-        ("record", "approval", "plan", "--act", "delibera n. 5/GC", "--date", "27/01/2020"),
-    ):
-        done = _run("--db", ledger_db, *words, cwd=tmp_path)
-        assert done.returncode == 0, done.stderr
+    done = _import_plan(tmp_path, ledger_db, small_plan())
+    assert done.returncode == 0, done.stderr
+    approval = ("record", "approval", "plan", "--act", "delibera n. 5/GC", "--date", "27/01/2020")
+    done = _run("--db", ledger_db, *approval, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
     return ledger_db
 
 
