@@ -65,7 +65,7 @@ def test_an_existing_file_is_replaced_only_with_force(ref_copy: Path) -> None:
         "--db", "x.db", "export", "--format", "csv", *AS_OF, "-o", "cruscotto.csv", "--force"
     )
     assert code == 0, output
-    assert Path("cruscotto.csv").read_bytes().startswith(b"\xef\xbb\xbfLivello;")
+    assert Path("cruscotto.csv").read_bytes().startswith(b"\xef\xbb\xbfLevel;")
 
 
 def test_a_write_leaves_no_temporary_file_behind(ref_copy: Path) -> None:
