@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from events.i18n import _
+from events.i18n import N_, _
 from events.measurement import Bound, Precision
 from events.plan import NUMERIC_KINDS, Kpi, Ratio
 from events.policy import ScoringPolicy
@@ -108,21 +108,48 @@ FITTING_KINDS: dict[str, tuple[ObservationKind, ...]] = {
     "boolean": ("boolean", "achievement"),
 }
 
+KPI_KIND_WORDS = {
+    "threshold": N_("threshold (a KPI's kind)"),
+    "proportional": N_("proportional (a KPI's kind)"),
+    "linear": N_("linear (a KPI's kind)"),
+    "deadline": N_("deadline (a KPI's kind)"),
+    "qualitative": N_("qualitative (a KPI's kind)"),
+    "boolean": N_("boolean (a KPI's kind)"),
+}
+OBSERVATION_WORDS = {
+    "measurement": N_("measurement (what a KPI takes)"),
+    "deadline": N_("deadline (what a KPI takes)"),
+    "qualitative": N_("qualitative (what a KPI takes)"),
+    "boolean": N_("boolean (what a KPI takes)"),
+    "achievement": N_("achievement (what a KPI takes)"),
+}
+"""The kinds' words in a refusal: a translator's entry for each; in English, the identifier."""
+
+
+def _worded(kind: str, words: dict[str, str]) -> str:
+    """The kind in the reader's language; the identifier itself where the catalog has none."""
+    label = words.get(kind)
+    if label is None or _(label) == label:
+        return kind
+    return _(label)
+
 
 def check_fits(action: str, kpi: Kpi, observation: Observation, policy: ScoringPolicy) -> None:
     """Refuse an observation of the wrong kind for the indicator's KPI, naming both."""
     if observation.kind not in FITTING_KINDS[kpi.kind]:
-        expected = " or ".join(k for k in FITTING_KINDS[kpi.kind] if k != "achievement")
+        expected = _(" or ").join(
+            _worded(k, OBSERVATION_WORDS) for k in FITTING_KINDS[kpi.kind] if k != "achievement"
+        )
         raise ValueKindMismatch(
             _(
                 "action {action} has a {kind} KPI ({description}): it takes a {expected}, "
                 "not a {given}"
             ).format(
                 action=action,
-                kind=kpi.kind,
+                kind=_worded(kpi.kind, KPI_KIND_WORDS),
                 description=kpi.description,
                 expected=expected,
-                given=observation.kind,
+                given=_worded(observation.kind, OBSERVATION_WORDS),
             )
         )
     if kpi.derived_from is not None and observation.kind == "measurement":

@@ -220,3 +220,15 @@ def test_a_bad_command_line_is_refused_in_italian_words(
     assert done.returncode in (1, 2)
     line = _error_line(done)
     assert ENGLISH_GIVEAWAYS.search(line) is None, line
+
+
+def test_a_value_of_the_wrong_kind_names_both_kinds_in_italian(
+    tmp_path: Path, approved_db: str
+) -> None:
+    words = ("record", "assessment", "1.1.1", "--level", "ottimo", "--date", "30/04/2021")
+    done = _run("--db", approved_db, *words, cwd=tmp_path)
+    assert done.returncode == 1
+    assert _error_line(done) == (
+        "Errore: l'azione 1.1.1 ha un KPI a soglie (kpi): richiede una misurazione, "
+        "non un livello qualitativo (--level)"
+    )
