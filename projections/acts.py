@@ -32,7 +32,7 @@ from ledger.records import Entry, NewEvent
 from ledger.store import EventStore, serialized
 from projections.authority import Act, authority_of, first_refusal
 from projections.dependencies import check_no_cycle
-from projections.errors import ActRefused, UnknownCycle
+from projections.errors import ActRefused, CycleNotYetOpen, UnknownCycle
 from projections.errors import CycleClosed as CycleIsClosed
 from projections.plan_state import CycleState, projected
 from projections.roles import IDENTITY_TYPES, RoleRefused, identity_of, recorded_role
@@ -94,6 +94,18 @@ def resolve_cycle(store: EventStore, stream: str | None) -> str:
     )
 
 
+def _not_open(store: EventStore, stream: str, as_of: date | None) -> ActRefused:
+    """Why an act finds no open cycle: the cycle is unknown, or the act is dated before it.
+
+    Read only on the way to a refusal: the cycle's opening act is its first, so the read stops
+    at the first batch."""
+    if as_of is None or store.stream_version(stream) == 0:
+        return UnknownCycle(stream, store.streams())
+    entries = store.read_stream(stream)
+    opening = next((e for e in entries if e.type == CycleOpened.type_name), None)
+    return CycleNotYetOpen(stream, as_of, opening.effective_date if opening else None)
+
+
 def append_act(
     store: EventStore,
     stream: str,
@@ -116,7 +128,7 @@ def append_act(
         with serialized(store):
             state = read_state(store, stream, as_of=as_of)
             if must_exist and state.opened is None:
-                raise UnknownCycle(stream, store.streams())
+                raise _not_open(store, stream, as_of)
             if state.opened is not None and not allow_closed and state.closed_now:
                 raise CycleIsClosed(stream)
             drafts = build(state)

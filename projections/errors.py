@@ -31,6 +31,24 @@ class UnknownCycle(ActRefused):
         super().__init__(_("cycle {stream} does not exist{hint}").format(stream=stream, hint=hint))
 
 
+class CycleNotYetOpen(ActRefused):
+    """An act dated before its cycle was opened: the cycle exists, not on that day."""
+
+    def __init__(self, stream: str, on: date, opened_on: date | None) -> None:
+        message = (
+            _("cycle {stream} was not yet open on {day}: it was opened on {opened}")
+            if opened_on
+            else _("cycle {stream} was not yet open on {day}")
+        )
+        super().__init__(
+            message.format(
+                stream=stream,
+                day=on.strftime("%d/%m/%Y"),
+                opened=opened_on.strftime("%d/%m/%Y") if opened_on else "",
+            )
+        )
+
+
 class CycleClosed(ActRefused):
     def __init__(self, stream: str) -> None:
         super().__init__(

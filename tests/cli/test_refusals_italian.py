@@ -232,3 +232,24 @@ def test_a_value_of_the_wrong_kind_names_both_kinds_in_italian(
         "Errore: l'azione 1.1.1 ha un KPI a soglie (kpi): richiede una misurazione, "
         "non un livello qualitativo (--level)"
     )
+
+
+def test_an_act_dated_before_its_cycle_opened_says_so_and_writes_nothing(
+    tmp_path: Path, approved_db: str
+) -> None:
+    """The cycle exists: the refusal names the act's day and the cycle's opening, not 'unknown'."""
+    before = _events(tmp_path)
+    words = ("record", "measurement", "1.1.1", "12", "--date", "30/04/2019")
+    done = _run("--db", approved_db, *words, cwd=tmp_path)
+    assert done.returncode == 1
+    assert _error_line(done) == (
+        "Errore: il ciclo test-ente/2020 il 30/04/2019 non era ancora aperto: "
+        "è stato aperto il 20/01/2020"
+    )
+    assert _events(tmp_path) == before
+
+
+def _events(folder: Path) -> int:
+    with sqlite3.connect(folder / "ledger.db") as connection:
+        (count,) = connection.execute("SELECT count(*) FROM events").fetchone()
+    return int(count)
