@@ -36,6 +36,18 @@ def ledger(db: str, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def import_back(db: str, workbook: str, cycle: str) -> None:
+    """Start `cycle` from the reference's exported workbook, as a controller would: its plan
+    imported and approved, then its measurements (the reference: 87 plan events, 49 rows)."""
+    code, out = ledger(db, "plan", "import", workbook, "--cycle", cycle, "--date", "27/01/2020")
+    assert (code, out.startswith(f"recorded 87 events in {cycle}")) == (0, True), out
+    approval = ("record", "approval", "plan", "--act", "delibera n. 5/GC", "--date", "27/01/2020")
+    code, out = ledger(db, *approval, "--cycle", cycle)
+    assert code == 0, out
+    code, out = ledger(db, "record", "measurements", workbook, "--cycle", cycle)
+    assert (code, out) == (0, f"recorded 49 of 49 rows of {workbook} in {cycle}\n")
+
+
 def run_bytes(db: str, *args: str) -> bytes:
     """The bytes a successful command wrote to standard output."""
     result = runner.invoke(app, ["--db", db, *args])

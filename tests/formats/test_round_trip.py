@@ -19,7 +19,7 @@ from projections.contract import cruscotto_contract
 from projections.cruscotto import build
 from projections.plan_state import CycleState, fold
 from tests.conftest import BACKENDS
-from tests.formats.conftest import REFERENCE, ledger, reference_database
+from tests.formats.conftest import REFERENCE, import_back, ledger, reference_database
 
 COPY = "cciaa-so/2020-bis"
 END = date(2021, 6, 30)
@@ -68,26 +68,7 @@ def copied(
             REFERENCE,
         )
         assert code == 0, out
-        code, out = ledger(
-            db, "plan", "import", "cruscotto.xlsx", "--cycle", COPY, "--date", "27/01/2020"
-        )
-        assert code == 0, out
-        assert out.startswith(f"recorded 87 events in {COPY}"), out
-        code, out = ledger(
-            db,
-            "record",
-            "approval",
-            "plan",
-            "--act",
-            "delibera n. 5/GC",
-            "--date",
-            "27/01/2020",
-            "--cycle",
-            COPY,
-        )
-        assert code == 0, out
-        code, out = ledger(db, "record", "measurements", "cruscotto.xlsx", "--cycle", COPY)
-        assert (code, out) == (0, f"recorded 49 of 49 rows of cruscotto.xlsx in {COPY}\n")
+        import_back(db, "cruscotto.xlsx", COPY)
         for node, achievement in (("3.3.1", "60"), ("8.1.1", "60"), ("3.4.1", "100")):
             code, out = ledger(
                 db,
