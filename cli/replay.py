@@ -138,7 +138,7 @@ def render_table(cruscotto: Cruscotto) -> str:
             if pending
             else ""
         )
-        missing = _("no plan in force on {day}").format(day=cruscotto.as_of.isoformat())
+        missing = _("no plan in force on {day}").format(day=cruscotto.as_of.strftime("%d/%m/%Y"))
         return f"{title}\n\n{missing}{detail}"
     parts = [fold(title), "", _tree(cruscotto)]
     for rule in cruscotto.levels:

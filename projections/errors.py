@@ -17,7 +17,9 @@ class UnknownNode(ActRefused):
             if on
             else _("{key} is not in the plan of {stream} (see: ledger plan show)")
         )
-        super().__init__(message.format(key=key, stream=stream, day=on.isoformat() if on else ""))
+        super().__init__(
+            message.format(key=key, stream=stream, day=on.strftime("%d/%m/%Y") if on else "")
+        )
         self.key = key
 
 

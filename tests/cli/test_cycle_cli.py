@@ -32,7 +32,7 @@ def test_an_unknown_action_exits_1_with_one_line_and_writes_nothing(approved: st
     assert (code, out) == (
         1,
         "Error: 9.9.9 is not in the plan of test-ente/2020 in force on "
-        "2021-04-30 (see: ledger plan show)\n",
+        "30/04/2021 (see: ledger plan show)\n",
     )
     assert count(approved) == before
 
@@ -61,7 +61,7 @@ def test_replay_before_any_approval_says_no_plan_is_in_force(db_url: str, plan_f
     ledger(db_url, "plan", "import", str(plan_file), "--date", "20/01/2020")
     code, out = ledger(db_url, "replay", "--as-of", "2020-01-25")
     assert code == 0
-    assert "no plan in force on 2020-01-25 (" in out and "changes pending approval)" in out
+    assert "no plan in force on 25/01/2020 (" in out and "changes pending approval)" in out
 
 
 def test_replay_in_every_format(approved: str) -> None:

@@ -107,7 +107,7 @@ def test_a_refused_act_writes_nothing_of_the_whole_file(db_url: str, tmp_path: P
     code, out = ledger(db_url, "load", str(write(tmp_path, wrong)))
     assert (code, out) == (
         1,
-        f"Error: acts[4] (m-9.9): 9.9 is not in the plan of {CYCLE} in force on 2022-04-30 "
+        f"Error: acts[4] (m-9.9): 9.9 is not in the plan of {CYCLE} in force on 30/04/2022 "
         "(see: ledger plan show)\n",
     )
     assert count(db_url) == 0

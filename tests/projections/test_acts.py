@@ -51,7 +51,7 @@ def test_a_measurement_of_an_unknown_code_is_refused(store: SqlEventStore) -> No
         store,
         lambda: measure(store, "9.9.9", "5"),
         UnknownNode,
-        "9.9.9 is not in the plan of test-ente/2020 in force on 2021-04-30 (see: ledger plan show)",
+        "9.9.9 is not in the plan of test-ente/2020 in force on 30/04/2021 (see: ledger plan show)",
     )
 
 
