@@ -23,7 +23,7 @@ from ledger.idempotency import IN_CHUNK, already_recorded, entries_by_key, rows_
 from ledger.pg_identity import MARK as IDENTITY_MARK
 from ledger.query import stream_version
 from ledger.records import Entry, NewEvent, format_recorded_at
-from ledger.rows import COLUMNS, HASH, PLACEHOLDERS, SIGNATURE, insert_sql, stored_entry
+from ledger.rows import COLUMNS, HASH, PLACEHOLDERS, insert_sql, stored_entries
 from ledger.tables import events
 
 
@@ -80,10 +80,11 @@ class StoreAppends(StoreConnections):
         keys: set[str] = set()
         for stream, new_events, _ in batches:
             check_request(stream, new_events, keys)
-        encoded = [
-            [(new, encode_event(new.event).decode("utf-8")) for new in new_events]
-            for _, new_events, _ in batches
-        ]
+        # The canonical bytes are hashed as they are; their text is what is stored.
+        encoded: list[list[tuple[NewEvent, str, bytes]]] = []
+        for _, new_events, _ in batches:
+            data = [encode_event(new.event) for new in new_events]
+            encoded.append(list(zip(new_events, map(bytes.decode, data), data, strict=True)))
         with self._append_transaction() as conn:
             self._lock(conn)
             head = conn.execute(
@@ -104,27 +105,26 @@ class StoreAppends(StoreConnections):
             results: list[list[Entry]] = []
             rows: list[tuple[Any, ...]] = []
             hasher = RowHasher()
-            for (stream, _, expected), payloads in zip(batches, encoded, strict=True):
-                existing = already_recorded(recorded, stream, payloads)
-                if all(new.event_id in existing for new, _ in payloads):
-                    results.append([existing[new.event_id] for new, _ in payloads])
+            for (stream, asked, expected), payloads in zip(batches, encoded, strict=True):
+                existing = already_recorded(recorded, stream, payloads) if recorded else {}
+                if existing and all(new.event_id in existing for new, _, _ in payloads):
+                    results.append([existing[new.event_id] for new, _, _ in payloads])
                     continue
                 version = versions.get(stream, 0)
                 if version != expected:
                     raise ConcurrencyConflict(stream, expected, version)
-                batch_entries: list[Entry] = []
-                for new, payload in payloads:
-                    if new.event_id in existing:
-                        batch_entries.append(existing[new.event_id])
-                        continue
-                    seq += 1
-                    version += 1
-                    values = self._row(seq, version, stream, new, payload, now, prev, hasher)
-                    prev = values[HASH]
-                    rows.append(values)
-                    batch_entries.append(stored_entry(values))
+                if existing:
+                    payloads = [item for item in payloads if item[0].event_id not in existing]
+                new_rows = _chained_rows(hasher, stream, payloads, (seq, version, now, prev))
+                if new_rows:
+                    seq, version, prev = new_rows[-1][0], new_rows[-1][3], new_rows[-1][HASH]
                 versions[stream] = version
-                results.append(batch_entries)
+                rows += new_rows
+                entries = stored_entries(new_rows)
+                if existing:  # in the batch's order: the recorded ones where they were asked
+                    results.append([existing.get(new.event_id) or next(entries) for new in asked])
+                else:
+                    results.append(list(entries))
             if rows:
                 try:
                     self._insert_rows(conn, rows)
@@ -182,28 +182,10 @@ class StoreAppends(StoreConnections):
     ) -> tuple[Any, ...]:
         """The stored values of one new row, in `events` column order (that of `StoredRow`),
         chained after the row whose hash is `prev`; `hasher` is the transaction's."""
-        event = new.event
-        values: list[Any] = [
-            seq,
-            new.event_id,
-            stream,
-            version,
-            event.type_name,
-            event.schema_version,
-            new.effective_date.isoformat(),
-            now,
-            new.actor,
-            new.role,
-            payload,
-            prev,
-            None,  # the hash, computed from the others
-            new.idempotency_key,
-            None,  # the signature, of the hash
-        ]
-        digest = values[HASH] = (hasher or RowHasher()).row_hash(values)
-        if new.signer:
-            values[SIGNATURE] = new.signer(digest.hex())
-        return tuple(values)
+        after = (seq - 1, version - 1, now, prev)
+        one = [(new, payload, payload.encode("utf-8"))]
+        [row] = _chained_rows(hasher or RowHasher(), stream, one, after)
+        return row
 
     def _recorded_by_key(self, conn: Connection, keys: list[str]) -> dict[str, Entry]:
         """Entries already recorded under any of `keys`, by key."""
@@ -223,6 +205,38 @@ class StoreAppends(StoreConnections):
         statement. (A `GROUP BY stream` would read every row of every stream, not the last.)
         """
         return {stream: stream_version(conn, stream) for stream in streams}
+
+
+def _chained_rows(
+    hasher: RowHasher,
+    stream: str,
+    payloads: Sequence[tuple[NewEvent, str, bytes]],
+    after: tuple[int, int, str, bytes],
+) -> list[tuple[Any, ...]]:
+    """The stored values of new rows for one stream, in `events` column order (that of
+    `StoredRow`), each chained to the one before; `after` is the (seq, stream version,
+    recorded_at, hash) they follow."""
+    seq, version, now, prev = after
+    rows: list[tuple[Any, ...]] = []
+    chain_hash = hasher.chain_hash
+    for new, text, data in payloads:
+        seq += 1
+        version += 1
+        event, key = new.event, new.idempotency_key
+        envelope = (
+            event.type_name,
+            event.schema_version,
+            new.effective_date.isoformat(),
+            now,
+            new.actor,
+            new.role,
+        )
+        digest = chain_hash(prev, seq, new.event_id, stream, version, envelope, key, data)
+        signature = new.signer(digest.hex()) if new.signer else None
+        rows.append((seq, new.event_id, stream, version, *envelope, text, prev, digest, key,
+                     signature))  # fmt: skip
+        prev = digest
+    return rows
 
 
 def _already_recorded(event_id: str) -> str:

@@ -78,6 +78,7 @@ class RowHasher:
 
     def __init__(self) -> None:
         self._framed: dict[str, bytes] = {}
+        self._envelopes: dict[tuple[str, int, str, str, str, str], bytes] = {}
 
     def _repeated(self, text: str) -> bytes:
         framed = self._framed.get(text)
@@ -110,6 +111,60 @@ class RowHasher:
                     repeated(role),
                     _framed(idempotency_key or ""),
                     _framed(payload),
+                )
+            )
+        ).digest()
+
+    def chain_hash(
+        self,
+        prev_hash: bytes,
+        seq: int,
+        event_id: str,
+        stream: str,
+        version: int,
+        envelope: tuple[str, int, str, str, str, str],
+        idempotency_key: str | None,
+        payload: bytes,
+    ) -> bytes:
+        """`row_hash` of a new row, given as the append holds it: `envelope` is (type,
+        schema_version, effective_date, recorded_at, actor, role), the run of fields between
+        the version and the key, which the rows of a bulk import share in a few combinations
+        (framed once per combination); `payload` is the stored text's UTF-8 bytes, as the
+        canonical encoding made them."""
+        framed = self._envelopes.get(envelope)
+        if framed is None:
+            type_name, schema_version, effective_date, recorded_at, actor, role = envelope
+            framed = self._envelopes[envelope] = b"".join(
+                (
+                    _framed(type_name),
+                    _framed(str(schema_version)),
+                    _framed(effective_date),
+                    _framed(recorded_at),
+                    _framed(actor),
+                    _framed(role),
+                )
+            )
+        seq_text = str(seq).encode("ascii")
+        id_text = event_id.encode("utf-8")
+        version_text = str(version).encode("ascii")
+        key_text = idempotency_key.encode("utf-8") if idempotency_key else b""
+        return hashlib.sha256(
+            b"".join(
+                (
+                    _PREV_LENGTH,
+                    prev_hash.hex().encode("ascii"),
+                    _LENGTH(len(seq_text)),
+                    seq_text,
+                    _LENGTH(len(id_text)),
+                    id_text,
+                    self._repeated(stream),
+                    _LENGTH(len(version_text)),
+                    version_text,
+                    framed,
+                    _LENGTH(len(key_text)),
+                    key_text,
+                    _LENGTH(len(payload)),
+                    payload,
                 )
             )
         ).digest()

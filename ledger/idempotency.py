@@ -36,14 +36,15 @@ def entries_by_key(rows: Iterable[Sequence[Any]]) -> dict[str, Entry]:
 
 
 def already_recorded(
-    recorded: dict[str, Entry], stream: str, payloads: list[tuple[NewEvent, str]]
+    recorded: dict[str, Entry], stream: str, payloads: Sequence[tuple[NewEvent, str, bytes]]
 ) -> dict[str, Entry]:
     """The batch's events already in the ledger under their idempotency key, by new event id.
 
     A key recorded with other content (stream, type, payload or effective date) is refused.
+    `payloads` holds each new event with its canonical text and bytes.
     """
     found: dict[str, Entry] = {}
-    for new, payload in payloads:
+    for new, payload, _ in payloads:
         entry = recorded.get(new.idempotency_key) if new.idempotency_key else None
         if entry is None:
             continue

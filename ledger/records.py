@@ -4,7 +4,6 @@ The envelope lives here and never inside an event model: the caller chooses the 
 effective date and who records it; the ledger assigns seq, version, recorded_at and the hashes.
 """
 
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import FrozenInstanceError, dataclass, field, fields
 from datetime import UTC, date, datetime
@@ -19,6 +18,7 @@ from events.encoding import canonical_datetime
 from events.errors import InvalidPayload, UnknownEventType
 from events.i18n import _
 from events.registry import read_event, stored_reader
+from ledger.ids import new_event_id
 
 T = TypeVar("T")
 
@@ -60,7 +60,7 @@ class NewEvent:
     actor: str
     role: str
     idempotency_key: str | None = None
-    event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    event_id: str = field(default_factory=new_event_id)  # time-ordered: ledger/ids.py
     signer: Signer | None = field(default=None, compare=False)
 
 

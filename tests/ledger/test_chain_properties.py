@@ -211,3 +211,19 @@ def test_moving_bytes_between_fields_changes_the_hash(
         assert link_hash(GENESIS.hex(), parts) != link_hash(GENESIS.hex(), other)
     else:
         assert link_hash(GENESIS.hex(), parts) == link_hash(GENESIS.hex(), other)
+
+
+@given(rows=ledgers)
+def test_the_bulk_appends_hash_is_the_documented_hash(rows: list[StoredRow]) -> None:
+    # The append's own path: the envelope framed once per combination, the payload as the
+    # canonical encoding's bytes; one hasher for the whole chain, as in one transaction.
+    hasher = RowHasher()
+    for row in rows:
+        envelope = (
+            row.type, row.schema_version, row.effective_date, row.recorded_at, row.actor, row.role,
+        )  # fmt: skip
+        written = hasher.chain_hash(
+            row.prev_hash, row.seq, row.event_id, row.stream, row.version, envelope,
+            row.idempotency_key, row.payload.encode("utf-8"),
+        )  # fmt: skip
+        assert written == row.hash == reference_hash(row, row.prev_hash)
