@@ -322,6 +322,46 @@ def test_a_retry_with_a_stale_expected_version_answers_the_recorded_entries(
     assert store.count() == 3
 
 
+def test_a_rerun_with_new_rows_records_only_the_new_ones(store: SqlEventStore) -> None:
+    batch = [reopened("row 1", key="xlsx:1"), reopened("row 2", key="xlsx:2")]
+    first = store.append(STREAM, batch, expected_version=0)
+    rerun = [reopened(f"row {n}", key=f"xlsx:{n}") for n in (1, 2, 3)]
+
+    again = store.append(STREAM, rerun, expected_version=2)
+
+    assert again[:2] == first
+    assert (again[2].seq, again[2].version, again[2].idempotency_key) == (3, 3, "xlsx:3")
+    assert again[2].prev_hash == first[1].hash
+    assert store.count() == 3
+    assert verify_rows(store.read_rows()).ok
+
+
+def test_a_recorded_batch_beside_a_new_one_answers_both(store: SqlEventStore) -> None:
+    [first] = store.append(STREAM, [reopened("row 1", key="xlsx:1")], expected_version=0)
+
+    recorded_again, new = store.append_batches(
+        [
+            (STREAM, [reopened("row 1", key="xlsx:1")], 0),
+            (OTHER_STREAM, [reopened("other row 1", key="other:1")], 0),
+        ]
+    )
+
+    assert recorded_again == [first]
+    assert [(e.seq, e.stream, e.version) for e in new] == [(2, OTHER_STREAM, 1)]
+    assert store.count() == 2
+
+
+def test_new_keys_with_a_stale_expected_version_are_refused_and_write_nothing(
+    store: SqlEventStore,
+) -> None:
+    store.append(STREAM, [reopened("row 1", key="xlsx:1")], expected_version=0)
+
+    with pytest.raises(ConcurrencyConflict):
+        store.append(STREAM, [reopened("row 2", key="xlsx:2")], expected_version=0)
+
+    assert store.count() == 1
+
+
 @pytest.mark.parametrize(
     "retry",
     [

@@ -152,6 +152,40 @@ def test_replacing_a_row_by_insert_is_refused_by_the_database(
     assert stored(ledger) == before
 
 
+@pytest.mark.parametrize("collides_on", ["seq", "event_id", "stream_version", "idempotency_key"])
+def test_an_insert_replacing_a_row_on_one_unique_value_is_refused(
+    ledger: SqlEventStore, backend: str, collides_on: str
+) -> None:
+    # REPLACE deletes whichever stored row holds the seq, the event id, the stream's version
+    # or the idempotency key of the new one: each alone is enough to lose a row.
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL has no INSERT OR REPLACE; its ON CONFLICT DO UPDATE is above")
+    [target] = ledger.append(STREAM, [reopened("imported", key="import#1")], expected_version=3)
+    before = stored(ledger)
+    forged = {
+        "seq": target.seq + 1,
+        "event_id": "00000000-0000-4000-8000-000000000099",
+        "stream": target.stream,
+        "version": 99,
+        "idempotency_key": "import#2",
+    }
+    if collides_on == "stream_version":
+        forged["version"] = target.version
+    else:
+        forged[collides_on] = getattr(target, collides_on)
+    statement = (
+        f"INSERT OR REPLACE INTO events ({COLUMNS}) SELECT :seq, :event_id, :stream, "
+        ":version, type, schema_version, effective_date, recorded_at, actor, role, "
+        '\'{"reason":"forged"}\', prev_hash, hash, :idempotency_key, signature '
+        "FROM events WHERE seq = 2"
+    )
+
+    with pytest.raises(DBAPIError, match="append-only"):
+        execute_as_intruder(ledger, statement, forged)
+
+    assert stored(ledger) == before
+
+
 # -- with the protection removed, verify names the seq --------------------------------------------
 
 
