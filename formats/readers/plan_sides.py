@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from events.errors import UsageError
 from events.i18n import _
 from events.policy import ScoringPolicy, upgrade_policy
-from formats.italian import parse_date
+from formats.italian_dates import parse_date
 from formats.readers.sheets import Cell, Problem, find_header, norm, sheet_rows, slug
 from formats.readers.sheets import header as header_text
 

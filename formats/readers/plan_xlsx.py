@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from events.errors import UsageError
 from events.i18n import _
 from events.policy import ScoringPolicy
-from formats.italian import parse_number
+from formats.italian_numbers import parse_number
 from formats.readers.plan_columns import SheetLevels, find_columns
 from formats.readers.plan_kpi import read_kpi
 from formats.readers.plan_sides import read_cycle, read_managers, read_notes

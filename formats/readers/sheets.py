@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from events.errors import LedgerError, UsageError
 from events.i18n import _, ngettext
 from events.limits import MAX_DIGITS
-from formats.italian import parse_number
+from formats.italian_numbers import parse_number
 from formats.readers.bounded import MAX_TABLE_BYTES, check_workbook_size, read_at_most
 from projections.numbers import italian_number
 
