@@ -16,7 +16,8 @@ from events.plan import Kpi
 from formats.italian_dates import parse_date
 from formats.italian_numbers import number_unit
 from formats.periods import parse_period, parse_when
-from formats.readers.sheets import Cell, norm
+from formats.readers.header_words import norm
+from formats.readers.sheets import Cell
 from formats.values import MeasuredValue, parse_measured
 from projections.scoring import Observation
 

@@ -25,13 +25,13 @@ from typing import Any
 from openpyxl.workbook.workbook import Workbook
 
 from events.policy import ScoringPolicy
+from formats.readers.header_words import norm
 from formats.readers.plan_columns import SheetLevels
 from formats.readers.plan_sides import read_cycle, read_managers, read_notes
 from formats.readers.plan_tree import PlanTree
 from formats.readers.sheets import (
     RowsRefused,
     find_sheet,
-    norm,
     open_workbook,
 )
 from ledger.store import EventStore
