@@ -125,3 +125,24 @@ def test_the_shares_of_each_dimension_add_up_to_the_whole(peg: Cruscotto) -> Non
         for objective in peg.node(kind).children:
             grado, tempo = (i.measured for i in objective.children)
             assert (grado == "inferiore alla previsione") == (tempo == "in ritardo"), objective.code
+
+
+def test_a_word_of_the_timing_is_refused_as_a_grado(db_url: str, peg: Cruscotto) -> None:
+    # each dimension has its own scale: "nei tempi" is no grado di raggiungimento
+    store = open_store(db_url)
+    try:
+        before = store.stream_version(STREAM)
+    finally:
+        store.close()
+    args = ("record", "assessment", "A001-grado", "--level", "nei tempi", "--date", "01/04/2020")
+    code, out = ledger(db_url, *args)
+    assert code == 1
+    assert out.strip().splitlines()[-1] == (
+        "Error: level 'nei tempi' of action A001-grado is not a level of its KPI "
+        "(in linea con le previsioni, inferiore alla previsione, superiore alle attese)"
+    )
+    store = open_store(db_url)
+    try:
+        assert store.stream_version(STREAM) == before
+    finally:
+        store.close()
