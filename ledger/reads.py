@@ -15,8 +15,8 @@ from sqlalchemy import Select, func, select
 from events.limits import MAX_INT
 from ledger.connections import StoreConnections
 from ledger.query import STREAMS_SQL, Query, select_query, stream_version
-from ledger.records import Entry, StoredRow
-from ledger.rows import stored_entries, stored_entry, stored_row
+from ledger.records import Entry
+from ledger.rows import StoredRows, stored_entries, stored_entry
 from ledger.tables import events
 
 READ_BATCH = 2000
@@ -40,11 +40,11 @@ class StoreReads(StoreConnections):
         """One cycle's entries in order, optionally as of a date and as known at a time."""
         return self.read(Query(stream=stream, as_of=as_of, known_at=known_at))
 
-    def read_rows(self, *, after_seq: int = 0) -> Iterator[StoredRow]:
-        """Raw stored rows in seq order: what `verify` recomputes the chain from."""
+    def read_rows(self, *, after_seq: int = 0) -> StoredRows:
+        """Raw stored rows in seq order: what `verify` recomputes the chain from (which takes
+        them as the driver's tuples, see `StoredRows`)."""
         statement = select(events).where(events.c.seq > after_seq).order_by(events.c.seq)
-        for partition in self._partitions(statement):
-            yield from map(stored_row, partition)  # map: no Python frame per row
+        return StoredRows(self._partitions(statement))
 
     def read_hashes(self, *, after_seq: int = 0, until_seq: int) -> Generator[tuple[int, bytes]]:
         """(seq, stored hash) of the rows after `after_seq` up to `until_seq`, in seq order:
