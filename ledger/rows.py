@@ -11,7 +11,7 @@ from itertools import chain
 from operator import attrgetter
 from typing import Any
 
-from ledger.records import Entry, StoredRow
+from ledger.records import Entry, StoredRow, drop_unused_caches
 from ledger.tables import events
 
 COLUMNS = tuple(str(column.name) for column in events.columns)
@@ -89,6 +89,7 @@ def stored_entries(batch: Sequence[Sequence[Any]]) -> Iterator[Entry]:
     """A batch of selected rows as entries, without a Python frame per row when the driver
     gives `bytes` for the hashes (a driver gives one type per column, so the first row
     tells)."""
+    drop_unused_caches()
     if _hashes_are_bytes(batch):
         return map(_entry_of_values, batch)
     return map(stored_entry, batch)

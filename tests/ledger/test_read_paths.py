@@ -1,5 +1,5 @@
 """The fast read paths behave as the plain ones: `verify` over the store's rows as the
-driver's tuples, and its framing of repeated parts.
+driver's tuples, its framing of repeated parts, and the decoded events kept by payload.
 
 Every test runs on both backends (the `store` fixture) or on rows held in memory; what each
 asserts is what a caller sees (a verdict, a row, an event), never how fast.
@@ -12,6 +12,8 @@ import pytest
 
 import ledger.chain
 import ledger.reads
+import ledger.records
+from events.cycle import CycleReopened
 from ledger.records import StoredRow
 from ledger.store import SqlEventStore
 from ledger.verify import verify_rows
@@ -76,3 +78,38 @@ def test_verify_names_a_changed_byte_whatever_the_frames_kept(
         verdict = verify_rows(changed)
         assert (verdict.broken_seq, verdict.checked) == (6, 5)
         assert verdict.reason == "its stored hash does not match its content"
+
+
+def test_entries_of_one_payload_read_as_equal_events(
+    store: SqlEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A payload read before is answered from the decoded events kept, with the cache kept
+    # or dropped as `drop_unused_caches` decides: the events are the same either way.
+    monkeypatch.setattr(ledger.reads, "READ_BATCH", 2)
+    monkeypatch.setattr(ledger.records, "_readers", {})
+    fill(store, 7)
+
+    first = [entry.event for entry in store.read()]
+    for name, (version, decode) in list(ledger.records._readers.items()):
+        ledger.records._readers[name] = (version, getattr(decode, "__wrapped__", decode))
+    second = [entry.event for entry in store.read()]
+
+    assert first == second == [CycleReopened(reason=REASON)] * 7
+
+
+def test_a_type_read_without_its_cache_still_reads_every_payload(
+    store: SqlEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Payloads that never recur make the read drop the type's cache after a few misses
+    # (here 2): the reads before, during and after that decision give every event as stored.
+    monkeypatch.setattr(ledger.reads, "READ_BATCH", 2)
+    monkeypatch.setattr(ledger.records, "MISSES_BEFORE_DROP", 2)
+    monkeypatch.setattr(ledger.records, "_readers", {})
+    reasons = [f"reason {number}" for number in range(9)]
+    store.append(STREAM, [reopened(reason) for reason in reasons], expected_version=0)
+
+    for _ in range(2):
+        events = [entry.event for entry in store.read()]
+        assert events == [CycleReopened(reason=reason) for reason in reasons]
+    _version, decode = ledger.records._readers["CycleReopened"]
+    assert not hasattr(decode, "cache_info")  # the read went on without the cache
