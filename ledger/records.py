@@ -167,9 +167,11 @@ def _read_event(entry: "Entry") -> Any:
                 seq=entry[SEQ], problem=error
             )
         ) from None
-    found = stored_reader(type_name, version)
-    if found is not None:
-        _readers[type_name] = (version, lru_cache(maxsize=DECODED_KEPT)(found))
+    kept = _readers.get(type_name)
+    if kept is None or kept[0] != version:  # not after a refusal: the cache stays as it was
+        found = stored_reader(type_name, version)
+        if found is not None:
+            _readers[type_name] = (version, lru_cache(maxsize=DECODED_KEPT)(found))
     return event
 
 

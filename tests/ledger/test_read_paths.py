@@ -14,10 +14,17 @@ import ledger.chain
 import ledger.reads
 import ledger.records
 from events.cycle import CycleReopened
+from events.errors import InvalidPayload
 from ledger.records import StoredRow
 from ledger.store import SqlEventStore
 from ledger.verify import verify_rows
-from tests.ledger.builders import OTHER_STREAM, STREAM, reopened
+from tests.ledger.builders import (
+    OTHER_STREAM,
+    STREAM,
+    execute_as_intruder,
+    remove_protection,
+    reopened,
+)
 
 REASON = "Riapertura, sentito l'OIV"
 
@@ -113,3 +120,29 @@ def test_a_type_read_without_its_cache_still_reads_every_payload(
         assert events == [CycleReopened(reason=reason) for reason in reasons]
     _version, decode = ledger.records._readers["CycleReopened"]
     assert not hasattr(decode, "cache_info")  # the read went on without the cache
+
+
+def test_a_forged_payload_is_refused_at_each_read_and_the_others_still_read(
+    store: SqlEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A row edited in the database (its payload no longer a CycleReopened) is refused by name
+    # every time it is read (a refusal is never kept as a decoded event), and the rows of one
+    # text around it still read, from the type's cache.
+    monkeypatch.setattr(ledger.records, "_readers", {})
+    fill(store, 6)
+    remove_protection(store)
+    execute_as_intruder(
+        store, "UPDATE events SET payload = :forged WHERE seq = 3", {"forged": '{"note":1}'}
+    )
+
+    for _ in range(2):
+        events = []
+        for entry in store.read():
+            if entry.seq == 3:
+                with pytest.raises(InvalidPayload, match=r"^seq 3: "):
+                    entry.event  # noqa: B018 - reading it is the act under test
+            else:
+                events.append(entry.event)
+        assert events == [CycleReopened(reason=REASON)] * 5
+    _version, decode = ledger.records._readers["CycleReopened"]
+    assert decode.cache_info().hits >= 8  # type: ignore[attr-defined]
