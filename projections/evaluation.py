@@ -115,20 +115,27 @@ class TreeEvaluation:
             computed, coverage = self._rolled(rule, node)
         rounded = rounded_by(computed, rule.rounding)
         result = Fraction(override.achievement) if override else rounded
+        achieved, exact = self._achieved(node, rule, result)
         figures = Figures(
-            rounded, computed, result, None, None, coverage, override, score, observation
+            rounded, computed, result, achieved, exact, coverage, override, score, observation
         )
-        return self._substituted(node.key, self._with_achievement(node, rule, figures), rule)
+        return self._substituted(node.key, figures, rule)
+
+    def _achieved(
+        self, node: Node | None, rule: LevelRule | None, result: Fraction | None
+    ) -> tuple[Fraction | None, Fraction | None]:
+        """The achievement against the node's own target, rounded and not, if its level has
+        one (else None and None)."""
+        if rule is None or rule.achievement is None or node is None:
+            return None, None
+        target = node.target_for(self.year)
+        exact = achievement(result, None if target is None else Fraction(target), rule.achievement)
+        return rounded_by(exact, rule.rounding), exact
 
     def _with_achievement(self, node: Node | None, rule: LevelRule | None, f: Figures) -> Figures:
         """The figures with the achievement against the node's own target, if its level has one."""
-        if rule is None or rule.achievement is None or node is None:
-            return replace(f, achievement=None, achievement_unrounded=None)
-        target = node.target_for(self.year)
-        exact = achievement(
-            f.result, None if target is None else Fraction(target), rule.achievement
-        )
-        return replace(f, achievement=rounded_by(exact, rule.rounding), achievement_unrounded=exact)
+        achieved, exact = self._achieved(node, rule, f.result)
+        return replace(f, achievement=achieved, achievement_unrounded=exact)
 
     def _substituted(self, key: str | None, f: Figures, rule: LevelRule | None) -> Figures:
         if key not in self.substitutes:
@@ -209,9 +216,14 @@ def weights_of(siblings: list[Node]) -> list[Fraction]:
     return [node.weight or ZERO for node in siblings]
 
 
-def weight_percent(node: Node, siblings: list[Node]) -> Decimal | None:
-    """A weight as the percentage it is: shares summing to 1 are shown × 100."""
+def sibling_total(siblings: list[Node]) -> Fraction:
+    """The sum of the weights given to siblings (none given counts as 0)."""
+    return sum((sibling.weight or ZERO for sibling in siblings), ZERO)
+
+
+def weight_percent(node: Node, total: Fraction) -> Decimal | None:
+    """A weight as the percentage it is: shares summing to 1 (`total`, the siblings' weights
+    summed) are shown × 100."""
     if node.weight is None:
         return None
-    total = sum((sibling.weight or ZERO for sibling in siblings), ZERO)
     return to_decimal(node.weight * 100 if total == 1 else node.weight)
