@@ -258,6 +258,8 @@ def target_text(kpi: Kpi, target: Decimal | None) -> str | None:
 def _managers(
     state: CycleState, roots: Sequence[NodeResult], ente: Decimal | None
 ) -> Iterable[ManagerResult]:
+    if not state.managers:
+        return
     nodes = {n.key: n for r in roots for n in r.walk()}
     codes = {n.code: n for r in roots for n in r.walk() if n.code}
     for assigned in state.managers.values():

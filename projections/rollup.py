@@ -59,6 +59,11 @@ Ratio = tuple[int, int]
 """A numerator and a positive denominator, not necessarily in lowest terms."""
 
 
+def total(values: Iterable[Fraction]) -> Fraction:
+    """Σ values (0 for none)."""
+    return _divided(_sum(values), (1, 1))
+
+
 def _sum(values: Iterable[Fraction]) -> Ratio:
     numerator, denominator = 0, 1
     for value in values:
@@ -149,4 +154,10 @@ _EXACT_INTEGER = 10**28
 
 
 def as_fraction(value: Decimal | None) -> Fraction | None:
-    return None if value is None else Fraction(value)
+    return None if value is None else fraction_of(value)
+
+
+def fraction_of(value: Decimal | int) -> Fraction:
+    """`Fraction(value)` of a finite Decimal (or an int), without `Fraction`'s checks of
+    what kind of number it was given (an abstract-class check per conversion)."""
+    return Fraction(*value.as_integer_ratio())
