@@ -22,7 +22,7 @@ from openpyxl import Workbook
 
 from cli.example import EXAMPLES
 from events.plan import Kpi
-from formats.italian import italian_number
+from formats.italian_numbers import italian_number
 from formats.readers.documents import load_document
 from formats.readers.measurements import import_measurements
 from ledger.connect import open_store

@@ -14,7 +14,8 @@ import typer
 
 from events.errors import UsageError
 from events.i18n import _
-from formats.italian import parse_date, parse_datetime, parse_number
+from formats.italian_dates import parse_date, parse_datetime
+from formats.italian_numbers import parse_number
 
 T = TypeVar("T")
 

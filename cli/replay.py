@@ -11,7 +11,7 @@ from cli.render import fold, show, to_table
 from cli.terminal import echo
 from events.i18n import _, ngettext
 from events.policy import LevelRule
-from formats.italian import italian_moment
+from formats.italian_dates import italian_moment
 from formats.serial import to_csv, to_json
 from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows, summary_rows
 from ledger.store import SqlEventStore

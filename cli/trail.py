@@ -23,7 +23,7 @@ from cli.progress import working
 from cli.render import to_table
 from cli.terminal import echo
 from events.i18n import _, ngettext
-from formats.italian import italian_moment, rome_wall_time
+from formats.italian_dates import italian_moment, rome_wall_time
 from formats.serial import csv_chunks, json_list_chunks
 from formats.writers.cruscotto_csv import CsvProfile
 from formats.writers.cruscotto_data import ledger_digest

@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from events.base import LedgerEvent
 from events.exact import Exact
@@ -105,7 +105,9 @@ class Kpi(PlanModel):
     - linear: 0 (or `minimum_score`) at `minimum`, 100 at the target, linear between
       ("intervalli di variazione"); worse than `minimum` scores 0;
     - deadline: done by `deadline` (a day; a month target is its last day);
-    - qualitative: a level among the policy's qualitative levels;
+    - qualitative: a level among the policy's qualitative levels, or among the KPI's own
+      `levels` where its scale is not the policy's (a report that assesses the grado di
+      raggiungimento with one set of words and the tempo di realizzazione with another);
     - boolean: done or not done.
     A numeric target is one of `target`, `targets` (one per year of a triennial plan: the
     cycle's year chooses) or `baseline`. `ratio` makes the value numerator / denominator;
@@ -131,6 +133,20 @@ class Kpi(PlanModel):
     ratio: Ratio | None = None
     derived_from: NodeRef | None = None
     bounds: BoundScoring | None = None
+    levels: dict[str, Decimal] | None = None
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_named(cls, value: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError(_("a qualitative scale needs at least one level"))
+        return {word.strip().lower(): score for word, score in value.items()}
+
+    def scale(self, policy_levels: dict[str, Decimal]) -> dict[str, Decimal]:
+        """The words this KPI is assessed with and what each scores."""
+        return policy_levels if self.levels is None else self.levels
 
     @model_validator(mode="after")
     def _complete_for_its_kind(self) -> "Kpi":
@@ -154,6 +170,8 @@ class Kpi(PlanModel):
             raise ValueError(_("a deadline KPI needs a deadline"))
         if self.kind != "threshold" and self.thresholds:
             raise ValueError(_("only a threshold KPI has thresholds"))
+        if self.kind != "qualitative" and self.levels is not None:
+            raise ValueError(_("only a qualitative KPI has levels"))
         for name, kind in (("floor", "proportional"), ("minimum", "linear")):
             if getattr(self, name) is not None and self.kind != kind:
                 raise ValueError(_("only a {kind} KPI has a {name}").format(kind=kind, name=name))

@@ -5,7 +5,7 @@ from datetime import date
 from events.errors import UsageError
 from events.i18n import _
 from events.measurement import Period, Precision
-from formats.italian import parse_date, parse_month
+from formats.italian_dates import parse_date, parse_month
 from projections.scoring import month_end
 
 

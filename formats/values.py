@@ -14,7 +14,7 @@ from events.errors import UsageError
 from events.exact import as_fraction
 from events.i18n import _
 from events.measurement import Bound
-from formats.italian import number_unit, parse_number
+from formats.italian_numbers import number_unit, parse_number
 
 _BOUNDS: tuple[tuple[str, Bound], ...] = (
     ("≥", "at_least"),

@@ -1,7 +1,7 @@
 """Italian figures as the cruscotto prints them: `97,20`, `1.100`, `96,67 %`.
 
 The one formatter of numbers for every layer that shows them (projections' texts, the
-terminal, the spreadsheets, the pages); `formats.italian` reads them back.
+terminal, the spreadsheets, the pages); `formats.italian_numbers` reads them back.
 """
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext

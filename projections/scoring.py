@@ -172,13 +172,16 @@ def check_fits(action: str, kpi: Kpi, observation: Observation, policy: ScoringP
         raise ValueKindMismatch(
             _("{action} is not a ratio in the plan: give its value").format(action=action)
         )
-    if observation.level is not None and observation.level.lower() not in policy.qualitative_levels:
-        levels = ", ".join(policy.qualitative_levels)
+    scale = kpi.scale(policy.qualitative_levels)
+    if observation.level is not None and observation.level.lower() not in scale:
+        levels = ", ".join(scale)
+        message = (
+            _("level {level!r} of action {action} is not a level of this cycle's policy ({levels})")
+            if kpi.levels is None
+            else _("level {level!r} of action {action} is not a level of its KPI ({levels})")
+        )
         raise ValueKindMismatch(
-            _(
-                "level {level!r} of action {action} is not a level of this cycle's policy "
-                "({levels})"
-            ).format(level=observation.level, action=action, levels=levels)
+            message.format(level=observation.level, action=action, levels=levels)
         )
     unit = observation.unit
     if (
@@ -235,7 +238,7 @@ def rule_score(
     if kpi.kind == "deadline" and done is not None and kpi.deadline is not None:
         return _deadline(kpi.deadline, done, observation.precision, policy)
     if kpi.kind == "qualitative" and observation.level is not None:
-        score = policy.qualitative_levels[observation.level.lower()]
+        score = kpi.scale(policy.qualitative_levels)[observation.level.lower()]
         return Fraction(score), f"level {observation.level} scores {score}"
     if kpi.kind == "boolean" and observation.met is not None:
         score = policy.boolean_yes if observation.met else policy.boolean_no

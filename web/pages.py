@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from formats.italian import ROME
+from formats.italian_dates import ROME
 from ledger.records import format_recorded_at
 from web.params import When, known_cycle, when_of
 from web.state import ConsoleState

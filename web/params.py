@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from events.errors import UsageError
 from events.i18n import _
-from formats.italian import parse_date, parse_datetime
+from formats.italian_dates import parse_date, parse_datetime
 from ledger.records import format_recorded_at
 from web.errors import bad_request, unknown_cycle
 

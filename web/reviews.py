@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from events.i18n import N_, _
-from formats.italian import rome_wall_time
+from formats.italian_dates import rome_wall_time
 from formats.writers.trail import TRAIL_FILE_COLUMNS
 from ledger.records import format_recorded_at
 from projections.diff import CruscottoDiff, change_rows, diff

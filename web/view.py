@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from events.labels import event_label
-from formats.italian import ROME
+from formats.italian_dates import ROME
 from projections.diff import field_label
 from projections.numbers import italian_number, italian_percent
 from projections.review import kind_label, severity_label

@@ -20,7 +20,8 @@ from events.i18n import _
 from events.measurement import Precision
 from events.oversight import ReportedFigureRecorded
 from events.plan import ObjectiveAmended, ObjectiveWithdrawn
-from formats.italian import parse_date, parse_number
+from formats.italian_dates import parse_date
+from formats.italian_numbers import parse_number
 from formats.periods import parse_period, parse_when
 from formats.readers.acts_file import (
     AmendmentAct,

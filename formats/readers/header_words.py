@@ -8,6 +8,7 @@ Italian. The sheet names the importers look for (`Cruscotto`, `Ciclo`, `Obiettiv
 dirigenziali`, `Note`, `Misure`) are identifiers and stay Italian in both languages.
 """
 
+import unicodedata
 from functools import cache
 
 from events.i18n import N_, catalog
@@ -64,7 +65,21 @@ READ_BACK = (
 @cache
 def italian_headers() -> dict[str, str]:
     """Each English header of READ_BACK, compared as `norm` compares, to its Italian one."""
-    from formats.readers.sheets import norm
-
     italian = catalog("it")
     return {norm(english): norm(italian.gettext(english)) for english in READ_BACK}
+
+
+def norm(text: object) -> str:
+    """A header as compared: lower case, no accents, single spaces, no trailing dot or colon."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(plain.split()).strip(" .:")
+
+
+def header(text: object) -> str:
+    """A header as compared (`norm`), an English header of the exported workbook read as its
+    Italian one."""
+    plain = norm(text)
+    return italian_headers().get(plain, plain)

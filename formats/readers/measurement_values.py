@@ -13,9 +13,11 @@ from events.errors import UsageError
 from events.i18n import _
 from events.measurement import Period, Precision
 from events.plan import Kpi
-from formats.italian import number_unit, parse_date
+from formats.italian_dates import parse_date
+from formats.italian_numbers import number_unit
 from formats.periods import parse_period, parse_when
-from formats.readers.sheets import Cell, norm
+from formats.readers.header_words import norm
+from formats.readers.sheets import Cell
 from formats.values import MeasuredValue, parse_measured
 from projections.scoring import Observation
 

@@ -35,6 +35,7 @@ from events.errors import UsageError
 from events.i18n import _, ngettext
 from events.measurement import Period
 from events.plan import Kpi
+from formats.readers.header_words import header as header_text
 from formats.readers.measurement_values import (
     canonical_unit,
     read_achievement,
@@ -55,7 +56,6 @@ from formats.readers.sheets import (
     sheet_rows,
     tidy,
 )
-from formats.readers.sheets import header as header_text
 from ledger.store import EventStore
 from projections.acts import Actor
 from projections.batch import (

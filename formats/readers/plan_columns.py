@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from events.errors import UsageError
 from events.i18n import _
 from events.policy import ScoringPolicy
+from formats.readers.header_words import header, norm
 from formats.readers.plan_kpi import KPI_FIELDS
-from formats.readers.sheets import HEADER_SEARCH_ROWS, Cell, header, norm
+from formats.readers.sheets import HEADER_SEARCH_ROWS, Cell
 
 COMMON = {
     "titolo": "title",

@@ -23,9 +23,10 @@ from pydantic import ValidationError
 from events.errors import UsageError
 from events.i18n import _
 from events.plan import Kpi, KpiKind, Threshold
-from formats.italian import number_unit
+from formats.italian_numbers import number_unit
 from formats.periods import parse_when
-from formats.readers.sheets import Cell, norm
+from formats.readers.header_words import norm
+from formats.readers.sheets import Cell
 from projections.scoring import month_end
 
 KPI_FIELDS = {

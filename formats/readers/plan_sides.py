@@ -11,9 +11,10 @@ from pydantic import ValidationError
 from events.errors import UsageError
 from events.i18n import _
 from events.policy import ScoringPolicy, upgrade_policy
-from formats.italian import parse_date
-from formats.readers.sheets import Cell, Problem, find_header, norm, sheet_rows, slug
-from formats.readers.sheets import header as header_text
+from formats.italian_dates import parse_date
+from formats.readers.header_words import header as header_text
+from formats.readers.header_words import norm
+from formats.readers.sheets import Cell, Problem, find_header, sheet_rows, slug
 
 CYCLE_FIELDS = {
     "ciclo precedente": "previous",

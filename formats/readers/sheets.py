@@ -9,7 +9,6 @@ with a cell is a `Problem`, collected so that the user sees every one of them in
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,8 +27,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from events.errors import LedgerError, UsageError
 from events.i18n import _, ngettext
 from events.limits import MAX_DIGITS
-from formats.italian import parse_number
+from formats.italian_numbers import parse_number
 from formats.readers.bounded import MAX_TABLE_BYTES, check_workbook_size, read_at_most
+from formats.readers.header_words import header, norm
 from projections.numbers import italian_number
 
 SPREADSHEETS = (".xlsx", ".xlsm")
@@ -128,24 +128,6 @@ def tidy(value: Decimal) -> Decimal:
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
-
-
-def norm(text: object) -> str:
-    """A header as compared: lower case, no accents, single spaces, no trailing dot or colon."""
-    if text is None:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(plain.split()).strip(" .:")
-
-
-def header(text: object) -> str:
-    """A header as compared (`norm`), an English header of the exported workbook read as its
-    Italian one (formats/readers/header_words.py)."""
-    from formats.readers.header_words import italian_headers
-
-    plain = norm(text)
-    return italian_headers().get(plain, plain)
 
 
 def slug(text: str) -> str:

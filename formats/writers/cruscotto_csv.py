@@ -22,7 +22,7 @@ from typing import Any
 
 from events.i18n import N_, _, catalog
 from formats.inert import spreadsheet_text
-from formats.italian import italian_number
+from formats.italian_numbers import italian_number
 from formats.serial import csv_chunks, to_csv
 from formats.writers.cruscotto_data import CruscottoExport
 from formats.writers.cruscotto_rows import CSV_COLUMNS, flat_rows, summary_rows

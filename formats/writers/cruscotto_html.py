@@ -16,7 +16,7 @@ from html import escape
 from importlib.resources import files
 
 from events.i18n import _, language
-from formats.italian import italian_moment
+from formats.italian_dates import italian_moment
 from formats.writers.cruscotto_data import CruscottoExport
 from formats.writers.rules_text import describe_ente
 from projections.cruscotto import NodeResult

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from cli.example import load_example
-from formats.italian import italian_moment
+from formats.italian_dates import italian_moment
 from ledger.connect import open_store
 from projections.acts import Actor, reopen_cycle
 from tests.cli.conftest import ledger

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.errors import UsageError
-from formats.italian import parse_date
+from formats.italian_dates import parse_date
 from formats.readers.sheets import Cell, csv_rows, sheet_rows
 from formats.writers.cruscotto_csv import excel_cell, excel_csv
 from formats.writers.xlsx_sheets import number_format, percent

@@ -6,8 +6,8 @@ option names given junk values, junk positional arguments, stray options. The le
 and holds one cycle, so commands reach their parsers and their reads. Whatever the input,
 the command must end with exit code 0 (the junk happened to be valid), 1 (a refusal) or 2
 (bad usage), raise nothing but SystemExit, and print no traceback. The Italian number and
-date parsers have their own hypothesis tests (tests/cli/test_italian.py); they are only
-reached here through the commands.
+date parsers have their own hypothesis tests (tests/formats/test_italian_numbers.py and
+test_italian_dates.py); they are only reached here through the commands.
 """
 
 import contextlib

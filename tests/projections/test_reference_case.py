@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 
 from cli.example import load_example
-from formats.italian import parse_number
+from formats.italian_numbers import parse_number
 from ledger.store import SqlEventStore
 from projections.cruscotto import Cruscotto, NodeResult, replay
 from projections.numbers import rounded

@@ -162,6 +162,39 @@ def test_a_level_the_policy_does_not_know_is_refused() -> None:
         check_fits("1.3.2", kpi, Observation("qualitative", level="stellare"), POLICY)
 
 
+def timing() -> Kpi:
+    """A report's tempo di realizzazione: its own words, beside the grado's (tests/real)."""
+    scale = {"In anticipo": Decimal(100), "nei tempi": Decimal(100), "in ritardo": Decimal(0)}
+    return Kpi(description="tempo di realizzazione", kind="qualitative", levels=scale)
+
+
+def test_a_qualitative_kpi_with_its_own_scale_scores_by_it() -> None:
+    assert (
+        score_action(timing(), Observation("qualitative", level="in anticipo"), POLICY).computed
+        == 100
+    )
+    assert (
+        score_action(timing(), Observation("qualitative", level="In ritardo"), POLICY).computed == 0
+    )
+
+
+def test_a_word_of_another_scale_is_refused_naming_the_kpis_own() -> None:
+    # "buono" is a level of the policy, but not of this indicator's scale
+    with pytest.raises(ValueKindMismatch) as refused:
+        check_fits("A001-tempo", timing(), Observation("qualitative", level="buono"), POLICY)
+    assert str(refused.value) == (
+        "level 'buono' of action A001-tempo is not a level of its KPI "
+        "(in anticipo, nei tempi, in ritardo)"
+    )
+
+
+def test_only_a_qualitative_kpi_has_a_scale_and_a_scale_has_words() -> None:
+    with pytest.raises(ValueError, match="only a qualitative KPI has levels"):
+        Kpi(description="x", kind="boolean", levels={"sì": Decimal(100)})
+    with pytest.raises(ValueError, match="needs at least one level"):
+        Kpi(description="x", kind="qualitative", levels={})
+
+
 def test_a_measurement_in_another_unit_is_refused() -> None:
     with pytest.raises(ValueKindMismatch, match="measured in 'giorni', not '%'"):
         check_fits(

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from formats.italian import parse_number
+from formats.italian_numbers import parse_number
 from ledger.connect import open_store
 from projections.cruscotto import Cruscotto, replay
 from projections.findings import Finding, audit

@@ -16,6 +16,7 @@ from ledger.connect import open_store
 from ledger.store import SqlEventStore
 from tests.conftest import BACKENDS, pg_server_url, require_postgres
 from tests.review.cycles import neglected_cycle, reviewed_cycle
+from tests.review.registered import generate_key, registered_cycle
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -59,3 +60,13 @@ def reviewed(db_url: str) -> Iterator[SqlEventStore]:
 @pytest.fixture
 def neglected(db_url: str) -> Iterator[SqlEventStore]:
     yield from neglected_cycle(db_url)
+
+
+@pytest.fixture
+def registered(db_url: str) -> Iterator[SqlEventStore]:
+    yield from registered_cycle(db_url)
+
+
+@pytest.fixture
+def oiv_key(tmp_path: Path) -> Path:
+    return generate_key(tmp_path / "oiv.pem")
