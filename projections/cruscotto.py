@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from events.plan import Kpi
 from events.policy import LevelRule, ScoringPolicy
@@ -20,7 +21,7 @@ from projections.evaluation import (
     ENTE,
     Substitutes,
     TreeEvaluation,
-    sibling_total,
+    are_shares,
     weight_percent,
 )
 from projections.latest import shown_state
@@ -169,8 +170,8 @@ def build(
     """The cruscotto of a folded cycle state (with some figures replaced, if `substitutes`)."""
     policy = state.policy
     tree = TreeEvaluation(state, substitutes)
-    total = sibling_total(tree.roots())
-    roots = tuple(_node_result(tree, node, total) for node in tree.roots())
+    shares = are_shares(tree.roots())
+    roots = tuple(_node_result(tree, node, shares) for node in tree.roots())
     ente = tree.ente()
     opened = state.opened
     result = to_decimal(ente.result)
@@ -195,19 +196,22 @@ def build(
     )
 
 
-def _node_result(tree: TreeEvaluation, node: Node, total: Fraction) -> NodeResult:
-    """A node's row, its children's below it; `total` is the sum of its siblings' weights."""
+def _node_result(tree: TreeEvaluation, node: Node, shares: bool) -> NodeResult:
+    """A node's row, its children's below it; `shares`: its siblings' weights sum to 1."""
     rule = tree.rule(node)
     figures = tree.figures(node.key)
     children = tree.children[node.key]
-    below = sibling_total(children)
+    below = are_shares(children)
     computed = to_decimal(figures.computed)
+    unrounded = figures.computed_unrounded
+    computed_unrounded = computed if unrounded is figures.computed else to_decimal(unrounded)
     override = figures.override
     target = achieved = achieved_unrounded = band = None
     if rule.achievement is not None:
         target = node.target_for(tree.year)
         achieved = to_decimal(figures.achievement)
-        achieved_unrounded = to_decimal(figures.achievement_unrounded)
+        exact = figures.achievement_unrounded
+        achieved_unrounded = achieved if exact is figures.achievement else to_decimal(exact)
     if rule.has_band:
         result = override.achievement if override else computed
         band = tree.policy.band(achieved if rule.achievement is not None else result)
@@ -221,29 +225,45 @@ def _node_result(tree: TreeEvaluation, node: Node, total: Fraction) -> NodeResul
         if observation is not None:
             measured = observation.shown(kpi.ratio)
             measured_value = to_decimal(observation.exact(kpi.ratio))
-    return NodeResult(
-        key=node.key,
-        level=node.level,
-        title=node.title,
-        code=node.code,
-        weight=weight_percent(node, total),
-        computed=computed,
-        override=override,
-        coverage=to_decimal(figures.coverage) or ZERO,
-        children=tuple(_node_result(tree, child, below) for child in children),
-        target=target,
-        achievement=achieved,
-        band=band,
-        kpi=kpi_text,
-        unit=unit,
-        target_label=target_label,
-        measured=measured,
-        score=score,
-        level_name=rule.name,
-        computed_unrounded=to_decimal(figures.computed_unrounded),
-        achievement_unrounded=achieved_unrounded,
-        measured_value=measured_value,
+    return _made(
+        {
+            "key": node.key,
+            "level": node.level,
+            "title": node.title,
+            "code": node.code,
+            "weight": weight_percent(node, shares),
+            "computed": computed,
+            "override": override,
+            "coverage": to_decimal(figures.coverage) or ZERO,
+            "children": tuple(_node_result(tree, child, below) for child in children),
+            "target": target,
+            "achievement": achieved,
+            "band": band,
+            "kpi": kpi_text,
+            "unit": unit,
+            "target_label": target_label,
+            "measured": measured,
+            "score": score,
+            "level_name": rule.name,
+            "computed_unrounded": computed_unrounded,
+            "achievement_unrounded": achieved_unrounded,
+            "previous_result": None,
+            "previous_achievement": None,
+            "measured_value": measured_value,
+        }
     )
+
+
+_new_object = object.__new__
+
+
+def _made(values: dict[str, Any]) -> NodeResult:
+    """`NodeResult(**values)`, every field given, without the frozen dataclass's `__init__`
+    (an `object.__setattr__` per field, 23 of them: a sixth of building a cruscotto). The
+    same record: equal, hashed, pickled and replaced as one made the long way (tested)."""
+    row = _new_object(NodeResult)
+    row.__dict__.update(values)
+    return row
 
 
 def target_text(kpi: Kpi, target: Decimal | None) -> str | None:

@@ -27,8 +27,8 @@ from projections.rollup import (
     mean,
     mean_coverage,
     rounded_by,
+    sums_to_one,
     to_decimal,
-    total,
     weighted,
     weighted_coverage,
 )
@@ -222,15 +222,14 @@ def weights_of(siblings: list[Node]) -> list[Fraction]:
     return [node.weight or ZERO for node in siblings]
 
 
-def sibling_total(siblings: list[Node]) -> Fraction:
-    """The sum of the weights given to siblings (none given counts as 0)."""
-    return total(sibling.weight or ZERO for sibling in siblings)
+def are_shares(siblings: list[Node]) -> bool:
+    """Whether the weights given to siblings sum to 1 (shares: 1/3, 1/3, 1/3), not to 100."""
+    return sums_to_one(sibling.weight or ZERO for sibling in siblings)
 
 
-def weight_percent(node: Node, siblings_total: Fraction) -> Decimal | None:
-    """A weight as the percentage it is: shares summing to 1 (`siblings_total`, the weights
-    of the node and its siblings summed) are shown × 100."""
+def weight_percent(node: Node, shares: bool) -> Decimal | None:
+    """A weight as the percentage it is: shares (the siblings' weights summing to 1) are shown
+    × 100."""
     if node.weight is None:
         return None
-    shares = siblings_total.numerator == 1 and siblings_total.denominator == 1
     return to_decimal(node.weight * 100 if shares else node.weight)

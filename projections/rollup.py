@@ -59,9 +59,10 @@ Ratio = tuple[int, int]
 """A numerator and a positive denominator, not necessarily in lowest terms."""
 
 
-def total(values: Iterable[Fraction]) -> Fraction:
-    """Σ values (0 for none)."""
-    return _divided(_sum(values), (1, 1))
+def sums_to_one(values: Iterable[Fraction]) -> bool:
+    """Whether Σ values = 1."""
+    numerator, denominator = _sum(values)
+    return numerator == denominator
 
 
 def _sum(values: Iterable[Fraction]) -> Ratio:

@@ -214,7 +214,8 @@ def score_action(
             note += f" (the rule gives {_pct(rule)} %: {explanation})"
         stated = fraction_of(observation.achievement)
         return Score(observation.achievement, to_decimal(rule), "assessment", note, stated)
-    return Score(to_decimal(rule), to_decimal(rule), "rule", explanation, rule)
+    computed = to_decimal(rule)
+    return Score(computed, computed, "rule", explanation, rule)
 
 
 def _pct(value: Fraction) -> str:

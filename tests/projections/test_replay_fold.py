@@ -6,7 +6,9 @@ closings, amendments: appended unchecked, whatever order), every effective date 
 known-at times, on both backends, `replay` equals `build` of the whole fold, figure for figure.
 """
 
+import pickle
 import uuid
+from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,9 +19,9 @@ from events.base import LedgerEvent
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from ledger.records import NewEvent
 from ledger.store import SqlEventStore
-from projections.cruscotto import build, replay
+from projections.cruscotto import NodeResult, build, replay
 from projections.plan_state import fold
-from tests.builders import year_2020
+from tests.builders import STREAM, approved_cycle, measure, year_2020
 from tests.projections.test_snapshots import DAYS, Act, op_event, planned
 
 INDICATORS = ("1.1.1", "1.1.2", "1.2.1", "2.1.1", "2.1.2", "2.1.3", "3.1.1")
@@ -93,3 +95,20 @@ def test_the_replay_shows_the_cruscotto_of_the_whole_fold(
         for known_at in times:
             whole = build(fold(entries, stream, as_of=as_of, known_at=known_at), as_of, known_at)
             assert replay(entries, stream, as_of=as_of, known_at=known_at) == whole
+
+
+def test_every_row_is_the_record_its_fields_make(store: SqlEventStore) -> None:
+    """The replay makes each row without the dataclass's `__init__` (projections/cruscotto.py
+    `_made`): it must hold every field and be equal, copied and pickled as the one `__init__`
+    makes."""
+    approved_cycle(store)
+    measure(store, "1.1.1", "95")
+    measure(store, "2.1.3", "40")
+    cruscotto = replay(store.read_stream(STREAM), STREAM, as_of=date(2021, 4, 30))
+    names = {found.name for found in fields(NodeResult)}
+    for node in cruscotto.nodes():
+        assert set(vars(node)) == names
+        made = NodeResult(**{name: getattr(node, name) for name in names})
+        assert made == node and replace(node) == node
+        assert pickle.loads(pickle.dumps(node)) == node  # noqa: S301 - our own bytes
+    assert cruscotto.node("1.1.1").measured == "95"
