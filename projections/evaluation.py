@@ -32,7 +32,7 @@ from projections.rollup import (
     weighted,
     weighted_coverage,
 )
-from projections.scoring import Observation, Score, score_action
+from projections.scoring import Observation, Score, made, score_action
 
 ENTE = "ente"
 Substitutes = Mapping[str | None, tuple[Figure, Fraction]]
@@ -120,8 +120,19 @@ class TreeEvaluation:
         rounded = rounded_by(computed, rule.rounding)
         result = fraction_of(override.achievement) if override else rounded
         achieved, exact = self._achieved(node, rule, result)
-        figures = Figures(
-            rounded, computed, result, achieved, exact, coverage, override, score, observation
+        figures = made(
+            Figures,
+            {
+                "computed": rounded,
+                "computed_unrounded": computed,
+                "result": result,
+                "achievement": achieved,
+                "achievement_unrounded": exact,
+                "coverage": coverage,
+                "override": override,
+                "score": score,
+                "observation": observation,
+            },
         )
         return self._substituted(node.key, figures, rule)
 

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,8 @@ from events.base import LedgerEvent
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from ledger.records import NewEvent
 from ledger.store import SqlEventStore
-from projections.cruscotto import NodeResult, build, replay
+from projections.cruscotto import build, replay
+from projections.evaluation import TreeEvaluation
 from projections.plan_state import fold
 from tests.builders import STREAM, approved_cycle, measure, year_2020
 from tests.projections.test_snapshots import DAYS, Act, op_event, planned
@@ -97,18 +99,47 @@ def test_the_replay_shows_the_cruscotto_of_the_whole_fold(
             assert replay(entries, stream, as_of=as_of, known_at=known_at) == whole
 
 
-def test_every_row_is_the_record_its_fields_make(store: SqlEventStore) -> None:
-    """The replay makes each row without the dataclass's `__init__` (projections/cruscotto.py
-    `_made`): it must hold every field and be equal, copied and pickled as the one `__init__`
-    makes."""
+def same_record(record: Any) -> None:
+    """Made without its dataclass's `__init__` (projections.scoring.made), the record holds
+    every field, in order, and is equal, copied and pickled as the one `__init__` makes."""
+    names = [found.name for found in fields(record)]
+    assert list(vars(record)) == names
+    assert type(record)(**{name: getattr(record, name) for name in names}) == record
+    assert replace(record) == record
+    assert pickle.loads(pickle.dumps(record)) == record  # noqa: S301 - our own bytes
+
+
+def test_every_node_observation_and_row_is_the_record_its_fields_make(
+    store: SqlEventStore,
+) -> None:
     approved_cycle(store)
     measure(store, "1.1.1", "95")
     measure(store, "2.1.3", "40")
+    store.append(
+        STREAM,
+        [
+            NewEvent(
+                AssessmentRecorded(
+                    action="2.1.1", kind="qualitative", level="buono", period=year_2020()
+                ),
+                date(2021, 4, 30),
+                "controller-1",
+                "controller",
+            )
+        ],
+        expected_version=store.stream_version(STREAM),
+    )
+    state = fold(store.read_stream(STREAM), STREAM)
+    tree = TreeEvaluation(state)
+    for node in state.nodes.values():
+        same_record(node)
+        same_record(tree.figures(node.key))
+    observations = [one for history in state.observations.values() for one in history]
+    assert {one.kind for one in observations} == {"measurement", "qualitative"}
+    for observation in observations:
+        same_record(observation)
     cruscotto = replay(store.read_stream(STREAM), STREAM, as_of=date(2021, 4, 30))
-    names = {found.name for found in fields(NodeResult)}
-    for node in cruscotto.nodes():
-        assert set(vars(node)) == names
-        made = NodeResult(**{name: getattr(node, name) for name in names})
-        assert made == node and replace(node) == node
-        assert pickle.loads(pickle.dumps(node)) == node  # noqa: S301 - our own bytes
+    for row in cruscotto.nodes():
+        same_record(row)
     assert cruscotto.node("1.1.1").measured == "95"
+    assert cruscotto.node("2.1.1").measured == "buono"
