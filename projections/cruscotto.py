@@ -16,9 +16,16 @@ from fractions import Fraction
 from events.plan import Kpi
 from events.policy import LevelRule, ScoringPolicy
 from ledger.records import Entry
-from projections.evaluation import ENTE, Substitutes, TreeEvaluation, weight_percent
+from projections.evaluation import (
+    ENTE,
+    Substitutes,
+    TreeEvaluation,
+    sibling_total,
+    weight_percent,
+)
+from projections.latest import shown_state
 from projections.numbers import italian_number
-from projections.plan_state import CycleState, Node, OverrideInfo, action_kpi, fold
+from projections.plan_state import CycleState, Node, OverrideInfo, action_kpi
 from projections.rollup import to_decimal
 from projections.scoring import Score
 
@@ -145,8 +152,11 @@ class Cruscotto:
 def replay(
     entries: Iterable[Entry], stream: str, *, as_of: date, known_at: datetime | None = None
 ) -> Cruscotto:
-    """Rebuild the cruscotto of `stream`: every act effective by `as_of`, known by `known_at`."""
-    return build(fold(entries, stream, as_of=as_of, known_at=known_at), as_of, known_at)
+    """Rebuild the cruscotto of `stream`: every act effective by `as_of`, known by `known_at`.
+
+    It folds what the cruscotto reads (projections/latest.py): of the facts, each indicator's
+    latest observation."""
+    return build(shown_state(entries, stream, as_of=as_of, known_at=known_at), as_of, known_at)
 
 
 def build(
@@ -159,7 +169,8 @@ def build(
     """The cruscotto of a folded cycle state (with some figures replaced, if `substitutes`)."""
     policy = state.policy
     tree = TreeEvaluation(state, substitutes)
-    roots = tuple(_node_result(tree, node, tree.roots()) for node in tree.roots())
+    total = sibling_total(tree.roots())
+    roots = tuple(_node_result(tree, node, total) for node in tree.roots())
     ente = tree.ente()
     opened = state.opened
     result = to_decimal(ente.result)
@@ -184,49 +195,55 @@ def build(
     )
 
 
-def _node_result(tree: TreeEvaluation, node: Node, siblings: list[Node]) -> NodeResult:
+def _node_result(tree: TreeEvaluation, node: Node, total: Fraction) -> NodeResult:
+    """A node's row, its children's below it; `total` is the sum of its siblings' weights."""
     rule = tree.rule(node)
     figures = tree.figures(node.key)
     children = tree.children[node.key]
-    found = NodeResult(
-        key=node.key,
-        level=node.level,
-        title=node.title,
-        code=node.code,
-        weight=weight_percent(node, siblings),
-        computed=to_decimal(figures.computed),
-        override=figures.override,
-        coverage=to_decimal(figures.coverage) or ZERO,
-        children=tuple(_node_result(tree, child, children) for child in children),
-        level_name=rule.name,
-        computed_unrounded=to_decimal(figures.computed_unrounded),
-    )
+    below = sibling_total(children)
+    computed = to_decimal(figures.computed)
+    override = figures.override
+    target = achieved = achieved_unrounded = band = None
     if rule.achievement is not None:
+        target = node.target_for(tree.year)
         achieved = to_decimal(figures.achievement)
-        found = replace(
-            found,
-            target=node.target_for(tree.year),
-            achievement=achieved,
-            achievement_unrounded=to_decimal(figures.achievement_unrounded),
-        )
+        achieved_unrounded = to_decimal(figures.achievement_unrounded)
     if rule.has_band:
-        shown = found.achievement if rule.achievement is not None else found.result
-        found = replace(found, band=tree.policy.band(shown))
+        result = override.achievement if override else computed
+        band = tree.policy.band(achieved if rule.achievement is not None else result)
+    kpi_text = unit = target_label = measured = measured_value = score = None
     if rule.rollup == "kpi":
         kpi = action_kpi(node)
         target = to_decimal(kpi.target_for(tree.year))
         observation = figures.observation
-        found = replace(
-            found,
-            kpi=kpi.description,
-            unit=kpi.unit,
-            target=target,
-            target_label=kpi.target_label or target_text(kpi, target),
-            measured=observation.shown(kpi.ratio) if observation else None,
-            measured_value=to_decimal(observation.exact(kpi.ratio)) if observation else None,
-            score=figures.score,
-        )
-    return found
+        kpi_text, unit, score = kpi.description, kpi.unit, figures.score
+        target_label = kpi.target_label or target_text(kpi, target)
+        if observation is not None:
+            measured = observation.shown(kpi.ratio)
+            measured_value = to_decimal(observation.exact(kpi.ratio))
+    return NodeResult(
+        key=node.key,
+        level=node.level,
+        title=node.title,
+        code=node.code,
+        weight=weight_percent(node, total),
+        computed=computed,
+        override=override,
+        coverage=to_decimal(figures.coverage) or ZERO,
+        children=tuple(_node_result(tree, child, below) for child in children),
+        target=target,
+        achievement=achieved,
+        band=band,
+        kpi=kpi_text,
+        unit=unit,
+        target_label=target_label,
+        measured=measured,
+        score=score,
+        level_name=rule.name,
+        computed_unrounded=to_decimal(figures.computed_unrounded),
+        achievement_unrounded=achieved_unrounded,
+        measured_value=measured_value,
+    )
 
 
 def target_text(kpi: Kpi, target: Decimal | None) -> str | None:
@@ -241,6 +258,8 @@ def target_text(kpi: Kpi, target: Decimal | None) -> str | None:
 def _managers(
     state: CycleState, roots: Sequence[NodeResult], ente: Decimal | None
 ) -> Iterable[ManagerResult]:
+    if not state.managers:
+        return
     nodes = {n.key: n for r in roots for n in r.walk()}
     codes = {n.code: n for r in roots for n in r.walk() if n.code}
     for assigned in state.managers.values():

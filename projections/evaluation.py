@@ -23,10 +23,12 @@ from projections.rollup import (
     HUNDRED,
     ZERO,
     achievement,
+    fraction_of,
     mean,
     mean_coverage,
     rounded_by,
     to_decimal,
+    total,
     weighted,
     weighted_coverage,
 )
@@ -70,9 +72,11 @@ class TreeEvaluation:
         self._memo: dict[str, Figures] = {}
         self._busy: set[str] = set()
         self._ente: Figures | None = None
+        self._rules = {rule.key: rule for rule in self.policy.tree}
 
     def rule(self, node: Node) -> LevelRule:
-        return self.policy.rule(node.level)
+        """The rule of the node's level (KeyError for a level the tree does not name)."""
+        return self._rules[node.level]
 
     def roots(self) -> list[Node]:
         return self.children[None]
@@ -114,21 +118,30 @@ class TreeEvaluation:
         else:
             computed, coverage = self._rolled(rule, node)
         rounded = rounded_by(computed, rule.rounding)
-        result = Fraction(override.achievement) if override else rounded
+        result = fraction_of(override.achievement) if override else rounded
+        achieved, exact = self._achieved(node, rule, result)
         figures = Figures(
-            rounded, computed, result, None, None, coverage, override, score, observation
+            rounded, computed, result, achieved, exact, coverage, override, score, observation
         )
-        return self._substituted(node.key, self._with_achievement(node, rule, figures), rule)
+        return self._substituted(node.key, figures, rule)
+
+    def _achieved(
+        self, node: Node | None, rule: LevelRule | None, result: Fraction | None
+    ) -> tuple[Fraction | None, Fraction | None]:
+        """The achievement against the node's own target, rounded and not, if its level has
+        one (else None and None)."""
+        if rule is None or rule.achievement is None or node is None:
+            return None, None
+        target = node.target_for(self.year)
+        exact = achievement(
+            result, None if target is None else fraction_of(target), rule.achievement
+        )
+        return rounded_by(exact, rule.rounding), exact
 
     def _with_achievement(self, node: Node | None, rule: LevelRule | None, f: Figures) -> Figures:
         """The figures with the achievement against the node's own target, if its level has one."""
-        if rule is None or rule.achievement is None or node is None:
-            return replace(f, achievement=None, achievement_unrounded=None)
-        target = node.target_for(self.year)
-        exact = achievement(
-            f.result, None if target is None else Fraction(target), rule.achievement
-        )
-        return replace(f, achievement=rounded_by(exact, rule.rounding), achievement_unrounded=exact)
+        achieved, exact = self._achieved(node, rule, f.result)
+        return replace(f, achievement=achieved, achievement_unrounded=exact)
 
     def _substituted(self, key: str | None, f: Figures, rule: LevelRule | None) -> Figures:
         if key not in self.substitutes:
@@ -209,9 +222,15 @@ def weights_of(siblings: list[Node]) -> list[Fraction]:
     return [node.weight or ZERO for node in siblings]
 
 
-def weight_percent(node: Node, siblings: list[Node]) -> Decimal | None:
-    """A weight as the percentage it is: shares summing to 1 are shown × 100."""
+def sibling_total(siblings: list[Node]) -> Fraction:
+    """The sum of the weights given to siblings (none given counts as 0)."""
+    return total(sibling.weight or ZERO for sibling in siblings)
+
+
+def weight_percent(node: Node, siblings_total: Fraction) -> Decimal | None:
+    """A weight as the percentage it is: shares summing to 1 (`siblings_total`, the weights
+    of the node and its siblings summed) are shown × 100."""
     if node.weight is None:
         return None
-    total = sum((sibling.weight or ZERO for sibling in siblings), ZERO)
-    return to_decimal(node.weight * 100 if total == 1 else node.weight)
+    shares = siblings_total.numerator == 1 and siblings_total.denominator == 1
+    return to_decimal(node.weight * 100 if shares else node.weight)

@@ -48,40 +48,35 @@ def apply_fact(facts: Facts, entry: Entry) -> None:
     """Apply one effective, known measurement, assessment or correction to the facts."""
     event = entry.event
     match event:
-        case MeasurementRecorded():
-            _observe(
-                facts,
-                event.action,
-                entry.event_id,
-                Observation(
-                    kind="measurement",
-                    value=event.value,
-                    unit=event.unit,
-                    event_id=entry.event_id,
-                    numerator=event.numerator,
-                    denominator=event.denominator,
-                    bound=event.bound,
-                ),
-            )
-        case AssessmentRecorded():
-            _observe(
-                facts,
-                event.action,
-                entry.event_id,
-                Observation(
-                    kind=event.kind,
-                    level=event.level,
-                    completed_on=event.completed_on,
-                    precision=event.precision,
-                    met=event.met,
-                    achievement=event.achievement,
-                    event_id=entry.event_id,
-                ),
-            )
+        case MeasurementRecorded() | AssessmentRecorded():
+            _observe(facts, event.action, entry.event_id, observed(entry, event))
         case MeasurementCorrected():
             _correct(facts, event)
         case _:
             pass
+
+
+def observed(entry: Entry, event: MeasurementRecorded | AssessmentRecorded) -> Observation:
+    """What a measurement or an assessment observed, before any correction of it."""
+    if isinstance(event, MeasurementRecorded):
+        return Observation(
+            kind="measurement",
+            value=event.value,
+            unit=event.unit,
+            event_id=entry.event_id,
+            numerator=event.numerator,
+            denominator=event.denominator,
+            bound=event.bound,
+        )
+    return Observation(
+        kind=event.kind,
+        level=event.level,
+        completed_on=event.completed_on,
+        precision=event.precision,
+        met=event.met,
+        achievement=event.achievement,
+        event_id=entry.event_id,
+    )
 
 
 def _observe(facts: Facts, action: str, event_id: str, observation: Observation) -> None:
