@@ -95,7 +95,7 @@ _EFFECTIVE_DATE, _RECORDED_AT = _NAMES.index("effective_date"), _NAMES.index("re
 _row_values = attrgetter(*_NAMES)
 _new_object = object.__new__
 
-DECODED_KEPT = 512
+DECODED_KEPT = 256
 """How many decoded events of each type `Entry.event` keeps, by their payload's text."""
 
 _readers: dict[str, tuple[int, StoredDecoder]] = {}
@@ -136,8 +136,10 @@ class _DecodedEvent:
         return event
 
 
-MISSES_BEFORE_DROP = 2048
-"""How many misses of a type's cache tell whether its payloads recur (see below)."""
+MISSES_BEFORE_DROP = 256
+"""How many misses of a type's cache tell whether its payloads recur (see below). Low enough
+that a type of large, unique payloads (a cycle's opening, 12 KiB decoded) holds at most
+`DECODED_KEPT` of them, 3 MiB, before its cache is dropped and freed."""
 
 
 def drop_unused_caches() -> None:
