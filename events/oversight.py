@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from events.base import LedgerEvent
 from events.i18n import _
@@ -50,6 +50,8 @@ ReportedMeasure = Literal[
     "strategic_reached",
     "operational_reached",
     "measured",
+    "count",
+    "share",
 ]
 
 
@@ -61,13 +63,17 @@ class ReportedFigureRecorded(LedgerEvent):
     - `measured`: an indicator's measured value (a ratio as the ledger divides it);
     - `strategic_at_100`: how many strategic objectives the text says reached 100 %;
     - `strategic_reached`: how many reached their target;
-    - `operational_reached`: how many operational objectives reached their strategic target.
+    - `operational_reached`: how many operational objectives reached their strategic target;
+    - `count`: how many qualitative indicators (below `node`, or of the whole cycle) were
+      assessed with the word `level` ("86 obiettivi in linea con le previsioni");
+    - `share`: that count as a % of all the cycle's indicators whose scale has the word
+      ("(60,6%)" of the 142 measured).
     `printed` keeps the text as printed; `decimals` is how many decimals it shows, so that the
-    comparison rounds the evidence as the document did.
+    comparison rounds the evidence as the document did. v3 added `count`, `share` and `level`.
     """
 
     type_name = "ReportedFigureRecorded"
-    schema_version = 2
+    schema_version = 3
 
     document: str
     where: str
@@ -76,9 +82,35 @@ class ReportedFigureRecorded(LedgerEvent):
     value: Decimal
     printed: str
     decimals: int = Field(default=0, ge=0, le=6)
+    level: str | None = None
+
+    @field_validator("level")
+    @classmethod
+    def _level_as_scales_hold_it(cls, value: str | None) -> str | None:
+        return None if value is None else value.strip().lower()
+
+    @model_validator(mode="after")
+    def _level_where_counted(self) -> "ReportedFigureRecorded":
+        check_counted_level(self.measure, self.level)
+        return self
+
+
+def check_counted_level(measure: str, level: str | None) -> None:
+    """A `count` or `share` names the word it counts; no other figure names one."""
+    counted = measure in ("count", "share")
+    if counted and not level:
+        raise ValueError(_("a {measure} figure needs the level it counts").format(measure=measure))
+    if not counted and level is not None:
+        raise ValueError(_("a {measure} figure counts no level").format(measure=measure))
 
 
 @upcaster("ReportedFigureRecorded", 1)
 def _reported_v1(payload: dict[str, Any]) -> dict[str, Any]:
     """v1 could not report a measured value; its measures read as they are."""
+    return payload
+
+
+@upcaster("ReportedFigureRecorded", 2)
+def _reported_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """v2 could not count the words of a scale; its measures read as they are."""
     return payload

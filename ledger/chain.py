@@ -60,6 +60,34 @@ def row_fields(
 _PREV_LENGTH = _LENGTH(len(GENESIS.hex()))
 """Every previous hash is 64 hex characters: its frame's length is a constant."""
 
+frame_length = _LENGTH
+"""A part's length as its frame's 8 bytes (for `verify`, which frames every row inline)."""
+PREV_FRAME = _PREV_LENGTH
+"""The frame's length of every previous hash (64 hex characters)."""
+
+FRAMES_KEPT = 4096
+"""How many framed parts `RepeatedFrames` keeps before it starts again: memory stays flat."""
+
+
+class RepeatedFrames(dict[str | int, bytes]):
+    """The framed bytes (8-byte length, then the UTF-8 bytes of the stored text) of the parts
+    of a row that repeat from row to row, for `verify`, which frames every row of the ledger.
+
+    A row's stream, version, type, schema version, dates, actor and role recur over many
+    rows: `get(part)` answers a part framed before (a dict lookup, in C) and `frame(part)`
+    frames it (an integer as its decimal text, as `row_fields` writes it) and keeps it. The
+    frame of a text depends on the text alone, not on the field it stands in, so one dict
+    serves every field. At most `FRAMES_KEPT` are kept: past that it starts again empty
+    (dates and times recorded one by one would otherwise grow it with the ledger).
+    """
+
+    def frame(self, part: str | int) -> bytes:
+        data = (part if isinstance(part, str) else str(part)).encode("utf-8")
+        if len(self) >= FRAMES_KEPT:
+            self.clear()
+        framed = self[part] = _LENGTH(len(data)) + data
+        return framed
+
 
 def _framed(text: str) -> bytes:
     data = text.encode("utf-8")

@@ -15,8 +15,8 @@ from sqlalchemy import Select, func, select
 from events.limits import MAX_INT
 from ledger.connections import StoreConnections
 from ledger.query import STREAMS_SQL, Query, select_query, stream_version
-from ledger.records import Entry, StoredRow
-from ledger.rows import stored_entries, stored_entry, stored_row
+from ledger.records import Entry
+from ledger.rows import StoredRows, stored_entries, stored_entry
 from ledger.tables import events
 
 READ_BATCH = 2000
@@ -40,11 +40,11 @@ class StoreReads(StoreConnections):
         """One cycle's entries in order, optionally as of a date and as known at a time."""
         return self.read(Query(stream=stream, as_of=as_of, known_at=known_at))
 
-    def read_rows(self, *, after_seq: int = 0) -> Iterator[StoredRow]:
-        """Raw stored rows in seq order: what `verify` recomputes the chain from."""
+    def read_rows(self, *, after_seq: int = 0) -> StoredRows:
+        """Raw stored rows in seq order: what `verify` recomputes the chain from (which takes
+        them as the driver's tuples, see `StoredRows`)."""
         statement = select(events).where(events.c.seq > after_seq).order_by(events.c.seq)
-        for partition in self._partitions(statement):
-            yield from map(stored_row, partition)  # map: no Python frame per row
+        return StoredRows(self._partitions(statement))
 
     def read_hashes(self, *, after_seq: int = 0, until_seq: int) -> Generator[tuple[int, bytes]]:
         """(seq, stored hash) of the rows after `after_seq` up to `until_seq`, in seq order:
@@ -62,10 +62,12 @@ class StoreReads(StoreConnections):
         """Rows in lists of READ_BATCH (a server-side cursor on PostgreSQL): memory stays flat.
 
         SQLAlchemy compiles and executes the statement (its statement cache, its transaction,
-        its errors) and its cursor strategy fetches the batches, which are taken as the
-        driver's tuples: SQLAlchemy's rows would only wrap the same values (no column of
-        `events` has a result conversion), at a cost per row that a full read pays a million
-        times."""
+        its errors). Its cursor strategy gives the first batch (it may hold a row it fetched
+        ahead), and the DBAPI cursor the others, as the driver's tuples: SQLAlchemy's rows
+        would only wrap the same values (no column of `events` has a result conversion), and
+        its buffer would copy each row through a deque, at a cost per row that a full read
+        pays a million times. A driver error goes through SQLAlchemy's handling all the same.
+        """
         with (
             self._translated(),
             self.engine.connect() as conn,
@@ -73,14 +75,19 @@ class StoreReads(StoreConnections):
             # stops early (verify stops at the first break).
             conn.execution_options(yield_per=READ_BATCH).execute(statement) as result,
         ):
-            fetch, cursor = result.cursor_strategy.fetchmany, result.cursor
+            strategy, cursor = result.cursor_strategy, result.cursor
+            batch = strategy.fetchmany(result, cursor, READ_BATCH)
+            fetch = cursor.fetchmany
             while True:
-                batch = fetch(result, cursor, READ_BATCH)
                 if batch:
                     yield batch
                 # A short batch is the last: the strategy may have closed the cursor on it.
                 if len(batch) < READ_BATCH:
                     return
+                try:
+                    batch = fetch(READ_BATCH)
+                except Exception as error:  # wrapped as SQLAlchemy would (DBAPIError)
+                    strategy.handle_exception(result, cursor, error)
 
     def head(self) -> Entry | None:
         """The last entry of the ledger, or None when it is empty."""

@@ -6,15 +6,16 @@ upgrade of pydantic or of our models can never "break" an old chain.
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from events.i18n import _
-from ledger.chain import GENESIS, link_hash, row_fields
+from ledger.chain import GENESIS, PREV_FRAME, RepeatedFrames, frame_length, link_hash, row_fields
 from ledger.errors import InvalidDigest
 from ledger.merkle import EMPTY_ROOT, LEAF_PREFIX, CompactRange
 from ledger.records import StoredRow
+from ledger.rows import StoredRows, row_values, stored_row
 
 DIGEST_PATTERN = re.compile(r"^ledger-digest seq=(\d+) sha256=([0-9a-f]{64})$")
 """Version 1 of the digest line: the chain's head only."""
@@ -147,6 +148,15 @@ def recompute_hash(row: StoredRow, prev_hash_hex: str) -> bytes:
     return link_hash(prev_hash_hex, fields)
 
 
+def _row_values(rows: Iterable[StoredRow]) -> Iterator[Sequence[Any]]:
+    """The rows as tuples of their values in table order: the store's rows as the driver gave
+    them (no `StoredRow` is built for a row the walk does not hand to a hook), any others
+    through their fields."""
+    if isinstance(rows, StoredRows):
+        return rows.values()
+    return map(row_values, rows)
+
+
 def verify_rows(
     rows: Iterable[StoredRow],
     *,
@@ -175,9 +185,9 @@ def verify_rows(
     expected_seq = begun.seq + 1
     prev = begun.hash
     checked = begun.seq
-    head = Digest(begun.seq, begun.hash.hex())
     digest_seen = digest is None or digest.seq == 0
     if digest is not None and digest.seq == 0 and digest.hash != GENESIS.hex():
+        head = Digest(begun.seq, begun.hash.hex())
         return Verdict(0, head, 0, "a digest of seq 0 must carry the genesis hash (64 zeros)")
 
     if start is None:
@@ -186,45 +196,78 @@ def verify_rows(
         tree = start.tree
     flagged: list[tuple[int, str]] = list(begun.flagged)
 
-    def broken(seq: int, reason: str) -> Verdict:
-        return Verdict(checked, head, seq, reason, flagged=tuple(flagged))
+    def last() -> Digest:
+        """The head so far: the last row that followed (a `Digest` is built only at the end)."""
+        return Digest(checked, prev.hex())
 
-    for row in rows:
-        if row.seq != expected_seq:
-            if row.seq > expected_seq:
+    def broken(seq: int, reason: str) -> Verdict:
+        return Verdict(checked, last(), seq, reason, flagged=tuple(flagged))
+
+    framed = RepeatedFrames()
+    repeated, frame = framed.get, framed.frame
+    append_leaf = tree.append
+    digest_seq = digest.seq if digest is not None else -1
+    prev_hex = prev.hex().encode("ascii")
+    for values in _row_values(rows):
+        (seq, event_id, stream, version, type_name, schema_version, effective_date,
+         recorded_at, actor, role, payload, prev_hash, stored, key, _sig) = values  # fmt: skip
+        if seq != expected_seq:
+            if seq > expected_seq:
                 return broken(
                     expected_seq,
-                    _("seq {seq} is missing (next is {next})").format(
-                        seq=expected_seq, next=row.seq
-                    ),
+                    _("seq {seq} is missing (next is {next})").format(seq=expected_seq, next=seq),
                 )
             return broken(
-                row.seq,
+                seq,
                 _("seq {seq} is out of order (expected {expected})").format(
-                    seq=row.seq, expected=expected_seq
+                    seq=seq, expected=expected_seq
                 ),
             )
-        if row.prev_hash != prev:
-            return broken(row.seq, _("its prev_hash is not the hash of the previous row"))
-        if recompute_hash(row, prev.hex()) != row.hash:
-            return broken(row.seq, _("its stored hash does not match its content"))
-        if check_signature is not None:
-            problem = check_signature(row)
-            if problem is not None:  # the row is named, and the chain goes on
-                flagged.append((row.seq, problem))
-        tree.append(_sha256(LEAF_PREFIX + row.hash).digest())
-        if digest is not None and row.seq == digest.seq:
-            if row.hash.hex() != digest.hash:
-                return broken(row.seq, _("the ledger no longer extends the digest: hash differs"))
-            if digest.root is not None and tree.root().hex() != digest.root:
-                return broken(
-                    row.seq, _("the ledger no longer extends the digest: tree root differs")
+        if prev_hash != prev:
+            return broken(seq, _("its prev_hash is not the hash of the previous row"))
+        # docs/integrity.md's recipe (`link_hash` over `row_fields`) written out for one row:
+        # each part as its 8-byte length and its UTF-8 bytes, the parts that repeat from row
+        # to row (stream, numbers, type, dates, actor, role) framed once and kept (see
+        # `RepeatedFrames`); tests/ledger/test_chain_properties.py holds it to the recipe.
+        if (
+            _sha256(
+                b"".join(
+                    (
+                        PREV_FRAME, prev_hex,
+                        frame_length(len(text := b"%d" % seq)), text,
+                        frame_length(len(text := event_id.encode())), text,
+                        repeated(stream) or frame(stream),
+                        repeated(version) or frame(version),
+                        repeated(type_name) or frame(type_name),
+                        repeated(schema_version) or frame(schema_version),
+                        repeated(effective_date) or frame(effective_date),
+                        repeated(recorded_at) or frame(recorded_at),
+                        repeated(actor) or frame(actor),
+                        repeated(role) or frame(role),
+                        frame_length(len(text := (key or "").encode())), text,
+                        frame_length(len(text := payload.encode())), text,
+                    )
                 )
+            ).digest()
+            != stored
+        ):  # fmt: skip
+            return broken(seq, _("its stored hash does not match its content"))
+        if check_signature is not None:
+            problem = check_signature(stored_row(values))
+            if problem is not None:  # the row is named, and the chain goes on
+                flagged.append((seq, problem))
+        append_leaf(_sha256(LEAF_PREFIX + stored).digest())
+        if seq == digest_seq and digest is not None:
+            if stored.hex() != digest.hash:
+                return broken(seq, _("the ledger no longer extends the digest: hash differs"))
+            if digest.root is not None and tree.root().hex() != digest.root:
+                return broken(seq, _("the ledger no longer extends the digest: tree root differs"))
             digest_seen = True
-        prev = row.hash
-        checked += 1
-        head = Digest(row.seq, row.hash.hex())
+        prev = stored
+        prev_hex = stored.hex().encode("ascii")
+        checked = expected_seq = seq
         expected_seq += 1
+    head = last()
     root = tree.root().hex()
     if digest is not None and digest.seq == 0 and digest.root not in (None, EMPTY_ROOT.hex()):
         return Verdict(0, head, 0, _("a digest of seq 0 must carry the empty tree's root"))

@@ -23,14 +23,16 @@ from projections.rollup import (
     HUNDRED,
     ZERO,
     achievement,
+    fraction_of,
     mean,
     mean_coverage,
     rounded_by,
+    sums_to_one,
     to_decimal,
     weighted,
     weighted_coverage,
 )
-from projections.scoring import Observation, Score, score_action
+from projections.scoring import Observation, Score, made, score_action
 
 ENTE = "ente"
 Substitutes = Mapping[str | None, tuple[Figure, Fraction]]
@@ -70,9 +72,11 @@ class TreeEvaluation:
         self._memo: dict[str, Figures] = {}
         self._busy: set[str] = set()
         self._ente: Figures | None = None
+        self._rules = {rule.key: rule for rule in self.policy.tree}
 
     def rule(self, node: Node) -> LevelRule:
-        return self.policy.rule(node.level)
+        """The rule of the node's level (KeyError for a level the tree does not name)."""
+        return self._rules[node.level]
 
     def roots(self) -> list[Node]:
         return self.children[None]
@@ -114,21 +118,41 @@ class TreeEvaluation:
         else:
             computed, coverage = self._rolled(rule, node)
         rounded = rounded_by(computed, rule.rounding)
-        result = Fraction(override.achievement) if override else rounded
-        figures = Figures(
-            rounded, computed, result, None, None, coverage, override, score, observation
+        result = fraction_of(override.achievement) if override else rounded
+        achieved, exact = self._achieved(node, rule, result)
+        figures = made(
+            Figures,
+            {
+                "computed": rounded,
+                "computed_unrounded": computed,
+                "result": result,
+                "achievement": achieved,
+                "achievement_unrounded": exact,
+                "coverage": coverage,
+                "override": override,
+                "score": score,
+                "observation": observation,
+            },
         )
-        return self._substituted(node.key, self._with_achievement(node, rule, figures), rule)
+        return self._substituted(node.key, figures, rule)
+
+    def _achieved(
+        self, node: Node | None, rule: LevelRule | None, result: Fraction | None
+    ) -> tuple[Fraction | None, Fraction | None]:
+        """The achievement against the node's own target, rounded and not, if its level has
+        one (else None and None)."""
+        if rule is None or rule.achievement is None or node is None:
+            return None, None
+        target = node.target_for(self.year)
+        exact = achievement(
+            result, None if target is None else fraction_of(target), rule.achievement
+        )
+        return rounded_by(exact, rule.rounding), exact
 
     def _with_achievement(self, node: Node | None, rule: LevelRule | None, f: Figures) -> Figures:
         """The figures with the achievement against the node's own target, if its level has one."""
-        if rule is None or rule.achievement is None or node is None:
-            return replace(f, achievement=None, achievement_unrounded=None)
-        target = node.target_for(self.year)
-        exact = achievement(
-            f.result, None if target is None else Fraction(target), rule.achievement
-        )
-        return replace(f, achievement=rounded_by(exact, rule.rounding), achievement_unrounded=exact)
+        achieved, exact = self._achieved(node, rule, f.result)
+        return replace(f, achievement=achieved, achievement_unrounded=exact)
 
     def _substituted(self, key: str | None, f: Figures, rule: LevelRule | None) -> Figures:
         if key not in self.substitutes:
@@ -209,9 +233,14 @@ def weights_of(siblings: list[Node]) -> list[Fraction]:
     return [node.weight or ZERO for node in siblings]
 
 
-def weight_percent(node: Node, siblings: list[Node]) -> Decimal | None:
-    """A weight as the percentage it is: shares summing to 1 are shown × 100."""
+def are_shares(siblings: list[Node]) -> bool:
+    """Whether the weights given to siblings sum to 1 (shares: 1/3, 1/3, 1/3), not to 100."""
+    return sums_to_one(sibling.weight or ZERO for sibling in siblings)
+
+
+def weight_percent(node: Node, shares: bool) -> Decimal | None:
+    """A weight as the percentage it is: shares (the siblings' weights summing to 1) are shown
+    × 100."""
     if node.weight is None:
         return None
-    total = sum((sibling.weight or ZERO for sibling in siblings), ZERO)
-    return to_decimal(node.weight * 100 if total == 1 else node.weight)
+    return to_decimal(node.weight * 100 if shares else node.weight)

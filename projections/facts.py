@@ -13,7 +13,7 @@ from typing import Any
 
 from events.measurement import AssessmentRecorded, MeasurementCorrected, MeasurementRecorded
 from ledger.records import Entry
-from projections.scoring import Observation
+from projections.scoring import Observation, made
 
 FACT_KINDS = frozenset(
     cls.type_name for cls in (MeasurementRecorded, AssessmentRecorded, MeasurementCorrected)
@@ -48,40 +48,43 @@ def apply_fact(facts: Facts, entry: Entry) -> None:
     """Apply one effective, known measurement, assessment or correction to the facts."""
     event = entry.event
     match event:
-        case MeasurementRecorded():
-            _observe(
-                facts,
-                event.action,
-                entry.event_id,
-                Observation(
-                    kind="measurement",
-                    value=event.value,
-                    unit=event.unit,
-                    event_id=entry.event_id,
-                    numerator=event.numerator,
-                    denominator=event.denominator,
-                    bound=event.bound,
-                ),
-            )
-        case AssessmentRecorded():
-            _observe(
-                facts,
-                event.action,
-                entry.event_id,
-                Observation(
-                    kind=event.kind,
-                    level=event.level,
-                    completed_on=event.completed_on,
-                    precision=event.precision,
-                    met=event.met,
-                    achievement=event.achievement,
-                    event_id=entry.event_id,
-                ),
-            )
+        case MeasurementRecorded() | AssessmentRecorded():
+            _observe(facts, event.action, entry.event_id, observed(entry, event))
         case MeasurementCorrected():
             _correct(facts, event)
         case _:
             pass
+
+
+def observed(entry: Entry, event: MeasurementRecorded | AssessmentRecorded) -> Observation:
+    """What a measurement or an assessment observed, before any correction of it."""
+    if isinstance(event, MeasurementRecorded):
+        kind, value, unit, numerator, denominator, bound = (
+            "measurement", event.value, event.unit, event.numerator, event.denominator, event.bound
+        )  # fmt: skip
+        level = completed_on = precision = met = achievement = None
+    else:
+        kind, level, completed_on = event.kind, event.level, event.completed_on
+        precision, met, achievement = event.precision, event.met, event.achievement
+        value = unit = numerator = denominator = bound = None
+    return made(
+        Observation,
+        {
+            "kind": kind,
+            "value": value,
+            "unit": unit,
+            "level": level,
+            "completed_on": completed_on,
+            "precision": precision,
+            "met": met,
+            "achievement": achievement,
+            "event_id": entry.event_id,
+            "numerator": numerator,
+            "denominator": denominator,
+            "bound": bound,
+            "computed": None,
+        },
+    )
 
 
 def _observe(facts: Facts, action: str, event_id: str, observation: Observation) -> None:

@@ -7,6 +7,8 @@ terminal, the spreadsheets, the pages); `formats.italian_numbers` reads them bac
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 TWO_PLACES = Decimal("0.01")
+_ITALIAN_MARKS = str.maketrans(",.", ".,")
+"""Python's grouping comma and decimal point, swapped."""
 
 
 def rounded(value: Decimal | None, places: Decimal = TWO_PLACES) -> Decimal | None:
@@ -32,7 +34,7 @@ def italian_number(value: Decimal, decimals: int | None = None) -> str:
             value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if value.is_zero():
         value = value.copy_abs()
-    return f"{value:,f}".translate(str.maketrans(",.", ".,"))
+    return f"{value:,f}".translate(_ITALIAN_MARKS)
 
 
 def italian_percent(value: Decimal | None, decimals: int = 2) -> str:

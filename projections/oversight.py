@@ -14,6 +14,7 @@ from ledger.store import EventStore
 from projections.acts import Actor, Draft, append_act
 from projections.errors import ActRefused, UnknownNode
 from projections.plan_state import CycleState, Node, find_node
+from projections.scale_counts import check_countable
 
 
 def record_override(
@@ -108,6 +109,7 @@ def record_reported(
                     measure=figure.measure
                 )
             )
+        node = None
         if figure.node is not None:
             node = _node_by_key_or_code(state, figure.node)
             if node is None:
@@ -134,6 +136,8 @@ def record_reported(
                         "for the ente's)"
                     ).format(node=figure.node, what=what)
                 )
+        if figure.level is not None:
+            check_countable(state, figure.level, node)
         return [Draft(figure, on, key)]
 
     return append_act(store, stream, actor, build, as_of=on, allow_closed=False)

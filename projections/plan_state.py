@@ -33,7 +33,7 @@ from events.policy import ScoringPolicy
 from ledger.records import Entry
 from projections.facts import FACT_KINDS, Facts, apply_fact
 from projections.roles import IDENTITY_TYPES
-from projections.scoring import Observation
+from projections.scoring import Observation, made
 
 PLAN_TYPES = frozenset(
     cls.type_name
@@ -291,25 +291,36 @@ def apply_plan_change(state: CycleState, event: object, on: date) -> None:
     """Change the plan tree by one plan event (already checked when it was recorded)."""
     match event:
         case PerspectiveDefined():
-            state.nodes[event.key] = Node(
-                key=event.key,
-                level="perspective",
-                title=event.title,
-                weight=None if event.weight is None else Fraction(event.weight),
-                in_force_from=on,
+            state.nodes[event.key] = made(
+                Node,
+                {
+                    "key": event.key,
+                    "level": "perspective",
+                    "title": event.title,
+                    "parent": None,
+                    "code": None,
+                    "weight": None if event.weight is None else Fraction(event.weight),
+                    "target": None,
+                    "kpi": None,
+                    "in_force_from": on,
+                    "targets": None,
+                },
             )
         case ObjectiveDefined():
-            state.nodes[event.key] = Node(
-                key=event.key,
-                level=event.level,
-                title=event.title,
-                parent=event.parent,
-                code=event.code,
-                weight=event.weight,
-                target=event.target,
-                kpi=event.kpi,
-                in_force_from=on,
-                targets=event.targets,
+            state.nodes[event.key] = made(
+                Node,
+                {
+                    "key": event.key,
+                    "level": event.level,
+                    "title": event.title,
+                    "parent": event.parent,
+                    "code": event.code,
+                    "weight": event.weight,
+                    "target": event.target,
+                    "kpi": event.kpi,
+                    "in_force_from": on,
+                    "targets": event.targets,
+                },
             )
         case ObjectiveAmended():
             node = state.nodes.get(event.key)

@@ -23,6 +23,7 @@ from ledger.records import Entry
 from projections.cruscotto import Cruscotto, NodeResult, build
 from projections.numbers import italian_number, italian_percent, rounded
 from projections.plan_state import CycleState, find_node, fold
+from projections.scale_counts import count_word
 
 Verdict = Literal["match", "rounding", "mismatch", "consequence"]
 FIGURES = ("result", "achievement", "measured")
@@ -54,7 +55,7 @@ def compare_reported(known: Sequence[Entry], stream: str) -> list[Comparison]:
         if day not in views:
             states[day] = fold(known, stream, as_of=day)
             views[day] = build(states[day], day)
-        evidence, shown, hint = evidence_of(views[day], event)
+        evidence, shown, hint = evidence_of(views[day], event, states[day])
         first.append(Comparison(entry, event, _verdict(event, evidence), evidence, shown, hint))
     wrong = [c for c in first if c.verdict == "mismatch" and c.event.measure in FIGURES]
     return [_explained(c, wrong, states) if c in wrong else c for c in first]
@@ -63,7 +64,7 @@ def compare_reported(known: Sequence[Entry], stream: str) -> list[Comparison]:
 def _verdict(event: ReportedFigureRecorded, evidence: Decimal | None) -> Verdict:
     if evidence is None:
         return "mismatch"
-    if event.measure not in FIGURES:
+    if event.measure not in (*FIGURES, "share"):
         return "match" if evidence == event.value else "mismatch"
     unit = Decimal(1).scaleb(-event.decimals)
     if rounded(evidence, unit) == event.value:
@@ -96,7 +97,7 @@ def _explained(
                 figure: Figure = "achievement" if cause.event.measure == "achievement" else "result"
                 substitutes[found.key] = (figure, Fraction(cause.event.value))
         view = build(state, mismatch.entry.effective_date, substitutes=substitutes)
-        recomputed, _shown, _hint = evidence_of(view, mismatch.event)
+        recomputed, _shown, _hint = evidence_of(view, mismatch.event, state)
         if recomputed is not None and _verdict(mismatch.event, recomputed) != "mismatch":
             seqs = tuple(cause.entry.seq for cause in causes)
             return Comparison(
@@ -151,6 +152,20 @@ def measure_label(event: ReportedFigureRecorded, title: str | None) -> str:
             "achievement": _("the % raggiungimento of the ente"),
             "measured": _("the measured value of the ente"),
         }
+    level = repr(event.level)
+    counted = (
+        {
+            "count": _("the indicators of {node} assessed {level}"),
+            "share": _("the indicators of {node} assessed {level}, as a share of the cycle's"),
+        }
+        if event.node
+        else {
+            "count": _("the indicators assessed {level}"),
+            "share": _("the indicators assessed {level}, as a share of the cycle's"),
+        }
+    )
+    if event.measure in counted:
+        return counted[event.measure].format(node=named, level=level)
     return {
         **of_node,
         "strategic_at_100": _("the strategic objectives at 100 %"),
@@ -160,11 +175,20 @@ def measure_label(event: ReportedFigureRecorded, title: str | None) -> str:
 
 
 def evidence_of(
-    cruscotto: Cruscotto, event: ReportedFigureRecorded
+    cruscotto: Cruscotto, event: ReportedFigureRecorded, state: CycleState
 ) -> tuple[Decimal | None, str | None, str]:
     """The evidence's figure for what the event reports, how to show it, and a hint."""
     strategic = cruscotto.strategic()
     match event.measure:
+        case "count" | "share":
+            counted = count_word(state, cruscotto, event.level or "", event.node)
+            if event.measure == "count":
+                return Decimal(counted.assessed), _count_of(counted.assessed, counted.below), ""
+            if not counted.in_cycle:
+                return None, None, ""
+            share = Decimal(counted.assessed) / counted.in_cycle * 100
+            hint = _(" ({count} of {total})").format(count=counted.assessed, total=counted.in_cycle)
+            return share, italian_percent(rounded(share)), hint
         case "measured":
             node = node_of(cruscotto, event.node)
             value = node.measured_value if node is not None else None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from events.i18n import N_, _
 from events.measurement import Bound, Precision
@@ -18,7 +18,22 @@ from events.plan import NUMERIC_KINDS, Kpi, Ratio
 from events.policy import ScoringPolicy
 from projections.errors import ValueKindMismatch
 from projections.numbers import italian_number
-from projections.rollup import HUNDRED, ZERO, to_decimal
+from projections.rollup import HUNDRED, ZERO, fraction_of, to_decimal
+
+R = TypeVar("R")
+_new_object = object.__new__
+
+
+def made(cls: type[R], values: dict[str, Any]) -> R:
+    """`cls(**values)` of a frozen dataclass, every one of its fields given, without its
+    `__init__` (an `object.__setattr__` per field): the folds and the cruscotto make one
+    observation, node and row per indicator of every cycle they replay, and this makes each in
+    a third of the time. The same record: equal, copied and pickled as the one `__init__`
+    makes (tests/projections/test_replay_fold.py)."""
+    record = _new_object(cls)
+    record.__dict__.update(values)
+    return record
+
 
 ObservationKind = Literal["measurement", "qualitative", "deadline", "boolean", "achievement"]
 BOUND_SIGNS = {"at_least": "≥", "at_most": "≤"}
@@ -55,7 +70,7 @@ class Observation:
             scale, offset = (ratio.scale, ratio.offset) if ratio else (Decimal(1), Decimal(0))
             divided = Fraction(self.numerator) / Fraction(self.denominator)
             return divided * Fraction(scale) + Fraction(offset)
-        return None if self.value is None else Fraction(self.value)
+        return None if self.value is None else fraction_of(self.value)
 
     def shown(self, ratio: Ratio | None = None) -> str:
         """The measured value as the cruscotto prints it (`35,87`, `≥ 95`, `90,00 (45/50)`)."""
@@ -212,9 +227,10 @@ def score_action(
         note = f"stated by assessment: {observation.achievement} %"
         if rule is not None:
             note += f" (the rule gives {_pct(rule)} %: {explanation})"
-        stated = Fraction(observation.achievement)
+        stated = fraction_of(observation.achievement)
         return Score(observation.achievement, to_decimal(rule), "assessment", note, stated)
-    return Score(to_decimal(rule), to_decimal(rule), "rule", explanation, rule)
+    computed = to_decimal(rule)
+    return Score(computed, computed, "rule", explanation, rule)
 
 
 def _pct(value: Fraction) -> str:
@@ -292,21 +308,17 @@ def _threshold(
     kpi: Kpi, target: Fraction, value: Fraction, policy: ScoringPolicy
 ) -> tuple[Fraction, str]:
     higher = kpi.direction == "higher"
-
-    def reaches(bound: Fraction) -> bool:
-        return value >= bound if higher else value <= bound
-
     steps = [("target", target, policy.levels.target)]
     for threshold in sorted(kpi.thresholds, key=lambda t: 0 if t.level == "medio" else 1):
         steps.append(
-            (threshold.level, Fraction(threshold.value), getattr(policy.levels, threshold.level))
+            (threshold.level, fraction_of(threshold.value), getattr(policy.levels, threshold.level))
         )
     for level, bound, score in steps:
-        if reaches(bound):
-            return Fraction(score), f"{_dec(value)} reaches {level} {_dec(bound)}"
+        if value >= bound if higher else value <= bound:
+            return fraction_of(score), f"{_dec(value)} reaches {level} {_dec(bound)}"
     last_level, last_bound, _score = steps[-1]
     return (
-        Fraction(policy.levels.below),
+        fraction_of(policy.levels.below),
         f"{_dec(value)} is worse than {last_level} {_dec(last_bound)}",
     )
 

@@ -21,7 +21,7 @@ from cli.record.common import (
     report,
 )
 from events.i18n import _
-from events.oversight import ReportedFigureRecorded, ReportedMeasure
+from events.oversight import ReportedFigureRecorded, ReportedMeasure, check_counted_level
 from formats.values import printed_decimals
 from projections import oversight
 
@@ -105,6 +105,10 @@ def reported(
     node: Annotated[
         str | None, typer.Option(help="The node (code or key); none for the ente or a count.")
     ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option(help="The word a count or share counts, e.g. 'in linea con le previsioni'."),
+    ] = None,
     on: EffectiveOption = None,
     note: NoteOption = None,
     source: SourceOption = None,
@@ -122,12 +126,17 @@ def reported(
             ),
             param_hint="MEASURE",
         )
+    try:
+        check_counted_level(measure, level)
+    except ValueError as refused:
+        raise typer.BadParameter(str(refused), param_hint="--level") from None
     figure = ReportedFigureRecorded.model_validate(
         {
             "document": document,
             "where": where,
             "measure": measure,
             "node": node,
+            "level": level,
             "value": _number(value),
             "printed": value,
             "decimals": printed_decimals(value),

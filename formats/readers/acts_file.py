@@ -21,7 +21,7 @@ from events.acts import Subject
 from events.errors import UsageError
 from events.i18n import _
 from events.measurement import AssessmentKind
-from events.oversight import ReportedMeasure
+from events.oversight import ReportedMeasure, check_counted_level
 from projections.documents import published_schema, validated
 
 ACTS_FORMAT = "performance-ledger/acts/2"
@@ -171,14 +171,21 @@ class ReopeningAct(ActModel):
 
 
 class ReportedAct(ActModel):
-    """A figure as a published document printed it (`value` as printed: `90,00 %`)."""
+    """A figure as a published document printed it (`value` as printed: `90,00 %`); `level` is
+    the word a `count` or `share` counts."""
 
     act: Literal["reported"]
     document: str
     where: str
     measure: ReportedMeasure
     node: str | None = None
+    level: str | None = None
     value: Number
+
+    @model_validator(mode="after")
+    def _level_where_counted(self) -> "ReportedAct":
+        check_counted_level(self.measure, self.level)
+        return self
 
 
 Act = Annotated[

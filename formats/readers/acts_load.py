@@ -208,6 +208,7 @@ class _Loader:
                     where=act.where,
                     measure=act.measure,
                     node=act.node,
+                    level=act.level,
                     value=_number(act.value),
                     printed=printed,
                     decimals=printed_decimals(printed),

@@ -24,7 +24,6 @@ from events.identity import ActorRegistered
 from events.measurement import MeasurementCorrected, MeasurementRecorded
 from events.oversight import OverrideRecorded, OverrideWithdrawn
 from events.plan import ObjectiveAmended
-from ledger.connect import open_store
 from ledger.records import NewEvent
 from ledger.snapshots import load_snapshot, save_snapshot, snapshot_check
 from ledger.store import SqlEventStore
@@ -43,7 +42,6 @@ from tests.builders import (
     small_plan,
     year_2020,
 )
-from tests.conftest import BACKENDS, pg_schema
 
 ACTIONS = ("1.1.1", "1.1.2", "3.1.1", "1.1", "s1", "unknown")
 DAYS = [date(2020, 1, 27) + timedelta(days=30 * n) for n in range(6)]
@@ -136,20 +134,6 @@ def snapshot_at(store: SqlEventStore, stream: str) -> None:
         store, stream, cache.code_version(), store_state.last_seq, store_state.version,
         cache.dump_state(store_state),
     )  # fmt: skip
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def shared_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One ledger for every example of a property (each example takes a stream of its own)."""
-    if request.param == "sqlite":
-        opened = open_store(f"sqlite:///{tmp_path_factory.mktemp('snap') / 'l.db'}", create=True)
-        yield opened
-        opened.close()
-        return
-    with pg_schema() as url:
-        opened = open_store(url, create=True)
-        yield opened
-        opened.close()
 
 
 @settings(

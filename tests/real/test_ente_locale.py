@@ -10,7 +10,9 @@ technical objectives, each count with its share of the 142 results measured. The
 (ente-peg-2019-plan.yaml, its header says what is inferred) has one objective per counted one.
 
 Every figure below was typed from the page, never from the ledger's output, and every figure
-the page prints is compared with the replay at its printed precision.
+the page prints is compared with the replay at its printed precision: here by counting the
+replay's assessments, and by `ledger audit`, which compares the counts and shares the acts file
+records as printed (`measure: count` and `share`).
 """
 
 from collections import Counter
@@ -23,6 +25,7 @@ import pytest
 from formats.italian_numbers import parse_number
 from ledger.connect import open_store
 from projections.cruscotto import Cruscotto, replay
+from projections.findings import Finding, audit
 from tests.cli.conftest import ledger
 
 HERE = Path(__file__).resolve().parent
@@ -146,3 +149,61 @@ def test_a_word_of_the_timing_is_refused_as_a_grado(db_url: str, peg: Cruscotto)
         assert store.stream_version(STREAM) == before
     finally:
         store.close()
+
+
+def findings(db_url: str) -> list[Finding]:
+    store = open_store(db_url)
+    try:
+        return audit(list(store.read_stream(STREAM)), STREAM, as_of=date(2020, 12, 31))
+    finally:
+        store.close()
+
+
+def test_the_audit_finds_every_printed_count_and_share_in_agreement(
+    db_url: str, peg: Cruscotto
+) -> None:
+    # 12 counts and 12 shares of the page's words (its "non misurabili" is no word of a scale)
+    found = findings(db_url)
+    [matched] = [f for f in found if f.kind == "reported_match"]
+    assert len(matched.seqs) == 24
+    assert not [f for f in found if f.kind.startswith("reported_") and f is not matched]
+
+
+def test_a_count_or_share_the_evidence_does_not_give_is_a_finding(
+    db_url: str, peg: Cruscotto, tmp_path: Path
+) -> None:
+    # as if the page had printed 88 administrative objectives "in linea", at 61,6 %
+    wrong = tmp_path / "wrong-acts.yaml"
+    wrong.write_text(
+        "format: performance-ledger/acts/2\n"
+        'id: "wrong"\n'
+        f"cycle: {STREAM}\n"
+        'source: "a misprint"\n'
+        "acts:\n"
+        "  - {id: n, act: reported, document: R, where: p. 21, measure: count,\n"
+        "     node: amministrativi,"
+        '     level: in linea con le previsioni, value: "88", date: "31/03/2020"}\n'
+        "  - {id: q, act: reported, document: R, where: p. 21, measure: share,\n"
+        "     node: amministrativi,"
+        '     level: in linea con le previsioni, value: "61,6%", date: "31/03/2020"}\n',
+        encoding="utf-8",
+    )
+    code, out = ledger(db_url, "load", str(wrong))
+    assert code == 0, out
+    reasons = sorted(f.reason for f in findings(db_url) if f.kind == "reported_mismatch")
+    assert reasons == [
+        "R, p. 21: the indicators of 'Obiettivi amministrativi' assessed 'in linea con le "
+        "previsioni' printed 88, the evidence gives 86 of 134",
+        "R, p. 21: the indicators of 'Obiettivi amministrativi' assessed 'in linea con le "
+        "previsioni', as a share of the cycle's printed 61,6%, the evidence gives 60,56 % "
+        "(86 of 142)",
+    ]
+
+
+def test_a_count_of_a_word_no_scale_there_has_is_refused(db_url: str, peg: Cruscotto) -> None:
+    args = ("record", "reported", "count", "0", "--node", "tecnici", "--level", "nei tempo")
+    code, out = ledger(db_url, *args, "--document", "R", "--where", "p. 21", "--date", "31/03/2020")
+    assert code == 1
+    assert out.strip().splitlines()[-1] == (
+        "Error: no qualitative KPI below tecnici has the level 'nei tempo'"
+    )
