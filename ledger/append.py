@@ -6,9 +6,7 @@ idempotency keys, one bulk insert), never one round trip per event: the payloads
 and the request checked before the lock is taken (ledger/admission.py).
 """
 
-import gc
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -17,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError
 from events.encoding import encode_event
 from ledger.admission import check_request
 from ledger.chain import GENESIS, RowHasher
+from ledger.collector import collector_paused
 from ledger.connections import StoreConnections
 from ledger.errors import ConcurrencyConflict, InvalidAppend
 from ledger.idempotency import IN_CHUNK, already_recorded, entries_by_key, rows_by_keys
@@ -25,26 +24,6 @@ from ledger.query import stream_version
 from ledger.records import Entry, NewEvent, format_recorded_at
 from ledger.rows import COLUMNS, HASH, PLACEHOLDERS, insert_sql, stored_entries
 from ledger.tables import events
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a batch is checked, encoded and chained.
-
-    An append allocates several objects per event (the dumps, the row, the returned entry),
-    none of them in a reference cycle, so reference counting frees all of them; the cyclic
-    collector, triggered by the count of allocations, would only walk every live object again
-    and again (about a seventh of a bulk append's time, measured). It is switched back on when
-    the append ends, however it ends; when it was already off it is left alone.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 class StoreAppends(StoreConnections):
@@ -71,7 +50,7 @@ class StoreAppends(StoreConnections):
         encoded before the write lock is taken, and the rows go in with one executemany (or
         COPY on PostgreSQL).
         """
-        with _collector_paused():
+        with collector_paused():
             return self._append_batches(batches)
 
     def _append_batches(

@@ -7,9 +7,7 @@ leave. The cruscotto is plain, immutable data: every figure a Decimal on the 0-1
 rounded as the SMVP rounds it, the unrounded figure beside.
 """
 
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +15,7 @@ from fractions import Fraction
 
 from events.plan import Kpi
 from events.policy import LevelRule, ScoringPolicy
+from ledger.collector import collector_paused
 from ledger.records import Entry
 from projections.evaluation import (
     ENTE,
@@ -160,21 +159,6 @@ def replay(
     latest observation; the cyclic garbage collector waits until it is done."""
     with collector_paused():
         return build(shown_state(entries, stream, as_of=as_of, known_at=known_at), as_of, known_at)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic collection while a cruscotto is made: a replay allocates a few thousand
-    objects (events, nodes, figures, rows) that make no reference cycle and are freed by
-    counting, while the collector, triggered by the count of allocations, would walk every
-    live object again (a tenth of a full replay, measured). Left as it was found."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def build(
