@@ -18,6 +18,8 @@ hash, which the client computes: the database therefore refuses a wrong actor in
 rewriting it.
 """
 
+import re
+
 from sqlalchemy import Connection
 
 from events.errors import UsageError
@@ -26,6 +28,9 @@ from events.i18n import _
 TRIGGER = "events_record_session_actor"
 MARK = "ledger identity:"
 """The start of the trigger's refusals, by which the store recognises them."""
+ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+"""A database role's name (a reader's or a writer's): a plain lower-case identifier, so that
+it needs no quoting rules."""
 
 _TABLE = (
     "CREATE TABLE IF NOT EXISTS ledger_db_roles (db_role text PRIMARY KEY, actor text NOT NULL)"
@@ -107,8 +112,6 @@ def map_role(conn: Connection, role: str, actor: str) -> None:
     right to fill the caches (the Merkle tree's, the snapshots); never UPDATE or DELETE on
     `events`, nor any right on the mapping.
     """
-    from ledger.postgresql import ROLE_NAME  # the one rule for role names
-
     if not ROLE_NAME.fullmatch(role):
         raise UsageError(
             _(

@@ -8,7 +8,6 @@ https://github.com/pyeventsourcing/eventsourcing). Triggers refuse UPDATE, DELET
 on `events` for every role, the table's owner included.
 """
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,8 +18,8 @@ from events.errors import UsageError
 from events.i18n import _
 from ledger.connections import Clock, utc_now
 from ledger.errors import ReaderCanWrite
+from ledger.pg_identity import ROLE_NAME, install_identity, map_role, mapped_roles
 from ledger.pg_identity import TRIGGER as IDENTITY_TRIGGER
-from ledger.pg_identity import install_identity, map_role, mapped_roles
 from ledger.rows import COLUMNS, select_all_sql
 from ledger.store import SqlEventStore
 
@@ -174,9 +173,6 @@ class PostgresEventStore(SqlEventStore):
                 return []
             return mapped_roles(conn)
 
-
-ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-"""A reader role's name: a plain lower-case identifier, so that it needs no quoting rules."""
 
 _WRITE_PRIVILEGES = (
     "SELECT rolsuper OR has_table_privilege('events', 'INSERT') "
