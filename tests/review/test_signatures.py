@@ -16,7 +16,7 @@ from projections.signatures import SigningKey
 from tests.builders import STREAM
 from tests.ledger.builders import execute_as_intruder, remove_protection
 from tests.review.cycles import run
-from tests.review.registered import DAY, REPORTED, key_id, last_seq, refused
+from tests.review.registered import DAY, REPORTED, generate_key, key_id, last_seq, refused
 
 # -- keys ----------------------------------------------------------------------------------------
 
@@ -266,8 +266,7 @@ def test_a_new_key_replaces_the_one_the_actor_held(
     registered: SqlEventStore, db_url: str, oiv_key: Path, tmp_path: Path
 ) -> None:
     register_key(db_url, oiv_key)
-    second = tmp_path / "oiv-2.pem"
-    assert run(db_url, "keys", "generate", "--out", str(second)).exit_code == 0
+    second = generate_key(tmp_path / "oiv-2.pem")
     # Rotation: the act that registers the new key is signed with the key in force.
     new_public = SigningKey.from_pem(second.read_text(), str(second)).public_key
     rotate = ("--actor", "oiv-1", "--sign-key", str(oiv_key), "keys", "register")
